@@ -1,0 +1,179 @@
+package dev.anira.schemas.serde;
+
+import dev.anira.schemas.serde.RecordDecodingException.Reason;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.stream.Collectors;
+import org.apache.avro.Schema;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificRecordBase;
+
+/**
+ * Avro single-object encoding of one record type: {@code C3 01}, the writer schema's 8-byte
+ * CRC-64-AVRO fingerprint (little endian), then the binary body. Decoding resolves any archived
+ * version of the type (see {@link SchemaHistory}) to the current one, and rejects everything else
+ * with a {@link RecordDecodingException}; it never throws another exception for bad bytes.
+ * Instances are thread-safe; get them with {@link #of(Class)}.
+ */
+public final class SingleObjectCodec<T extends SpecificRecordBase> {
+
+  static final int HEADER_LENGTH = 10;
+  private static final byte MARKER_0 = (byte) 0xC3;
+  private static final byte MARKER_1 = (byte) 0x01;
+  private static final ConcurrentMap<Class<?>, SingleObjectCodec<?>> CODECS =
+      new ConcurrentHashMap<>();
+
+  private final Class<T> type;
+  private final Schema schema;
+  private final BinaryMessageEncoder<T> encoder;
+  private final Map<Long, SpecificDatumReader<T>> readersByWriterFingerprint;
+  private final String knownVersions;
+
+  private SingleObjectCodec(Class<T> type) {
+    this.type = type;
+    this.schema = SchemaHistory.schemaOf(type);
+    // The class's own model carries its logical-type conversions (timestamp-millis -> Instant).
+    SpecificData model = SpecificData.getForClass(type);
+    this.encoder = new BinaryMessageEncoder<>(model, schema);
+    Map<Long, SpecificDatumReader<T>> readers = new HashMap<>();
+    readers.put(SchemaHistory.fingerprint(schema), new SpecificDatumReader<>(schema, schema, model));
+    for (SchemaHistory.Version v : SchemaHistory.get().versionsOf(schema.getFullName())) {
+      readers.putIfAbsent(v.fingerprint(), new SpecificDatumReader<>(v.schema(), schema, model));
+    }
+    this.readersByWriterFingerprint = Map.copyOf(readers);
+    this.knownVersions =
+        SchemaHistory.get().versionsOf(schema.getFullName()).stream()
+            .map(v -> "v" + v.version() + "=" + hex(v.fingerprint()))
+            .collect(Collectors.joining(", "));
+  }
+
+  @SuppressWarnings("unchecked")
+  public static <T extends SpecificRecordBase> SingleObjectCodec<T> of(Class<T> type) {
+    return (SingleObjectCodec<T>) CODECS.computeIfAbsent(type, t -> new SingleObjectCodec<>(type));
+  }
+
+  public Class<T> type() {
+    return type;
+  }
+
+  public Schema schema() {
+    return schema;
+  }
+
+  public byte[] encode(T record) {
+    Objects.requireNonNull(record, "record");
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try {
+      encoder.encode(record, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      // Avro reports a missing required field as a bare NullPointerException.
+      throw new IllegalArgumentException(
+          "Cannot encode " + schema.getName() + ": " + e.getMessage() + " in " + record, e);
+    }
+    return out.toByteArray();
+  }
+
+  public T decode(byte[] bytes) {
+    Objects.requireNonNull(bytes, "bytes");
+    if (bytes.length < HEADER_LENGTH) {
+      throw new RecordDecodingException(
+          Reason.BAD_HEADER,
+          "message of "
+              + bytes.length
+              + " bytes is shorter than the 10-byte Avro single-object header (expected "
+              + schema.getName()
+              + ")");
+    }
+    if (bytes[0] != MARKER_0 || bytes[1] != MARKER_1) {
+      throw new RecordDecodingException(
+          Reason.BAD_HEADER,
+          String.format(
+              "message starts with %02X %02X, not the Avro single-object marker C3 01"
+                  + " (expected %s)",
+              bytes[0], bytes[1], schema.getName()));
+    }
+    long fingerprint = littleEndianLong(bytes, 2);
+    SpecificDatumReader<T> reader = readersByWriterFingerprint.get(fingerprint);
+    if (reader == null) {
+      throw unknownWriter(fingerprint);
+    }
+    int bodyLength = bytes.length - HEADER_LENGTH;
+    BoundedDecoder decoder =
+        new BoundedDecoder(
+            DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH, bodyLength, null),
+            bodyLength);
+    T record;
+    int left;
+    try {
+      record = reader.read(null, decoder);
+      left = decoder.remaining();
+    } catch (IOException | RuntimeException e) {
+      throw new RecordDecodingException(
+          Reason.CORRUPT_BODY,
+          "body of "
+              + bodyLength
+              + " bytes does not decode as "
+              + schema.getName()
+              + " (writer "
+              + hex(fingerprint)
+              + "): "
+              + e,
+          e);
+    }
+    if (left != 0) {
+      throw new RecordDecodingException(
+          Reason.TRAILING_BYTES,
+          left + " of " + bodyLength + " body bytes left after a complete " + schema.getName());
+    }
+    return record;
+  }
+
+  private RecordDecodingException unknownWriter(long fingerprint) {
+    return SchemaHistory.get()
+        .byFingerprint(fingerprint)
+        .map(
+            v ->
+                new RecordDecodingException(
+                    Reason.WRONG_RECORD_TYPE,
+                    "message holds a "
+                        + v.recordName()
+                        + " (v"
+                        + v.version()
+                        + "), expected "
+                        + schema.getFullName()))
+        .orElseGet(
+            () ->
+                new RecordDecodingException(
+                    Reason.UNKNOWN_SCHEMA,
+                    "writer fingerprint "
+                        + hex(fingerprint)
+                        + " matches no schema this build knows; "
+                        + schema.getName()
+                        + " versions known: "
+                        + knownVersions
+                        + ". Was it written by a newer producer?"));
+  }
+
+  private static long littleEndianLong(byte[] bytes, int offset) {
+    long value = 0;
+    for (int i = 7; i >= 0; i--) {
+      value = (value << 8) | (bytes[offset + i] & 0xFFL);
+    }
+    return value;
+  }
+
+  static String hex(long fingerprint) {
+    return String.format("%016x", fingerprint);
+  }
+}
