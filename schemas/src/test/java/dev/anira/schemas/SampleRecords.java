@@ -37,8 +37,7 @@ public final class SampleRecords {
         .setSize(6)
         .setSplit(Split.TRAIN)
         .setSeed(42L)
-        .setDifficulty(
-            List.of(new NamedValue("nodes", 6.0), new NamedValue("degree", 2.5)))
+        .setDifficulty(List.of(new NamedValue("nodes", 6.0), new NamedValue("degree", 2.5)))
         .setVocabSize(32)
         .setTokens(List.of(3, 7, 1, 9, 4, 2))
         .setAnswerPositions(ANSWERS)
@@ -196,7 +195,9 @@ public final class SampleRecords {
         .setUniqueAlgorithm(0.05)
         .setShared(0.06)
         .setTracking(
-            List.of(new StepTracking(1, 600L, 1200L, 0.82, 0.51), new StepTracking(2, 1800L, 0L, null, null)))
+            List.of(
+                new StepTracking(1, 600L, 1200L, 0.82, 0.51),
+                new StepTracking(2, 1800L, 0L, null, null)))
         .setEventTime(T0.plusSeconds(60))
         .setProducerId("stream-jobs")
         .build();

@@ -12,7 +12,8 @@ class TopicTest {
   void namesAndRecordTypesAreUnique() {
     assertThat(Arrays.stream(Topic.values()).map(Topic::topicName)).doesNotHaveDuplicates();
     assertThat(Arrays.stream(Topic.values()).map(Topic::recordType)).doesNotHaveDuplicates();
-    assertThat(Arrays.stream(Topic.values()).map(Topic::topicName)).allMatch(n -> n.startsWith("anira."));
+    assertThat(Arrays.stream(Topic.values()).map(Topic::topicName))
+        .allMatch(n -> n.startsWith("anira."));
   }
 
   @Test

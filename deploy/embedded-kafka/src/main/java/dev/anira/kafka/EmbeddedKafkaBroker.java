@@ -65,7 +65,8 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
         if (!isBindFailure(e)) {
           break;
         }
-        LOG.info("Port taken before the broker bound it; retrying ({}/{})", attempt, START_ATTEMPTS);
+        LOG.info(
+            "Port taken before the broker bound it; retrying ({}/{})", attempt, START_ATTEMPTS);
       }
     }
     if (deleteOnClose) {
@@ -97,7 +98,11 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
   }
 
   private static EmbeddedKafkaBroker startOnce(
-      EmbeddedKafkaConfig config, Path logDir, int port, int controllerPort, boolean deleteOnClose) {
+      EmbeddedKafkaConfig config,
+      Path logDir,
+      int port,
+      int controllerPort,
+      boolean deleteOnClose) {
     Properties props = brokerProperties(config, logDir, port, controllerPort);
     format(props, logDir);
     KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
@@ -108,7 +113,11 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
       throw e;
     }
     String bootstrap = config.host() + ":" + port;
-    LOG.info("Embedded Kafka {} listening on {} (log dir {})", AppInfoParser.getVersion(), bootstrap, logDir);
+    LOG.info(
+        "Embedded Kafka {} listening on {} (log dir {})",
+        AppInfoParser.getVersion(),
+        bootstrap,
+        logDir);
     return new EmbeddedKafkaBroker(server, bootstrap, logDir, deleteOnClose);
   }
 
@@ -119,7 +128,9 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
     p.put("controller.quorum.voters", "1@" + host + ":" + controllerPort);
-    p.put("listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
+    p.put(
+        "listeners",
+        "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
     p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     p.put("controller.listener.names", "CONTROLLER");

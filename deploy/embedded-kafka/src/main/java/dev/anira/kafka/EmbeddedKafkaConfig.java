@@ -33,8 +33,7 @@ public record EmbeddedKafkaConfig(
     checkPort("port", port);
     checkPort("controller port", controllerPort);
     if (port != 0 && port == controllerPort) {
-      throw new IllegalArgumentException(
-          "port and controller port must differ, both are " + port);
+      throw new IllegalArgumentException("port and controller port must differ, both are " + port);
     }
     overrides = Map.copyOf(Objects.requireNonNull(overrides, "overrides"));
   }

@@ -34,7 +34,8 @@ public interface KafkaCluster extends AutoCloseable {
     List<NewTopic> topics = new ArrayList<>();
     // Replication follows the broker default, so one call serves a single node and a cluster.
     partitionsByTopic.forEach(
-        (name, partitions) -> topics.add(new NewTopic(name, Optional.of(partitions), Optional.empty())));
+        (name, partitions) ->
+            topics.add(new NewTopic(name, Optional.of(partitions), Optional.empty())));
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
       Map<String, KafkaFuture<Void>> results = admin.createTopics(topics).values();
@@ -49,7 +50,12 @@ public interface KafkaCluster extends AutoCloseable {
           }
         } catch (TimeoutException e) {
           throw new IllegalStateException(
-              "Topic " + result.getKey() + " not created within " + timeout + " on " + description(),
+              "Topic "
+                  + result.getKey()
+                  + " not created within "
+                  + timeout
+                  + " on "
+                  + description(),
               e);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();

@@ -50,7 +50,8 @@ class EmbeddedKafkaBrokerIT {
       broker.createTopics(Map.of("a", 4, "b", 1), Duration.ofSeconds(30));
       broker.createTopics(Map.of("a", 4, "c", 2), Duration.ofSeconds(30));
       try (Admin admin =
-          Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+          Admin.create(
+              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
         var topics = admin.describeTopics(Set.of("a", "b", "c")).allTopicNames().get();
         assertThat(topics.get("a").partitions()).hasSize(4);
         assertThat(topics.get("b").partitions()).hasSize(1);
@@ -109,9 +110,12 @@ class EmbeddedKafkaBrokerIT {
     try (var consumer =
         new KafkaConsumer<>(
             Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "it-" + System.nanoTime(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "it-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"),
             new StringDeserializer(),
             new StringDeserializer())) {
       consumer.subscribe(List.of(topic));

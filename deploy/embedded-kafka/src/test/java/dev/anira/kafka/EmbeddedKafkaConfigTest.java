@@ -22,7 +22,8 @@ class EmbeddedKafkaConfigTest {
     var base = EmbeddedKafkaConfig.ephemeral();
     assertThatThrownBy(() -> base.withPort(70000)).hasMessageContaining("port must be 0..65535");
     assertThatThrownBy(() -> base.withPort(-1)).hasMessageContaining("got -1");
-    assertThatThrownBy(() -> new EmbeddedKafkaConfig("127.0.0.1", 9092, 9092, null, false, Map.of()))
+    assertThatThrownBy(
+            () -> new EmbeddedKafkaConfig("127.0.0.1", 9092, 9092, null, false, Map.of()))
         .hasMessageContaining("must differ");
     assertThatThrownBy(() -> base.withHost(" ")).hasMessageContaining("host");
   }

@@ -7,8 +7,8 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 
 /**
  * Flink deserialization schema for Avro single-object encoding. Bad bytes throw {@link
- * RecordDecodingException}; jobs that must survive them decode inside their own source function
- * and route the failure to the dead-letter topic.
+ * RecordDecodingException}; jobs that must survive them decode inside their own source function and
+ * route the failure to the dead-letter topic.
  */
 public final class AvroFlinkDeserializationSchema<T extends SpecificRecordBase>
     implements DeserializationSchema<T> {

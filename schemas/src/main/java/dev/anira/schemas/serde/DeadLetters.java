@@ -11,8 +11,8 @@ public final class DeadLetters {
 
   /**
    * A dead letter for bytes read from Kafka (partition and offset may be null for other sources).
-   * The error type is the decoding reason when the cause is a {@link RecordDecodingException},
-   * else the given fallback code.
+   * The error type is the decoding reason when the cause is a {@link RecordDecodingException}, else
+   * the given fallback code.
    */
   public static DeadLetter of(
       String sourceTopic,

@@ -45,7 +45,8 @@ public final class SingleObjectCodec<T extends SpecificRecordBase> {
     SpecificData model = SpecificData.getForClass(type);
     this.encoder = new BinaryMessageEncoder<>(model, schema);
     Map<Long, SpecificDatumReader<T>> readers = new HashMap<>();
-    readers.put(SchemaHistory.fingerprint(schema), new SpecificDatumReader<>(schema, schema, model));
+    readers.put(
+        SchemaHistory.fingerprint(schema), new SpecificDatumReader<>(schema, schema, model));
     for (SchemaHistory.Version v : SchemaHistory.get().versionsOf(schema.getFullName())) {
       readers.putIfAbsent(v.fingerprint(), new SpecificDatumReader<>(v.schema(), schema, model));
     }
@@ -111,8 +112,7 @@ public final class SingleObjectCodec<T extends SpecificRecordBase> {
     int bodyLength = bytes.length - HEADER_LENGTH;
     BoundedDecoder decoder =
         new BoundedDecoder(
-            DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH, bodyLength, null),
-            bodyLength);
+            DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH, bodyLength, null), bodyLength);
     T record;
     int left;
     try {

@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.JsonEncoder;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.io.JsonEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -74,7 +74,9 @@ class BackwardCompatibilityTest {
     Topic topic = topicOf(fixture.recordName());
     SingleObjectCodec<SpecificRecordBase> codec = RoundTripTest.codecFor(topic);
     Schema writer =
-        SchemaHistory.get().versionsOf(codec.schema().getFullName()).get(fixture.version() - 1)
+        SchemaHistory.get()
+            .versionsOf(codec.schema().getFullName())
+            .get(fixture.version() - 1)
             .schema();
 
     SpecificRecordBase fromBytes = codec.decode(Files.readAllBytes(fixture.bin()));
@@ -83,8 +85,7 @@ class BackwardCompatibilityTest {
         new SpecificDatumReader<>(writer, codec.schema(), SpecificData.getForClass(codec.type()));
     SpecificRecordBase fromJson =
         resolving.read(
-            null,
-            DecoderFactory.get().jsonDecoder(writer, Files.readString(fixture.json())));
+            null, DecoderFactory.get().jsonDecoder(writer, Files.readString(fixture.json())));
     assertThat(fromBytes).isEqualTo(fromJson);
   }
 

@@ -48,8 +48,9 @@ class CorruptInputTest {
 
   @Test
   void anotherRecordTypeIsRecognised() {
-    byte[] halting = SingleObjectCodec.of(dev.anira.schemas.HaltingEvent.class)
-        .encode((dev.anira.schemas.HaltingEvent) SampleRecords.of(Topic.HALTING));
+    byte[] halting =
+        SingleObjectCodec.of(dev.anira.schemas.HaltingEvent.class)
+            .encode((dev.anira.schemas.HaltingEvent) SampleRecords.of(Topic.HALTING));
     assertReason(halting, Reason.WRONG_RECORD_TYPE)
         .hasMessageContaining("dev.anira.schemas.HaltingEvent (v1)")
         .hasMessageContaining("expected dev.anira.schemas.ProblemInstance");

@@ -67,7 +67,8 @@ class KafkaSerdeTest {
     assertThat(letter.getOffset()).isEqualTo(17L);
     assertThat(letter.getKey()).isNull();
     assertThat(
-            DeadLetters.of("t", null, null, null, null, new IllegalStateException("x"), "INVALID", "p")
+            DeadLetters.of(
+                    "t", null, null, null, null, new IllegalStateException("x"), "INVALID", "p")
                 .getErrorType())
         .isEqualTo("INVALID");
   }

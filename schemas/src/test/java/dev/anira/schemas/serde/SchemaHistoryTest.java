@@ -16,8 +16,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class SchemaHistoryTest {
 
   /**
-   * A schema change must be archived as a new version, or readers of this build could not read
-   * what it writes once the next change lands. The failure writes the file to copy.
+   * A schema change must be archived as a new version, or readers of this build could not read what
+   * it writes once the next change lands. The failure writes the file to copy.
    */
   @ParameterizedTest
   @EnumSource(Topic.class)
@@ -28,7 +28,9 @@ class SchemaHistoryTest {
     long newest = versions.isEmpty() ? 0 : versions.get(versions.size() - 1).fingerprint();
     if (newest != SchemaHistory.fingerprint(current)) {
       Path proposed =
-          Path.of("target/schema-history-proposed", SchemaHistory.resourcePath(current.getName(), next));
+          Path.of(
+              "target/schema-history-proposed",
+              SchemaHistory.resourcePath(current.getName(), next));
       Files.createDirectories(proposed.getParent());
       Files.writeString(proposed, current.toString(true) + "\n");
       throw new AssertionError(
@@ -52,8 +54,9 @@ class SchemaHistoryTest {
     for (SchemaHistory.Version old : versions) {
       var result = SchemaCompatibility.checkReaderWriterCompatibility(current, old.schema());
       assertThat(result.getType())
-          .as("%s v%d read by the current schema: %s", current.getName(), old.version(),
-              result.getResult().getIncompatibilities())
+          .as(
+              "%s v%d read by the current schema: %s",
+              current.getName(), old.version(), result.getResult().getIncompatibilities())
           .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
     }
   }
