@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * so complexity ({@code bfs-layer}) is distance + 1. State: frontier membership, frontier size,
  * nodes visited.
  */
-final class BfsTask implements Task {
+final class BfsTask extends GraphTask {
 
   @Override
   public String name() {
@@ -18,19 +18,9 @@ final class BfsTask implements Task {
   }
 
   @Override
-  public int vocabSize() {
-    return Graphs.VOCAB;
-  }
-
-  @Override
-  public String sizeKnob() {
-    return "nodes";
-  }
-
-  @Override
   public List<Knob> knobs() {
     return List.of(
-        Knob.ofInt("nodes", 16, 2, Graphs.MAX_NODES, "number of nodes"),
+        NODES,
         Knob.ofReal("degree", 3, 1, 16, "mean degree (er, ba)"),
         Knob.ofInt("family", 0, 0, 3, "graph family: 0 er, 1 ba (hubs), 2 grid, 3 chain"));
   }

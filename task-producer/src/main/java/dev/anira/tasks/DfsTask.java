@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * discovery-order}, primary); the tree depth + 1 is emitted too ({@code tree-depth}). State: on
  * stack, stack size, backtracks so far.
  */
-final class DfsTask implements Task {
+final class DfsTask extends GraphTask {
 
   @Override
   public String name() {
@@ -18,19 +18,9 @@ final class DfsTask implements Task {
   }
 
   @Override
-  public int vocabSize() {
-    return Graphs.VOCAB;
-  }
-
-  @Override
-  public String sizeKnob() {
-    return "nodes";
-  }
-
-  @Override
   public List<Knob> knobs() {
     return List.of(
-        Knob.ofInt("nodes", 16, 2, Graphs.MAX_NODES, "number of nodes"),
+        NODES,
         Knob.ofInt("branching", 3, 1, 16, "most children a node gets in the spanning tree"),
         Knob.ofReal("extraEdges", 0.2, 0, 2, "extra random edges, as a fraction of nodes"));
   }

@@ -96,13 +96,11 @@ final class DyckTask implements Task {
         scan,
         targets,
         (t, features) -> {
-          double[] span = new double[n];
           double[] stackDepth = new double[n];
           for (int i = 0; i < n; i++) {
-            span[i] = Math.min(i + 1, 1L << (t - 1));
             stackDepth[i] = t >= scan[i] ? targets[i] : -1;
           }
-          features.put("span", span);
+          features.put("span", Steps.scanSpan(n, t));
           features.put("stackDepth", stackDepth);
         });
   }

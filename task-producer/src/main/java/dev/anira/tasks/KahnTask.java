@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * reached 0, i.e. level t-1, so complexity ({@code kahn-round}) is level + 1. State: frontier
  * membership and size, newly enabled nodes, remaining in-degree.
  */
-final class KahnTask implements Task {
+final class KahnTask extends GraphTask {
 
   @Override
   public String name() {
@@ -18,19 +18,9 @@ final class KahnTask implements Task {
   }
 
   @Override
-  public int vocabSize() {
-    return Graphs.VOCAB;
-  }
-
-  @Override
-  public String sizeKnob() {
-    return "nodes";
-  }
-
-  @Override
   public List<Knob> knobs() {
     return List.of(
-        Knob.ofInt("nodes", 16, 2, Graphs.MAX_NODES, "number of nodes"),
+        NODES,
         Knob.ofInt("depth", 4, 1, Graphs.MAX_NODES, "number of levels (longest path + 1)"),
         Knob.ofReal("density", 0.1, 0, 1, "probability of each extra edge from a lower level"));
   }

@@ -58,16 +58,6 @@ final class ParityTask implements Task {
     out.staticFeature("bit", bitValue);
     out.complexity("parallel-scan", parallel);
     out.complexity("sequential", sequential);
-    Steps.emit(
-        out,
-        parallel,
-        targets,
-        (t, features) -> {
-          double[] span = new double[n];
-          for (int i = 0; i < n; i++) {
-            span[i] = Math.min(i + 1, 1L << (t - 1));
-          }
-          features.put("span", span);
-        });
+    Steps.emit(out, parallel, targets, (t, features) -> features.put("span", Steps.scanSpan(n, t)));
   }
 }

@@ -49,6 +49,15 @@ final class Steps {
     return oneBasedPosition == 1 ? 1 : 33 - Integer.numberOfLeadingZeros(oneBasedPosition - 1);
   }
 
+  /** Positions each prefix-scan slot covers after step t: min(i, 2^(t-1)). */
+  static double[] scanSpan(int n, int t) {
+    double[] span = new double[n];
+    for (int i = 0; i < n; i++) {
+      span[i] = Math.min(i + 1, 1L << (t - 1));
+    }
+    return span;
+  }
+
   static double[] constant(int n, double value) {
     double[] values = new double[n];
     java.util.Arrays.fill(values, value);
