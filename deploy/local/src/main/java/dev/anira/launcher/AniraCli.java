@@ -1,5 +1,6 @@
 package dev.anira.launcher;
 
+import dev.anira.producer.ProduceCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = AniraCli.Version.class,
     description = "Watch how recurrent Transformers spend compute, token by token, live.",
-    subcommands = {KafkaCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {KafkaCommand.class, ProduceCommand.class, CommandLine.HelpCommand.class})
 public final class AniraCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,77 @@
+package dev.anira.producer;
+
+import dev.anira.schemas.Split;
+import dev.anira.tasks.GeneratedInstance;
+import dev.anira.tasks.Knob;
+import dev.anira.tasks.Params;
+import dev.anira.tasks.TaskGenerator;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/** Draws instances from a weighted task mix: task, then knobs from their ranges, then a seed. */
+final class InstanceSampler {
+
+  private final List<TaskMix> mix;
+  private final double totalWeight;
+  private final SplittableRandom random;
+  private final String producerId;
+  private long sequence;
+
+  InstanceSampler(List<TaskMix> mix, long seed, String producerId) {
+    if (mix.isEmpty()) {
+      throw new IllegalArgumentException("the task mix is empty");
+    }
+    this.mix = List.copyOf(mix);
+    this.totalWeight = mix.stream().mapToDouble(TaskMix::weight).sum();
+    this.random = new SplittableRandom(seed);
+    this.producerId = producerId;
+  }
+
+  GeneratedInstance next() {
+    TaskMix chosen = pick();
+    Map<String, Double> values = new HashMap<>();
+    for (Knob knob : chosen.task().knobs()) {
+      SizeRange range =
+          knob.name().equals(chosen.task().sizeKnob())
+              ? chosen.size()
+              : chosen.knobs().get(knob.name());
+      if (range != null) {
+        values.put(knob.name(), draw(knob, range, chosen));
+      }
+    }
+    Params params = Params.of(chosen.task(), values);
+    int size = params.getInt(chosen.task().sizeKnob());
+    Split split = size > chosen.trainMax() ? Split.EXTRAPOLATION : Split.TRAIN;
+    long seed = random.nextLong();
+    String id = chosen.task().name() + "-" + producerId + "-" + (sequence++);
+    return TaskGenerator.generate(
+        chosen.task(), params, split, seed, id, producerId, Instant.now());
+  }
+
+  private TaskMix pick() {
+    double r = random.nextDouble() * totalWeight;
+    for (TaskMix m : mix) {
+      r -= m.weight();
+      if (r < 0) {
+        return m;
+      }
+    }
+    return mix.get(mix.size() - 1);
+  }
+
+  private double draw(Knob knob, SizeRange range, TaskMix chosen) {
+    if (!knob.integer()) {
+      return range.min() + random.nextDouble() * (range.max() - range.min());
+    }
+    int lo = (int) Math.ceil(range.min());
+    int hi = (int) Math.floor(range.max());
+    int value = lo + random.nextInt(hi - lo + 1);
+    if (chosen.task().name().equals("dyck") && knob.name().equals("length") && value % 2 != 0) {
+      value = value + 1 <= hi ? value + 1 : value - 1; // dyck lengths are even
+    }
+    return value;
+  }
+}

@@ -1,0 +1,347 @@
+package dev.anira.producer;
+
+import dev.anira.schemas.ProblemInstance;
+import dev.anira.schemas.Topic;
+import dev.anira.tasks.GeneratedInstance;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code anira produce}: streams task instances and their traces to Kafka and/or a file. */
+@Command(
+    name = "produce",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Generate task instances of controlled difficulty and publish each instance to anira.tasks"
+          + " and its ground-truth trace to anira.traces (same key), at a steady rate.",
+      "Example: anira produce --tasks parity,addition:2,bfs --size bfs=8..24 --rate 500 --count 10000"
+    })
+public final class ProduceCommand implements java.util.concurrent.Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--tasks",
+      paramLabel = "TASK[:WEIGHT],...",
+      defaultValue = "parity,addition,dyck,bfs,kahn,dfs,pcfg",
+      description = "Weighted task mix (default: ${DEFAULT-VALUE}).")
+  String tasks;
+
+  @Option(
+      names = "--size",
+      paramLabel = "TASK=MIN..MAX",
+      description = "Input sizes to draw from (repeatable).")
+  Map<String, String> sizes = new LinkedHashMap<>();
+
+  @Option(
+      names = "--train-max",
+      paramLabel = "TASK=N",
+      description =
+          "Largest train size; larger ones are the extrapolation split (default: the task's default size).")
+  Map<String, Integer> trainMax = new LinkedHashMap<>();
+
+  @Option(
+      names = "--knob",
+      paramLabel = "TASK.KNOB=MIN..MAX",
+      description =
+          "Range of another difficulty knob, e.g. addition.propagate=0..0.5 (repeatable).")
+  Map<String, String> knobs = new LinkedHashMap<>();
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "JSON task mix instead of --tasks/--size/--train-max/--knob.")
+  Path config;
+
+  @Option(
+      names = "--rate",
+      paramLabel = "N[/s]",
+      defaultValue = "500/s",
+      description = "Instances per second, 0 for as fast as possible (default: ${DEFAULT-VALUE}).")
+  String rate;
+
+  @Option(names = "--count", paramLabel = "N", description = "Stop after N instances.")
+  Long count;
+
+  @Option(
+      names = "--duration",
+      paramLabel = "DURATION",
+      description = "Stop after this long, e.g. 30s, 5m (ISO-8601 also works).")
+  String duration;
+
+  @Option(
+      names = "--bootstrap",
+      paramLabel = "HOST:PORT",
+      defaultValue = "127.0.0.1:9092",
+      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+  String bootstrap;
+
+  @Option(names = "--no-kafka", description = "Write only to --out; do not connect to Kafka.")
+  boolean noKafka;
+
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      description = "Also write the instances to this Avro container file (offline training data).")
+  Path out;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "Seed of the whole stream (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--producer-id",
+      defaultValue = "task-producer",
+      description = "Producer id in every record (default: ${DEFAULT-VALUE}).")
+  String producerId;
+
+  @Option(
+      names = "--connect-timeout",
+      defaultValue = "10s",
+      description = "How long to wait for Kafka before giving up (default: ${DEFAULT-VALUE}).")
+  String connectTimeout;
+
+  private final CountDownLatch done = new CountDownLatch(1);
+  private final AtomicBoolean stop = new AtomicBoolean();
+
+  /** Ends the run as Ctrl-C does. */
+  public void requestStop() {
+    stop.set(true);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    List<TaskMix> mix = mix();
+    double perSecond = parseRate(rate);
+    Duration limit = duration == null ? null : parseDuration("--duration", duration);
+    Duration connect = parseDuration("--connect-timeout", connectTimeout);
+    if (noKafka && out == null) {
+      throw bad("--no-kafka needs --out, or nothing would be written");
+    }
+    if (count != null && count < 1) {
+      throw bad("--count must be at least 1, got " + count);
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter stdout = spec.commandLine().getOut();
+    InstanceSampler sampler = new InstanceSampler(mix, seed, producerId);
+    Thread hook = new Thread(this::stopFromSignal, "anira-produce-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    Map<String, Long> perTask = new TreeMap<>();
+    AtomicReference<Exception> sendFailure = new AtomicReference<>();
+    long produced = 0;
+    long start = System.nanoTime();
+    try (KafkaProducer<String, SpecificRecordBase> kafka = noKafka ? null : connect(connect);
+        DataFileWriter<ProblemInstance> file = out == null ? null : openFile()) {
+      long nextProgress = start + TimeUnit.SECONDS.toNanos(1);
+      while (!stop.get() && sendFailure.get() == null && (count == null || produced < count)) {
+        long now = System.nanoTime();
+        if (limit != null && now - start >= limit.toNanos()) {
+          break;
+        }
+        if (perSecond > 0) {
+          long due = start + (long) (produced * 1e9 / perSecond);
+          if (due > now) {
+            TimeUnit.NANOSECONDS.sleep(Math.min(due - now, 50_000_000L));
+            continue;
+          }
+        }
+        GeneratedInstance g = sampler.next();
+        String key = g.instance().getInstanceId();
+        if (kafka != null) {
+          kafka.send(
+              new ProducerRecord<>(Topic.TASKS.topicName(), key, g.instance()),
+              (m, e) -> {
+                if (e != null) sendFailure.compareAndSet(null, e);
+              });
+          kafka.send(
+              new ProducerRecord<>(Topic.TRACES.topicName(), key, g.trace()),
+              (m, e) -> {
+                if (e != null) sendFailure.compareAndSet(null, e);
+              });
+        }
+        if (file != null) {
+          file.append(g.instance());
+        }
+        produced++;
+        perTask.merge(g.instance().getTask(), 1L, Long::sum);
+        if (now >= nextProgress) {
+          err.printf("\rproduced %,d (%.0f/s) %s   ", produced, produced / seconds(start), perTask);
+          err.flush();
+          nextProgress = now + TimeUnit.SECONDS.toNanos(1);
+        }
+      }
+      if (kafka != null) {
+        kafka.flush();
+      }
+    } finally {
+      done.countDown();
+      removeHook(hook);
+    }
+    if (sendFailure.get() != null) {
+      throw new IllegalStateException(
+          "Kafka rejected a record: " + sendFailure.get().getMessage(), sendFailure.get());
+    }
+    stdout.printf(
+        "%nproduced %,d instances in %.1f s (%.0f/s): %s%s%n",
+        produced,
+        seconds(start),
+        produced / seconds(start),
+        perTask,
+        (noKafka
+                ? ""
+                : " -> "
+                    + Topic.TASKS.topicName()
+                    + " + "
+                    + Topic.TRACES.topicName()
+                    + " at "
+                    + bootstrap)
+            + (out == null ? "" : ", file " + out));
+    stdout.flush();
+    return 0;
+  }
+
+  private List<TaskMix> mix() throws IOException {
+    try {
+      if (config != null) {
+        if (!sizes.isEmpty() || !trainMax.isEmpty() || !knobs.isEmpty()) {
+          throw bad("--config replaces --size, --train-max and --knob; use one or the other");
+        }
+        return ProducerSettings.fromFile(config);
+      }
+      return ProducerSettings.fromFlags(tasks, sizes, trainMax, knobs);
+    } catch (IllegalArgumentException e) {
+      throw bad(e.getMessage());
+    }
+  }
+
+  private KafkaProducer<String, SpecificRecordBase> connect(Duration timeout) {
+    // Fail within the timeout on an unreachable broker instead of blocking on the first send.
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                (int) timeout.toMillis(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                (int) timeout.toMillis()))) {
+      admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "Cannot reach Kafka at "
+              + bootstrap
+              + " within "
+              + timeout.toSeconds()
+              + " s (is it running? try ./anira kafka)",
+          e);
+    }
+    Map<String, Object> props = new LinkedHashMap<>();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, producerId);
+    return new KafkaProducer<>(props, new StringSerializer(), new AnyRecordSerializer());
+  }
+
+  private DataFileWriter<ProblemInstance> openFile() throws IOException {
+    DataFileWriter<ProblemInstance> writer =
+        new DataFileWriter<>(new SpecificDatumWriter<>(ProblemInstance.class));
+    return writer.create(ProblemInstance.getClassSchema(), out.toFile());
+  }
+
+  private void stopFromSignal() {
+    stop.set(true);
+    try {
+      done.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // The signal is what ended the run.
+    }
+  }
+
+  private CommandLine.ParameterException bad(String message) {
+    return new CommandLine.ParameterException(spec.commandLine(), message);
+  }
+
+  private double parseRate(String text) {
+    String s =
+        text.trim().endsWith("/s")
+            ? text.trim().substring(0, text.trim().length() - 2)
+            : text.trim();
+    try {
+      double value = Double.parseDouble(s);
+      if (value < 0 || Double.isNaN(value)) {
+        throw bad("--rate must be >= 0, got " + text);
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw bad("--rate: expected N or N/s, got " + text);
+    }
+  }
+
+  private Duration parseDuration(String option, String text) {
+    String s = text.trim().toLowerCase(java.util.Locale.ROOT);
+    try {
+      Duration d;
+      if (s.startsWith("p")) {
+        d = Duration.parse(s.toUpperCase(java.util.Locale.ROOT));
+      } else if (s.endsWith("ms")) {
+        d = Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+      } else if (s.endsWith("s")) {
+        d = Duration.ofMillis((long) (Double.parseDouble(s.substring(0, s.length() - 1)) * 1000));
+      } else if (s.endsWith("m")) {
+        d = Duration.ofSeconds((long) (Double.parseDouble(s.substring(0, s.length() - 1)) * 60));
+      } else if (s.endsWith("h")) {
+        d = Duration.ofSeconds((long) (Double.parseDouble(s.substring(0, s.length() - 1)) * 3600));
+      } else {
+        throw new NumberFormatException();
+      }
+      if (d.isNegative() || d.isZero()) {
+        throw bad(option + " must be positive, got " + text);
+      }
+      return d;
+    } catch (RuntimeException e) {
+      if (e instanceof CommandLine.ParameterException pe) {
+        throw pe;
+      }
+      throw bad(option + ": expected e.g. 30s, 5m, 1h or PT30S, got " + text);
+    }
+  }
+
+  private static double seconds(long start) {
+    return Math.max(1e-3, (System.nanoTime() - start) / 1e9);
+  }
+}
