@@ -20,6 +20,7 @@ import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -144,13 +145,47 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
     if (count != null && count < 1) {
       throw bad("--count must be at least 1, got " + count);
     }
-    PrintWriter err = spec.commandLine().getErr();
-    PrintWriter stdout = spec.commandLine().getOut();
     InstanceSampler sampler = new InstanceSampler(mix, seed, producerId);
     Thread hook = new Thread(this::stopFromSignal, "anira-produce-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    Map<String, Long> perTask = new TreeMap<>();
+    try {
+      Map<String, Long> perTask = new TreeMap<>();
+      long start = System.nanoTime();
+      long produced = publish(sampler, perSecond, limit, connect, perTask);
+      PrintWriter stdout = spec.commandLine().getOut();
+      stdout.printf(
+          "%nproduced %,d instances in %.1f s (%.0f/s): %s%s%s%n",
+          produced,
+          seconds(start),
+          produced / seconds(start),
+          perTask,
+          noKafka ? "" : " -> anira.tasks + anira.traces at " + bootstrap,
+          out == null ? "" : ", file " + out);
+      stdout.flush();
+    } finally {
+      // The summary is printed before a Ctrl-C's shutdown hook lets the JVM exit.
+      done.countDown();
+      removeHook(hook);
+    }
+    return 0;
+  }
+
+  /** Runs until the count, the duration or a stop; returns how many instances went out. */
+  private long publish(
+      InstanceSampler sampler,
+      double perSecond,
+      Duration limit,
+      Duration connect,
+      Map<String, Long> perTask)
+      throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
     AtomicReference<Exception> sendFailure = new AtomicReference<>();
+    Callback onFailure =
+        (metadata, e) -> {
+          if (e != null) {
+            sendFailure.compareAndSet(null, e);
+          }
+        };
     long produced = 0;
     long start = System.nanoTime();
     try (KafkaProducer<String, SpecificRecordBase> kafka = noKafka ? null : connect(connect);
@@ -171,16 +206,8 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
         GeneratedInstance g = sampler.next();
         String key = g.instance().getInstanceId();
         if (kafka != null) {
-          kafka.send(
-              new ProducerRecord<>(Topic.TASKS.topicName(), key, g.instance()),
-              (m, e) -> {
-                if (e != null) sendFailure.compareAndSet(null, e);
-              });
-          kafka.send(
-              new ProducerRecord<>(Topic.TRACES.topicName(), key, g.trace()),
-              (m, e) -> {
-                if (e != null) sendFailure.compareAndSet(null, e);
-              });
+          kafka.send(new ProducerRecord<>(Topic.TASKS.topicName(), key, g.instance()), onFailure);
+          kafka.send(new ProducerRecord<>(Topic.TRACES.topicName(), key, g.trace()), onFailure);
         }
         if (file != null) {
           file.append(g.instance());
@@ -196,31 +223,12 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
       if (kafka != null) {
         kafka.flush();
       }
-    } finally {
-      done.countDown();
-      removeHook(hook);
     }
     if (sendFailure.get() != null) {
       throw new IllegalStateException(
           "Kafka rejected a record: " + sendFailure.get().getMessage(), sendFailure.get());
     }
-    stdout.printf(
-        "%nproduced %,d instances in %.1f s (%.0f/s): %s%s%n",
-        produced,
-        seconds(start),
-        produced / seconds(start),
-        perTask,
-        (noKafka
-                ? ""
-                : " -> "
-                    + Topic.TASKS.topicName()
-                    + " + "
-                    + Topic.TRACES.topicName()
-                    + " at "
-                    + bootstrap)
-            + (out == null ? "" : ", file " + out));
-    stdout.flush();
-    return 0;
+    return produced;
   }
 
   private List<TaskMix> mix() throws IOException {
