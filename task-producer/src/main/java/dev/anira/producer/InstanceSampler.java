@@ -39,7 +39,7 @@ final class InstanceSampler {
               ? chosen.size()
               : chosen.knobs().get(knob.name());
       if (range != null) {
-        values.put(knob.name(), draw(knob, range, chosen));
+        values.put(knob.name(), draw(knob, range));
       }
     }
     Params params = Params.of(chosen.task(), values);
@@ -62,16 +62,16 @@ final class InstanceSampler {
     return mix.get(mix.size() - 1);
   }
 
-  private double draw(Knob knob, SizeRange range, TaskMix chosen) {
+  private double draw(Knob knob, SizeRange range) {
     if (!knob.integer()) {
       return range.min() + random.nextDouble() * (range.max() - range.min());
     }
-    int lo = (int) Math.ceil(range.min());
-    int hi = (int) Math.floor(range.max());
-    int value = lo + random.nextInt(hi - lo + 1);
-    if (chosen.task().name().equals("dyck") && knob.name().equals("length") && value % 2 != 0) {
-      value = value + 1 <= hi ? value + 1 : value - 1; // dyck lengths are even
+    double[] valid = knob.validWithin(range.min(), range.max());
+    if (valid == null) {
+      // TaskMix validated both ends, so this range holds no multiple of the step at all.
+      throw new IllegalStateException(knob.name() + " has no valid value in " + range);
     }
-    return value;
+    int choices = (int) ((valid[1] - valid[0]) / knob.step()) + 1;
+    return valid[0] + (double) knob.step() * random.nextInt(choices);
   }
 }

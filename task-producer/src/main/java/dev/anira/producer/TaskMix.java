@@ -45,12 +45,10 @@ record TaskMix(
             .findFirst()
             .orElseThrow();
     double def = sizeKnob.defaultValue();
-    double min = Math.max(sizeKnob.min(), Math.floor(def / 2));
-    double max = Math.min(sizeKnob.max(), Math.ceil(def * 1.5));
-    if (task.name().equals("dyck")) { // lengths must stay even
-      min = 2 * Math.ceil(min / 2);
-      max = 2 * Math.floor(max / 2);
-    }
-    return new TaskMix(task, weight, new SizeRange(min, max), (int) def, Map.of());
+    double[] sizes =
+        sizeKnob.validWithin(
+            Math.max(sizeKnob.min(), Math.floor(def / 2)),
+            Math.min(sizeKnob.max(), Math.ceil(def * 1.5)));
+    return new TaskMix(task, weight, new SizeRange(sizes[0], sizes[1]), (int) def, Map.of());
   }
 }

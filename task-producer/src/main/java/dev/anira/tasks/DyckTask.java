@@ -32,18 +32,10 @@ final class DyckTask implements Task {
   @Override
   public List<Knob> knobs() {
     return List.of(
-        Knob.ofInt("length", 16, 2, 512, "number of brackets (even)"),
+        Knob.ofInt("length", 16, 2, 512, "number of brackets").multipleOf(2),
         Knob.ofInt("maxDepth", 4, 1, 63, "deepest nesting allowed"),
         Knob.ofInt("types", 2, 1, 4, "bracket types"),
         Knob.ofReal("openBias", 0.5, 0.05, 0.95, "probability of opening when both are allowed"));
-  }
-
-  @Override
-  public void validate(Params params) {
-    int length = params.getInt("length");
-    if (length % 2 != 0) {
-      throw new IllegalArgumentException("dyck: length must be even, got " + length);
-    }
   }
 
   @Override

@@ -38,6 +38,23 @@ class ProducerSettingsTest {
   }
 
   @Test
+  void steppedKnobsAreDrawnOnTheirStepOnly() {
+    InstanceSampler sampler =
+        new InstanceSampler(
+            ProducerSettings.fromFlags("dyck", Map.of("dyck", "4..20"), Map.of(), Map.of()),
+            3,
+            "t");
+    java.util.Set<Integer> lengths = new java.util.TreeSet<>();
+    for (int i = 0; i < 500; i++) {
+      lengths.add(sampler.next().instance().getSize());
+    }
+    assertThat(lengths).containsExactly(4, 6, 8, 10, 12, 14, 16, 18, 20);
+    assertThatThrownBy(
+            () -> ProducerSettings.fromFlags("dyck", Map.of("dyck", "5..20"), Map.of(), Map.of()))
+        .hasMessageContaining("dyck: length must be even, got 5");
+  }
+
+  @Test
   void weightsShapeTheMix() {
     InstanceSampler sampler =
         new InstanceSampler(
