@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /** Draws instances from a weighted task mix: task, then knobs from their ranges, then a seed. */
-final class InstanceSampler {
+public final class InstanceSampler {
 
   private final List<TaskMix> mix;
   private final double totalWeight;
@@ -20,7 +20,7 @@ final class InstanceSampler {
   private final String producerId;
   private long sequence;
 
-  InstanceSampler(List<TaskMix> mix, long seed, String producerId) {
+  public InstanceSampler(List<TaskMix> mix, long seed, String producerId) {
     if (mix.isEmpty()) {
       throw new IllegalArgumentException("the task mix is empty");
     }
@@ -30,7 +30,7 @@ final class InstanceSampler {
     this.producerId = producerId;
   }
 
-  GeneratedInstance next() {
+  public GeneratedInstance next() {
     TaskMix chosen = pick();
     Map<String, Double> values = new HashMap<>();
     for (Knob knob : chosen.task().knobs()) {

@@ -1,15 +1,15 @@
 package dev.anira.producer;
 
 /** An inclusive range of knob values, written {@code MIN..MAX} or a single value. */
-record SizeRange(double min, double max) {
+public record SizeRange(double min, double max) {
 
-  SizeRange {
+  public SizeRange {
     if (Double.isNaN(min) || Double.isNaN(max) || min > max) {
       throw new IllegalArgumentException("range " + min + ".." + max + " is empty");
     }
   }
 
-  static SizeRange parse(String text) {
+  public static SizeRange parse(String text) {
     String s = text.trim();
     try {
       int dots = s.indexOf("..");

@@ -13,10 +13,10 @@ import java.util.Map;
  * data, and ranges for its other knobs. Validated against the task's knobs on creation, so a bad
  * range fails at start, not on the thousandth instance.
  */
-record TaskMix(
+public record TaskMix(
     Task task, double weight, SizeRange size, int trainMax, Map<String, SizeRange> knobs) {
 
-  TaskMix {
+  public TaskMix {
     if (!(weight > 0)) {
       throw new IllegalArgumentException(task.name() + ": weight must be > 0, got " + weight);
     }
@@ -38,7 +38,7 @@ record TaskMix(
   /**
    * Defaults: sizes from half to one and a half times the default size; train up to the default.
    */
-  static TaskMix withDefaults(Task task, double weight) {
+  public static TaskMix withDefaults(Task task, double weight) {
     Knob sizeKnob =
         task.knobs().stream()
             .filter(k -> k.name().equals(task.sizeKnob()))

@@ -1,6 +1,7 @@
 package dev.anira.launcher;
 
 import dev.anira.producer.ProduceCommand;
+import dev.anira.training.TrainCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -14,7 +15,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = AniraCli.Version.class,
     description = "Watch how recurrent Transformers spend compute, token by token, live.",
-    subcommands = {KafkaCommand.class, ProduceCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      KafkaCommand.class,
+      ProduceCommand.class,
+      TrainCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class AniraCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,88 @@
+package dev.anira.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import dev.anira.schemas.Mechanism;
+
+/**
+ * ANIRA (DESIGN.md §2): embedding, prelude, one shared core iterated per token up to D_max, coda,
+ * and the decision mechanism of the config: a halting head (ONLINE), a router (EARLY), or none
+ * (FIXED). Only the mechanism differs between variants; everything else is built identically.
+ */
+public final class Anira implements AutoCloseable {
+
+  private final ModelConfig config;
+  private final NDManager manager;
+  private final Weights weights;
+  final Embedding embedding;
+  final Prelude prelude;
+  final Core core;
+  final Coda coda;
+  final HaltingHead haltingHead;
+  final Router router;
+
+  private Anira(ModelConfig config, Device device, long seed) {
+    this.config = config;
+    this.manager = NDManager.newBaseManager(device);
+    this.weights = new Weights(manager, seed);
+    this.embedding = new Embedding(weights, config);
+    this.prelude = new Prelude(manager, weights, config);
+    this.core = new Core(manager, weights, config);
+    this.coda = new Coda(weights, config);
+    this.haltingHead =
+        config.mechanism() == Mechanism.ONLINE ? new HaltingHead(weights, config) : null;
+    this.router = config.mechanism() == Mechanism.EARLY ? new Router(weights, config) : null;
+  }
+
+  /** A freshly initialised model; the same config and seed give bit-identical weights. */
+  public static Anira create(ModelConfig config, Device device, long seed) {
+    return new Anira(config, device, seed);
+  }
+
+  /**
+   * Starts step-by-step inference over a batch of token sequences: runs the prelude (and, for
+   * EARLY, the router's depth plan). Close the returned recurrence when done.
+   */
+  public Recurrence begin(int[][] sequences) {
+    return Recurrence.begin(this, manager.newSubManager(), sequences, false, true);
+  }
+
+  /**
+   * The whole-sequence pass used by training and evaluation: every token's query state keeps
+   * iterating to D_max (for the expected loss) while halted tokens show others their frozen state,
+   * exactly as in step-by-step inference. The caller owns {@code scope}.
+   */
+  public Recurrence beginWholeSequence(NDManager scope, int[][] sequences) {
+    return Recurrence.begin(this, scope, sequences, true, false);
+  }
+
+  /** Whole-sequence inference without gradients, with the same records as {@link #begin}. */
+  public Run run(int[][] sequences) {
+    try (NDManager scope = manager.newSubManager();
+        Recurrence recurrence = Recurrence.begin(this, scope, sequences, true, true)) {
+      return Run.collect(recurrence);
+    }
+  }
+
+  /** A child memory scope on the model's device; close it to free what was computed in it. */
+  public NDManager newScope() {
+    return manager.newSubManager();
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  public Weights weights() {
+    return weights;
+  }
+
+  public Device device() {
+    return manager.getDevice();
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

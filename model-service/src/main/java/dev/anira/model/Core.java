@@ -1,0 +1,34 @@
+package dev.anira.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * The one shared layer iterated up to D_max times: {@code h^k = Core(h^{k-1} + step(k))}. Keys and
+ * values come from the context state, in which halted tokens are frozen.
+ */
+final class Core {
+
+  private final TransformerLayer layer;
+  private final NDArray stepTable;
+  private final int maxDepth;
+
+  Core(NDManager manager, Weights weights, ModelConfig config) {
+    this.layer = new TransformerLayer(manager, weights, "core", config);
+    this.maxDepth = config.maxDepth();
+    this.stepTable = weights.normal("core.step", 0.1, maxDepth, config.modelDim());
+  }
+
+  /**
+   * One recurrence step.
+   *
+   * @param state [B, T, d] h^{k-1} of the tokens that ask (queries)
+   * @param context [B, T, d] the state every token shows to the others (frozen once halted)
+   * @param steps [B] int32, the step k (1-based) each sequence is taking
+   */
+  NDArray apply(NDArray state, NDArray context, NDArray steps) {
+    NDArray step = steps.sub(1).oneHot(maxDepth).matMul(stepTable).expandDims(1);
+    NDArray query = state.add(step);
+    return layer.apply(query, state == context ? query : context.add(step));
+  }
+}

@@ -1,0 +1,49 @@
+package dev.anira.model;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+
+/** Turns {@code --device auto|cpu|gpu[:N]} into a DJL device, failing clearly when it is absent. */
+public final class Devices {
+
+  private Devices() {}
+
+  public static Device select(String choice) {
+    String c = choice == null ? "auto" : choice.trim().toLowerCase(java.util.Locale.ROOT);
+    int gpus = Engine.getInstance().getGpuCount();
+    if (c.equals("auto")) {
+      return gpus > 0 ? Device.gpu() : Device.cpu();
+    }
+    if (c.equals("cpu")) {
+      return Device.cpu();
+    }
+    if (c.equals("gpu") || c.startsWith("gpu:")) {
+      int id = c.equals("gpu") ? 0 : parseId(c.substring(4), choice);
+      if (id >= gpus) {
+        throw new IllegalArgumentException(
+            "--device "
+                + choice
+                + ": "
+                + (gpus == 0
+                    ? "no GPU is visible to PyTorch (the default build bundles the CPU libtorch;"
+                        + " build with -Dgpu for CUDA)"
+                    : "only " + gpus + " GPU(s) visible"));
+      }
+      return Device.gpu(id);
+    }
+    throw new IllegalArgumentException("--device must be auto, cpu, gpu or gpu:N, got " + choice);
+  }
+
+  private static int parseId(String id, String choice) {
+    try {
+      return Integer.parseInt(id);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--device " + choice + ": bad GPU index");
+    }
+  }
+
+  /** {@code cpu} or {@code gpu:N}, as recorded in results. */
+  public static String describe(Device device) {
+    return device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu";
+  }
+}

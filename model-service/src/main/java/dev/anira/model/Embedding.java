@@ -1,0 +1,45 @@
+package dev.anira.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Token embedding plus sinusoidal positions. Positions are computed, not learned, so a length never
+ * seen in training still has a defined encoding (the extrapolation split depends on it).
+ */
+final class Embedding {
+
+  private final NDArray tokenTable;
+  private final int vocabSize;
+  private final int dim;
+
+  Embedding(Weights weights, ModelConfig config) {
+    this.vocabSize = config.vocabSize();
+    this.dim = config.modelDim();
+    this.tokenTable = weights.normal("embedding.tokens", 1.0, vocabSize, dim);
+  }
+
+  /**
+   * @param tokens [B, T] int32 token ids
+   * @return [B, T, d]
+   */
+  NDArray apply(NDArray tokens) {
+    long length = tokens.getShape().get(1);
+    // One-hot times the table instead of a gather: cheap at these vocabulary sizes and its
+    // gradient is an ordinary matmul.
+    NDArray embedded = tokens.oneHot(vocabSize).matMul(tokenTable);
+    return embedded.add(tokens.getManager().create(positions(length), new Shape(length, dim)));
+  }
+
+  private float[] positions(long length) {
+    float[] table = new float[Math.toIntExact(length * dim)];
+    for (int pos = 0; pos < length; pos++) {
+      for (int i = 0; i < dim / 2; i++) {
+        double angle = pos / Math.pow(10_000, 2.0 * i / dim);
+        table[pos * dim + 2 * i] = (float) Math.sin(angle);
+        table[pos * dim + 2 * i + 1] = (float) Math.cos(angle);
+      }
+    }
+    return table;
+  }
+}

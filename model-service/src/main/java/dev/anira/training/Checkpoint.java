@@ -1,0 +1,204 @@
+package dev.anira.training;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.anira.evaluation.Evaluation;
+import dev.anira.model.Anira;
+import dev.anira.model.CheckpointMismatchException;
+import dev.anira.model.ModelConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A trained model on disk: {@code NAME.json} (architecture, training config, command, metrics) and
+ * {@code NAME.weights} (every parameter by name and shape, little-endian float32). The loader
+ * rebuilds the model from the JSON and refuses weights whose names, shapes or checksum differ.
+ *
+ * @param metrics eval set → scores; keys {@code train} and {@code extrapolation}
+ */
+public record Checkpoint(
+    @JsonProperty("format") int format,
+    @JsonProperty("name") String name,
+    @JsonProperty("model") ModelConfig model,
+    @JsonProperty("training") TrainingConfig training,
+    @JsonProperty("command") String command,
+    @JsonProperty("metrics") Map<String, Evaluation> metrics,
+    @JsonProperty("parameters") long parameters,
+    @JsonProperty("weightsSha256") String weightsSha256,
+    @JsonProperty("trainSeconds") double trainSeconds) {
+
+  public static final int FORMAT = 1;
+  private static final String MAGIC = "ANIRA-WEIGHTS-1";
+  static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /** A checkpoint and the model rebuilt from it. Close the model when done. */
+  public record Loaded(Checkpoint checkpoint, Anira model) {}
+
+  public static Path jsonFile(Path dir, String name) {
+    return dir.resolve(name + ".json");
+  }
+
+  public static Path weightsFile(Path dir, String name) {
+    return dir.resolve(name + ".weights");
+  }
+
+  /** Writes the weights, then the JSON carrying their checksum; returns the stored record. */
+  public static Checkpoint save(
+      Path dir,
+      String name,
+      Anira model,
+      TrainingConfig training,
+      String command,
+      Map<String, Evaluation> metrics,
+      double trainSeconds)
+      throws IOException {
+    Files.createDirectories(dir);
+    byte[] weights = encodeWeights(model);
+    Files.write(weightsFile(dir, name), weights);
+    Checkpoint checkpoint =
+        new Checkpoint(
+            FORMAT,
+            name,
+            model.config(),
+            training,
+            command,
+            metrics,
+            model.weights().count(),
+            sha256(weights),
+            trainSeconds);
+    JSON.writeValue(jsonFile(dir, name).toFile(), checkpoint);
+    return checkpoint;
+  }
+
+  /** Loads {@code DIR/NAME.json} and {@code DIR/NAME.weights}. */
+  public static Loaded load(Path json, Device device) throws IOException {
+    String file = json.getFileName().toString();
+    if (!file.endsWith(".json")) {
+      throw new IllegalArgumentException("a checkpoint is named by its .json file, got " + json);
+    }
+    Path weights = json.resolveSibling(file.substring(0, file.length() - 5) + ".weights");
+    if (!Files.exists(weights)) {
+      throw new CheckpointMismatchException(json + " has no weights file beside it: " + weights);
+    }
+    try (InputStream j = Files.newInputStream(json);
+        InputStream w = Files.newInputStream(weights)) {
+      return load(json.toString(), j, w, device);
+    }
+  }
+
+  /** Loads from streams (files or classpath resources); {@code source} names them in errors. */
+  public static Loaded load(String source, InputStream json, InputStream weights, Device device)
+      throws IOException {
+    Checkpoint checkpoint;
+    try {
+      checkpoint = JSON.readValue(json, Checkpoint.class);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new CheckpointMismatchException(
+          source + " is not a valid checkpoint JSON: " + e.getMessage(), e);
+    }
+    if (checkpoint.format() != FORMAT || checkpoint.model() == null) {
+      throw new CheckpointMismatchException(
+          source
+              + ": unsupported checkpoint format "
+              + checkpoint.format()
+              + " (expected "
+              + FORMAT
+              + ")");
+    }
+    byte[] bytes = weights.readAllBytes();
+    if (!sha256(bytes).equals(checkpoint.weightsSha256())) {
+      throw new CheckpointMismatchException(
+          source
+              + ": the weights file does not match the checksum in the JSON (damaged, or from"
+              + " another training run)");
+    }
+    Anira model = Anira.create(checkpoint.model(), device, 0);
+    try {
+      decodeWeights(bytes, model, source);
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+    return new Loaded(checkpoint, model);
+  }
+
+  static byte[] encodeWeights(Anira model) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeUTF(MAGIC);
+      out.writeInt(model.weights().all().size());
+      for (Map.Entry<String, NDArray> entry : model.weights().all().entrySet()) {
+        long[] shape = entry.getValue().getShape().getShape();
+        out.writeUTF(entry.getKey());
+        out.writeInt(shape.length);
+        for (long dim : shape) {
+          out.writeLong(dim);
+        }
+        float[] values = entry.getValue().toFloatArray();
+        ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asFloatBuffer().put(values);
+        out.writeInt(values.length);
+        out.write(buffer.array());
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  private static void decodeWeights(byte[] bytes, Anira model, String source) {
+    Map<String, float[]> values = new LinkedHashMap<>();
+    Map<String, long[]> shapes = new LinkedHashMap<>();
+    try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+      if (!MAGIC.equals(in.readUTF())) {
+        throw new CheckpointMismatchException(source + ": not an ANIRA weights file");
+      }
+      int count = in.readInt();
+      for (int p = 0; p < count; p++) {
+        String name = in.readUTF();
+        long[] shape = new long[in.readInt()];
+        for (int d = 0; d < shape.length; d++) {
+          shape[d] = in.readLong();
+        }
+        int n = in.readInt();
+        byte[] raw = new byte[Math.multiplyExact(n, 4)];
+        in.readFully(raw);
+        float[] floats = new float[n];
+        ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(floats);
+        values.put(name, floats);
+        shapes.put(name, shape);
+      }
+    } catch (EOFException e) {
+      throw new CheckpointMismatchException(source + ": the weights file is truncated", e);
+    } catch (IOException e) {
+      throw new CheckpointMismatchException(source + ": cannot read weights: " + e.getMessage(), e);
+    }
+    model.weights().load(values, shapes, source);
+  }
+
+  static String sha256(byte[] data) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

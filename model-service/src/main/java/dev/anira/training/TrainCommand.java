@@ -1,0 +1,296 @@
+package dev.anira.training;
+
+import ai.djl.Device;
+import dev.anira.evaluation.Evaluation;
+import dev.anira.model.Anira;
+import dev.anira.model.Devices;
+import dev.anira.model.ModelConfig;
+import dev.anira.producer.SizeRange;
+import dev.anira.schemas.Mechanism;
+import dev.anira.tasks.GeneratedInstance;
+import dev.anira.tasks.Task;
+import dev.anira.tasks.Tasks;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code anira train}: trains one ANIRA model and writes a checkpoint. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Train ANIRA on one task with the PonderNet objective (expected loss under the halting"
+          + " distribution + beta * KL to a geometric prior), loss on answer positions only.",
+      "Writes DIR/NAME.weights and DIR/NAME.json (architecture, training config, command, eval"
+          + " metrics on held-out train-size and extrapolation-size instances).",
+      "Example: anira train --task addition --mechanism online --steps 2000 --batch 32 --seed 1"
+          + " --out models"
+    })
+public final class TrainCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--task",
+      required = true,
+      description = "Task to learn: ${COMPLETION-CANDIDATES}")
+  String task;
+
+  @Option(
+      names = "--mechanism",
+      defaultValue = "online",
+      converter = MechanismConverter.class,
+      description = "online (ANIRA-O), early (ANIRA-E) or fixed. Default: ${DEFAULT-VALUE}")
+  Mechanism mechanism;
+
+  @Option(
+      names = "--steps",
+      defaultValue = "2000",
+      description = "Updates. Default: ${DEFAULT-VALUE}")
+  int steps;
+
+  @Option(
+      names = "--batch",
+      defaultValue = "32",
+      description = "Sequences per update. Default: ${DEFAULT-VALUE}")
+  int batch;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "Seeds weights and data. Default: ${DEFAULT-VALUE}")
+  long seed;
+
+  @Option(names = "--out", required = true, description = "Directory for the checkpoint")
+  Path out;
+
+  @Option(names = "--name", description = "Checkpoint name. Default: TASK-MECHANISM")
+  String name;
+
+  @Option(
+      names = "--train-sizes",
+      description =
+          "Sizes to train on, MIN..MAX. Default: per task (parity 4..16, addition 2..8, ...)")
+  String trainSizes;
+
+  @Option(
+      names = "--extrapolation-sizes",
+      description = "Larger sizes for the extrapolation eval, MIN..MAX. Default: per task")
+  String extrapolationSizes;
+
+  @Option(names = "--knob", description = "Other knob ranges, KNOB=MIN..MAX (repeatable)")
+  Map<String, String> knobs = new LinkedHashMap<>();
+
+  @Option(
+      names = "--instances",
+      description = "Train on this file from 'anira produce --out' instead of fresh instances")
+  Path instances;
+
+  @Option(
+      names = "--lr",
+      defaultValue = "0.001",
+      description = "Peak learning rate. Default: ${DEFAULT-VALUE}")
+  double learningRate;
+
+  @Option(
+      names = "--warmup",
+      defaultValue = "100",
+      description = "Warm-up updates. Default: ${DEFAULT-VALUE}")
+  int warmup;
+
+  @Option(
+      names = "--beta",
+      defaultValue = "0.01",
+      description = "Regulariser weight. Default: ${DEFAULT-VALUE}")
+  double beta;
+
+  @Option(
+      names = "--regulariser",
+      defaultValue = "steps",
+      converter = RegulariserConverter.class,
+      description =
+          "steps: beta * expected depth (halting moves to the first step whose answer is as good"
+              + " as later ones); kl: beta * KL to Geometric(lambda_p), PonderNet's choice."
+              + " Default: ${DEFAULT-VALUE}")
+  PonderLoss.Regulariser regulariser;
+
+  @Option(
+      names = "--prior-lambda",
+      defaultValue = "0.2",
+      description = "lambda_p of the geometric prior. Default: ${DEFAULT-VALUE}")
+  double priorLambda;
+
+  @Option(
+      names = "--clip",
+      defaultValue = "1.0",
+      description = "Gradient-norm clip. Default: ${DEFAULT-VALUE}")
+  double clip;
+
+  @Option(
+      names = "--eval-every",
+      defaultValue = "250",
+      description = "Updates between evals. Default: ${DEFAULT-VALUE}")
+  int evalEvery;
+
+  @Option(
+      names = "--eval-count",
+      defaultValue = "256",
+      description = "Instances per eval set. Default: ${DEFAULT-VALUE}")
+  int evalCount;
+
+  @Option(
+      names = "--max-depth",
+      defaultValue = "12",
+      description = "D_max. Default: ${DEFAULT-VALUE}")
+  int maxDepth;
+
+  @Option(names = "--fixed-depth", description = "FIXED: steps every token runs. Default: D_max")
+  Integer fixedDepth;
+
+  @Option(
+      names = "--model-dim",
+      defaultValue = "64",
+      description = "d_model. Default: ${DEFAULT-VALUE}")
+  int modelDim;
+
+  @Option(
+      names = "--heads",
+      defaultValue = "4",
+      description = "Attention heads. Default: ${DEFAULT-VALUE}")
+  int heads;
+
+  @Option(
+      names = "--ff-dim",
+      defaultValue = "256",
+      description = "Feed-forward width. Default: ${DEFAULT-VALUE}")
+  int ffDim;
+
+  @Option(
+      names = "--prelude-layers",
+      defaultValue = "1",
+      description = "L_p. Default: ${DEFAULT-VALUE}")
+  int preludeLayers;
+
+  @Option(
+      names = "--halt-threshold",
+      defaultValue = "0.5",
+      description = "ONLINE: halt at the first step with lambda >= this. Default: ${DEFAULT-VALUE}")
+  double haltThreshold;
+
+  @Option(
+      names = "--device",
+      defaultValue = "auto",
+      description = "auto, cpu, gpu or gpu:N. Default: ${DEFAULT-VALUE}")
+  String device;
+
+  @Option(
+      names = "--threads",
+      description = "PyTorch intra-op threads (default: all cores; 1 makes parallel runs fair)")
+  Integer threads;
+
+  @Override
+  public Integer call() throws Exception {
+    Task library = Tasks.byName(task);
+    TaskDefaults.Sizes sizes = TaskDefaults.of(task);
+    TrainingConfig config =
+        new TrainingConfig(
+            task,
+            trainSizes == null ? sizes.train() : trainSizes,
+            extrapolationSizes == null ? sizes.extrapolation() : extrapolationSizes,
+            knobs,
+            instances == null ? null : instances.toString(),
+            steps,
+            batch,
+            seed,
+            learningRate,
+            warmup,
+            beta,
+            regulariser,
+            priorLambda,
+            clip,
+            evalEvery,
+            evalCount);
+    ModelConfig modelConfig =
+        new ModelConfig(
+            library.vocabSize(),
+            modelDim,
+            heads,
+            ffDim,
+            preludeLayers,
+            maxDepth,
+            mechanism,
+            fixedDepth == null ? maxDepth : fixedDepth,
+            haltThreshold);
+    String checkpointName =
+        name != null ? name : task + "-" + mechanism.name().toLowerCase(java.util.Locale.ROOT);
+    if (threads != null) {
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+    Map<String, SizeRange> knobRanges = new LinkedHashMap<>();
+    config.knobs().forEach((k, v) -> knobRanges.put(k, SizeRange.parse(v)));
+    TrainingData data =
+        instances != null
+            ? TrainingData.fromInstanceFile(instances, task)
+            : TrainingData.fromTaskLibrary(
+                library, SizeRange.parse(config.trainSizes()), knobRanges, seed);
+    Map<String, List<GeneratedInstance>> evalSets = EvalSets.of(library, config, knobRanges, seed);
+    Device chosen = Devices.select(device);
+    PrintStream err = System.err;
+    err.printf(
+        "training %s %s on %s: %d updates of %d, sizes %s (extrapolation %s)%n",
+        task,
+        mechanism,
+        Devices.describe(chosen),
+        steps,
+        batch,
+        config.trainSizes(),
+        config.extrapolationSizes());
+    long start = System.nanoTime();
+    try (Anira model = Anira.create(modelConfig, chosen, seed)) {
+      ProgressBar bar = new ProgressBar(err, System.console() != null);
+      Map<String, Evaluation> metrics = new Trainer(model, config, data, evalSets).train(bar);
+      bar.finish();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      Checkpoint checkpoint =
+          Checkpoint.save(out, checkpointName, model, config, commandLine(), metrics, seconds);
+      System.out.printf(
+          "%s: train-size accuracy %.3f, extrapolation %.3f, mean depth %.2f, %d parameters,"
+              + " %.0f s -> %s%n",
+          checkpointName,
+          metrics.get(Trainer.TRAIN_SET).accuracy(),
+          metrics.get(Trainer.EXTRAPOLATION_SET).accuracy(),
+          metrics.get(Trainer.TRAIN_SET).meanDepth(),
+          checkpoint.parameters(),
+          seconds,
+          Checkpoint.jsonFile(out, checkpointName));
+    }
+    return 0;
+  }
+
+  private String commandLine() {
+    StringBuilder s = new StringBuilder("anira train --task ").append(task);
+    s.append(" --mechanism ").append(mechanism.name().toLowerCase(java.util.Locale.ROOT));
+    s.append(" --steps ").append(steps).append(" --batch ").append(batch);
+    s.append(" --seed ").append(seed);
+    if (trainSizes != null) {
+      s.append(" --train-sizes ").append(trainSizes);
+    }
+    if (extrapolationSizes != null) {
+      s.append(" --extrapolation-sizes ").append(extrapolationSizes);
+    }
+    knobs.forEach((k, v) -> s.append(" --knob ").append(k).append('=').append(v));
+    if (fixedDepth != null) {
+      s.append(" --fixed-depth ").append(fixedDepth);
+    }
+    s.append(" --lr ").append(learningRate).append(" --beta ").append(beta);
+    s.append(" --regulariser ").append(regulariser.name().toLowerCase(java.util.Locale.ROOT));
+    if (regulariser == PonderLoss.Regulariser.KL) {
+      s.append(" --prior-lambda ").append(priorLambda);
+    }
+    return s.toString();
+  }
+}

@@ -1,0 +1,77 @@
+package dev.anira.training;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.anira.producer.SizeRange;
+import java.util.Map;
+
+/**
+ * Everything that determines a training run besides the architecture; stored in the checkpoint JSON
+ * so the run can be repeated bit for bit.
+ *
+ * @param task task name
+ * @param trainSizes sizes drawn for training and the held-out train-size eval, {@code MIN..MAX}
+ * @param extrapolationSizes larger sizes for the extrapolation eval
+ * @param knobs other knob ranges, knob → {@code MIN..MAX}
+ * @param instanceFile a file from {@code anira produce --out} to train on instead of the library
+ * @param steps optimiser updates
+ * @param batch sequences per update
+ * @param seed seeds the weights and the data
+ * @param learningRate Adam's peak learning rate
+ * @param warmupSteps linear warm-up, then cosine decay to a tenth
+ * @param beta weight of the compute regulariser
+ * @param regulariser STEPS (β·E[k]) or KL (β·KL(p ‖ Geometric(λ_p)))
+ * @param priorLambda λ_p of the geometric prior
+ * @param clipNorm global gradient-norm clip
+ * @param evalEvery updates between held-out evaluations
+ * @param evalCount instances per held-out evaluation set
+ */
+public record TrainingConfig(
+    @JsonProperty("task") String task,
+    @JsonProperty("trainSizes") String trainSizes,
+    @JsonProperty("extrapolationSizes") String extrapolationSizes,
+    @JsonProperty("knobs") Map<String, String> knobs,
+    @JsonProperty("instanceFile") String instanceFile,
+    @JsonProperty("steps") int steps,
+    @JsonProperty("batch") int batch,
+    @JsonProperty("seed") long seed,
+    @JsonProperty("learningRate") double learningRate,
+    @JsonProperty("warmupSteps") int warmupSteps,
+    @JsonProperty("beta") double beta,
+    @JsonProperty("regulariser") PonderLoss.Regulariser regulariser,
+    @JsonProperty("priorLambda") double priorLambda,
+    @JsonProperty("clipNorm") double clipNorm,
+    @JsonProperty("evalEvery") int evalEvery,
+    @JsonProperty("evalCount") int evalCount) {
+
+  public TrainingConfig {
+    knobs = knobs == null ? Map.of() : Map.copyOf(knobs);
+    regulariser = regulariser == null ? PonderLoss.Regulariser.STEPS : regulariser;
+    require(steps >= 1, "steps must be at least 1, got " + steps);
+    require(batch >= 1, "batch must be at least 1, got " + batch);
+    require(learningRate > 0, "learning rate must be > 0, got " + learningRate);
+    require(warmupSteps >= 0, "warm-up must be >= 0, got " + warmupSteps);
+    require(beta >= 0, "beta must be >= 0, got " + beta);
+    require(
+        priorLambda > 0 && priorLambda < 1, "prior lambda must be in (0, 1), got " + priorLambda);
+    require(clipNorm > 0, "clip norm must be > 0, got " + clipNorm);
+    require(evalEvery >= 1, "eval-every must be at least 1, got " + evalEvery);
+    require(evalCount >= 1, "eval-count must be at least 1, got " + evalCount);
+    SizeRange.parse(trainSizes);
+    SizeRange.parse(extrapolationSizes);
+  }
+
+  /** Learning rate at update t (1-based): linear warm-up, cosine decay to 10% at the end. */
+  public double learningRateAt(int t) {
+    if (t <= warmupSteps) {
+      return learningRate * t / Math.max(1, warmupSteps);
+    }
+    double progress = (double) (t - warmupSteps) / Math.max(1, steps - warmupSteps);
+    return learningRate * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress))));
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

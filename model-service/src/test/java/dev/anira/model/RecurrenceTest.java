@@ -1,0 +1,166 @@
+package dev.anira.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.anira.schemas.Mechanism;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class RecurrenceTest {
+
+  private static final int[][] BATCH = TinyModels.sequences(11, 6);
+
+  @ParameterizedTest
+  @EnumSource(Mechanism.class)
+  void stepByStepGivesTheSameRecordsAsTheWholeSequencePass(Mechanism mechanism) {
+    try (Anira model = TinyModels.create(mechanism, 3)) {
+      Run whole = model.run(BATCH);
+      List<StepRecord> stepped = new ArrayList<>();
+      StepRecord initial;
+      try (Recurrence recurrence = model.begin(BATCH)) {
+        initial = recurrence.initialRecord();
+        while (!recurrence.done()) {
+          stepped.add(recurrence.step());
+        }
+      }
+      assertSame(initial, whole.initial());
+      assertThat(stepped).hasSameSizeAs(whole.steps());
+      for (int k = 0; k < stepped.size(); k++) {
+        assertSame(stepped.get(k), whole.steps().get(k));
+      }
+    }
+  }
+
+  @Test
+  void haltedTokensKeepTheirStateBitForBit() {
+    try (Anira model = TinyModels.create(Mechanism.ONLINE, 5);
+        Recurrence recurrence = model.begin(BATCH)) {
+      int d = model.config().modelDim();
+      int stride = Arrays.stream(BATCH).mapToInt(s -> s.length).max().orElseThrow();
+      float[][] frozenAt = new float[BATCH.length * stride][];
+      Set<Integer> depthsSeen = new HashSet<>();
+      while (!recurrence.done()) {
+        StepRecord record = recurrence.step();
+        float[] context = recurrence.contextValues();
+        for (int b = 0; b < BATCH.length; b++) {
+          for (int t = 0; t < BATCH[b].length; t++) {
+            int cell = b * stride + t;
+            float[] now = Arrays.copyOfRange(context, cell * d, (cell + 1) * d);
+            if (frozenAt[cell] != null) {
+              assertThat(now)
+                  .as("token %d of sequence %d after halting", t, b)
+                  .containsExactly(frozenAt[cell]);
+              assertThat(record.stateDelta()[b][t]).isZero();
+              assertThat(record.active()[b][t]).isFalse();
+            }
+            if (record.halted()[b][t]) {
+              frozenAt[cell] = now;
+              depthsSeen.add(record.step());
+            }
+          }
+        }
+      }
+      // The test means something only if tokens halted at different steps.
+      assertThat(depthsSeen).hasSizeGreaterThan(1);
+    }
+  }
+
+  @Test
+  void earlyTokensHaltExactlyAtTheDepthPlannedAtStepZero() {
+    try (Anira model = TinyModels.create(Mechanism.EARLY, 7)) {
+      Run run = model.run(BATCH);
+      int[][] planned = run.initial().plannedDepth();
+      assertThat(planned).isNotNull();
+      Set<Integer> distinct = new HashSet<>();
+      for (int b = 0; b < BATCH.length; b++) {
+        for (int t = 0; t < BATCH[b].length; t++) {
+          assertThat(run.depths()[b][t]).isEqualTo(planned[b][t]);
+          distinct.add(planned[b][t]);
+          for (StepRecord record : run.steps()) {
+            assertThat(record.halted()[b][t]).isEqualTo(record.step() == planned[b][t]);
+            assertThat(record.plannedDepth()).isNull();
+          }
+        }
+      }
+      assertThat(distinct).hasSizeGreaterThan(1);
+    }
+  }
+
+  @Test
+  void fixedRunsEveryTokenExactlyItsDepth() {
+    try (Anira model = TinyModels.create(Mechanism.FIXED, 1)) {
+      Run run = model.run(BATCH);
+      assertThat(run.steps()).hasSize(3);
+      for (int[] depths : run.depths()) {
+        assertThat(depths).containsOnly(3);
+      }
+      assertThat(run.steps().get(2).cumulativeHalt()[0]).containsOnly(1f);
+    }
+  }
+
+  @Test
+  void onlineHaltsAtTheFirstStepWithLambdaAtLeastTheThreshold() {
+    try (Anira model = TinyModels.create(Mechanism.ONLINE, 5)) {
+      Run run = model.run(BATCH);
+      for (int b = 0; b < BATCH.length; b++) {
+        for (int t = 0; t < BATCH[b].length; t++) {
+          for (StepRecord record : run.steps()) {
+            if (!record.active()[b][t]) {
+              continue;
+            }
+            float lambda = record.haltProbability()[b][t];
+            boolean last = record.step() == TinyModels.MAX_DEPTH;
+            assertThat(record.halted()[b][t]).isEqualTo(lambda >= 0.5f || last);
+          }
+          // Halting mass spent: all of it at D_max (λ^{D_max} = 1), at least τ before.
+          float spent = run.steps().get(run.steps().size() - 1).cumulativeHalt()[b][t];
+          if (run.depths()[b][t] == TinyModels.MAX_DEPTH) {
+            assertThat(spent).isCloseTo(1f, within(1e-5f));
+          } else {
+            assertThat(spent).isGreaterThanOrEqualTo(0.5f);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void aTokenOutsideTheVocabularyIsRefused() {
+    try (Anira model = TinyModels.create(Mechanism.ONLINE, 1)) {
+      assertThatThrownBy(() -> model.run(new int[][] {{1, 2, TinyModels.VOCAB}}))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("outside the vocabulary");
+    }
+  }
+
+  private static void assertSame(StepRecord a, StepRecord b) {
+    assertThat(a.step()).isEqualTo(b.step());
+    assertThat(a.active()).isDeepEqualTo(b.active());
+    assertThat(a.halted()).isDeepEqualTo(b.halted());
+    assertThat(a.prediction()).isDeepEqualTo(b.prediction());
+    assertThat(a.plannedDepth()).isDeepEqualTo(b.plannedDepth());
+    assertClose(a.haltProbability(), b.haltProbability());
+    assertClose(a.cumulativeHalt(), b.cumulativeHalt());
+    assertClose(a.stateDelta(), b.stateDelta());
+    assertClose(a.confidence(), b.confidence());
+  }
+
+  private static void assertClose(float[][] a, float[][] b) {
+    if (a == null || b == null) {
+      assertThat(a).isEqualTo(b);
+      return;
+    }
+    assertThat(a.length).isEqualTo(b.length);
+    for (int i = 0; i < a.length; i++) {
+      assertThat(a[i]).containsExactly(b[i], within(1e-5f));
+    }
+  }
+}
