@@ -30,14 +30,12 @@ public final class PonderLoss {
   }
 
   private final ModelConfig config;
-  private final double beta;
   private final Regulariser regulariser;
   private final float[] logPrior;
   private final float[] depths;
 
-  PonderLoss(ModelConfig config, double beta, Regulariser regulariser, double priorLambda) {
+  PonderLoss(ModelConfig config, Regulariser regulariser, double priorLambda) {
     this.config = config;
-    this.beta = beta;
     this.regulariser = regulariser;
     this.logPrior = logGeometric(priorLambda, config.maxDepth());
     this.depths = new float[config.maxDepth()];
@@ -57,6 +55,7 @@ public final class PonderLoss {
   }
 
   /**
+   * @param beta the regulariser's weight at this update
    * @param steps the model's outputs for steps 1..K (K = D_max, or D for FIXED)
    * @param routerLogits EARLY's [B, T, D] router logits, else null
    * @param targets [B, T, V] one-hot targets (zero rows off the answer positions)
@@ -65,6 +64,7 @@ public final class PonderLoss {
    */
   Terms compute(
       NDManager scope,
+      double beta,
       List<StepTensors> steps,
       NDArray routerLogits,
       NDArray targets,

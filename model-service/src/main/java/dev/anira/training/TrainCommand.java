@@ -108,6 +108,14 @@ public final class TrainCommand implements Callable<Integer> {
   double beta;
 
   @Option(
+      names = "--beta-warmup",
+      defaultValue = "0.5",
+      description =
+          "Share of the updates over which beta ramps up from 0, so deep steps learn before"
+              + " halting is pushed earlier. Default: ${DEFAULT-VALUE}")
+  double betaWarmup;
+
+  @Option(
       names = "--regulariser",
       defaultValue = "steps",
       converter = RegulariserConverter.class,
@@ -208,6 +216,7 @@ public final class TrainCommand implements Callable<Integer> {
             learningRate,
             warmup,
             beta,
+            betaWarmup,
             regulariser,
             priorLambda,
             clip,
@@ -287,6 +296,7 @@ public final class TrainCommand implements Callable<Integer> {
       s.append(" --fixed-depth ").append(fixedDepth);
     }
     s.append(" --lr ").append(learningRate).append(" --beta ").append(beta);
+    s.append(" --beta-warmup ").append(betaWarmup);
     s.append(" --regulariser ").append(regulariser.name().toLowerCase(java.util.Locale.ROOT));
     if (regulariser == PonderLoss.Regulariser.KL) {
       s.append(" --prior-lambda ").append(priorLambda);

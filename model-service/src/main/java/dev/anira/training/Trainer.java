@@ -59,6 +59,7 @@ public final class Trainer {
   private final PonderLoss loss;
   private final Optimizer optimizer;
   private final Evaluator evaluator = new Evaluator(64);
+  private int updates;
 
   public Trainer(
       Anira model,
@@ -69,8 +70,7 @@ public final class Trainer {
     this.config = config;
     this.data = data;
     this.evalSets = evalSets;
-    this.loss =
-        new PonderLoss(model.config(), config.beta(), config.regulariser(), config.priorLambda());
+    this.loss = new PonderLoss(model.config(), config.regulariser(), config.priorLambda());
     this.optimizer =
         Optimizer.adam()
             .optLearningRateTracker((id, t) -> (float) config.learningRateAt(t))
@@ -110,6 +110,7 @@ public final class Trainer {
     try (NDManager scope = model.newScope()) {
       TrainingBatch batch = TrainingBatch.of(examples, model.config().vocabSize(), scope);
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        updates++;
         Forward forward = forward(scope, batch);
         collector.backward(forward.terms().total());
         stats = batchStats(batch, forward.recurrence(), forward.terms().total().getFloat());
@@ -133,6 +134,7 @@ public final class Trainer {
     PonderLoss.Terms terms =
         loss.compute(
             scope,
+            config.betaAt(Math.max(1, updates)),
             steps,
             recurrence.routerLogits(),
             batch.targets(),

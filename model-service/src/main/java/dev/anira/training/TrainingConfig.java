@@ -19,6 +19,8 @@ import java.util.Map;
  * @param learningRate Adam's peak learning rate
  * @param warmupSteps linear warm-up, then cosine decay to a tenth
  * @param beta weight of the compute regulariser
+ * @param betaWarmup share of the updates over which β ramps up from 0, so every depth learns to
+ *     answer before the regulariser starts pushing halting earlier
  * @param regulariser STEPS (β·E[k]) or KL (β·KL(p ‖ Geometric(λ_p)))
  * @param priorLambda λ_p of the geometric prior
  * @param clipNorm global gradient-norm clip
@@ -37,6 +39,7 @@ public record TrainingConfig(
     @JsonProperty("learningRate") double learningRate,
     @JsonProperty("warmupSteps") int warmupSteps,
     @JsonProperty("beta") double beta,
+    @JsonProperty("betaWarmup") double betaWarmup,
     @JsonProperty("regulariser") PonderLoss.Regulariser regulariser,
     @JsonProperty("priorLambda") double priorLambda,
     @JsonProperty("clipNorm") double clipNorm,
@@ -51,6 +54,7 @@ public record TrainingConfig(
     require(learningRate > 0, "learning rate must be > 0, got " + learningRate);
     require(warmupSteps >= 0, "warm-up must be >= 0, got " + warmupSteps);
     require(beta >= 0, "beta must be >= 0, got " + beta);
+    require(betaWarmup >= 0 && betaWarmup < 1, "beta warm-up must be in [0, 1), got " + betaWarmup);
     require(
         priorLambda > 0 && priorLambda < 1, "prior lambda must be in (0, 1), got " + priorLambda);
     require(clipNorm > 0, "clip norm must be > 0, got " + clipNorm);
@@ -67,6 +71,12 @@ public record TrainingConfig(
     }
     double progress = (double) (t - warmupSteps) / Math.max(1, steps - warmupSteps);
     return learningRate * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress))));
+  }
+
+  /** β at update t (1-based). */
+  public double betaAt(int t) {
+    double ramp = betaWarmup * steps;
+    return ramp <= 0 ? beta : beta * Math.min(1, t / ramp);
   }
 
   private static void require(boolean ok, String message) {

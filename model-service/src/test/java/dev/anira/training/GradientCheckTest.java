@@ -52,6 +52,7 @@ class GradientCheckTest {
             1e-3,
             0,
             0.05,
+            0.0,
             PonderLoss.Regulariser.KL,
             0.3,
             1,

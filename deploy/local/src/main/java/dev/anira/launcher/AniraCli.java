@@ -1,5 +1,6 @@
 package dev.anira.launcher;
 
+import dev.anira.evaluation.EvalCommand;
 import dev.anira.producer.ProduceCommand;
 import dev.anira.training.TrainCommand;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Command;
       KafkaCommand.class,
       ProduceCommand.class,
       TrainCommand.class,
+      EvalCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class AniraCli implements Runnable {

@@ -1,0 +1,71 @@
+package dev.anira.model;
+
+import ai.djl.Device;
+import dev.anira.schemas.Mechanism;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Step-by-step inference on CPU, the service's path: a FIXED model at D_max 12 (every token takes
+ * every step, so token-steps are exact), default sizes (d 64, 4 heads, d_ff 256, L_p 1), sequences
+ * of 16 tokens. JMH reports {@code tokenSteps} per second.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class ModelBenchmark {
+
+  static final int LENGTH = 16;
+
+  @Param({"1", "32", "256"})
+  public int batch;
+
+  private Anira model;
+  private int[][] sequences;
+
+  /** Token-steps executed, reported by JMH as a rate next to the op rate. */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.OPERATIONS)
+  public static class Counters {
+    public long tokenSteps;
+  }
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    model = Anira.create(ModelConfig.defaults(16, Mechanism.FIXED), Device.cpu(), 1);
+    SplittableRandom random = new SplittableRandom(1);
+    sequences = new int[batch][];
+    for (int b = 0; b < batch; b++) {
+      sequences[b] = random.ints(LENGTH, 0, 16).toArray();
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    model.close();
+  }
+
+  @Benchmark
+  public int stepByStep(Counters counters) {
+    int steps = 0;
+    try (Recurrence recurrence = model.begin(sequences)) {
+      while (!recurrence.done()) {
+        recurrence.step();
+        steps++;
+      }
+    }
+    counters.tokenSteps += (long) steps * batch * LENGTH;
+    return steps;
+  }
+}

@@ -1,0 +1,101 @@
+package dev.anira.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anira.evaluation.Evaluation;
+import dev.anira.model.Anira;
+import dev.anira.model.CheckpointMismatchException;
+import dev.anira.model.Run;
+import dev.anira.model.TinyModels;
+import dev.anira.schemas.Mechanism;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointTest {
+
+  private static final TrainingConfig CONFIG =
+      new TrainingConfig(
+          "parity",
+          "4..8",
+          "9..12",
+          Map.of(),
+          null,
+          10,
+          8,
+          3,
+          1e-3,
+          2,
+          0.01,
+          0.0,
+          PonderLoss.Regulariser.STEPS,
+          0.2,
+          1,
+          5,
+          8);
+
+  @TempDir Path dir;
+
+  @Test
+  void aLoadedModelGivesExactlyTheSavedModelsOutputs() throws Exception {
+    int[][] batch = TinyModels.sequences(4, 5);
+    try (Anira model = TinyModels.create(Mechanism.ONLINE, 9)) {
+      Run before = model.run(batch);
+      Checkpoint saved = Checkpoint.save(dir, "tiny", model, CONFIG, "test", metrics(), 1.5);
+      Checkpoint.Loaded loaded = Checkpoint.load(Checkpoint.jsonFile(dir, "tiny"), Device.cpu());
+      try (Anira copy = loaded.model()) {
+        Run after = copy.run(batch);
+        assertThat(loaded.checkpoint()).isEqualTo(saved);
+        assertThat(after.depths()).isDeepEqualTo(before.depths());
+        assertThat(after.predictions()).isDeepEqualTo(before.predictions());
+        assertThat(after.confidence()).isDeepEqualTo(before.confidence());
+        for (int k = 0; k < before.steps().size(); k++) {
+          assertThat(after.steps().get(k).haltProbability())
+              .isDeepEqualTo(before.steps().get(k).haltProbability());
+        }
+      }
+    }
+  }
+
+  @Test
+  void aConfigThatDoesNotFitTheWeightsIsRefusedByName() throws Exception {
+    try (Anira model = TinyModels.create(Mechanism.ONLINE, 9)) {
+      Checkpoint.save(dir, "tiny", model, CONFIG, "test", metrics(), 1);
+    }
+    Path json = Checkpoint.jsonFile(dir, "tiny");
+    ObjectNode node = (ObjectNode) Checkpoint.JSON.readTree(json.toFile());
+    ((ObjectNode) node.get("model")).put("ffDim", 32);
+    Checkpoint.JSON.writeValue(json.toFile(), node);
+    assertThatThrownBy(() -> Checkpoint.load(json, Device.cpu()))
+        .isInstanceOf(CheckpointMismatchException.class)
+        .hasMessageContaining("shape")
+        .hasMessageContaining("feedForward");
+  }
+
+  @Test
+  void aDamagedOrMissingWeightsFileIsRefused() throws Exception {
+    try (Anira model = TinyModels.create(Mechanism.EARLY, 9)) {
+      Checkpoint.save(dir, "tiny", model, CONFIG, "test", metrics(), 1);
+    }
+    Path weights = Checkpoint.weightsFile(dir, "tiny");
+    byte[] bytes = Files.readAllBytes(weights);
+    bytes[bytes.length / 2] ^= 1;
+    Files.write(weights, bytes);
+    assertThatThrownBy(() -> Checkpoint.load(Checkpoint.jsonFile(dir, "tiny"), Device.cpu()))
+        .isInstanceOf(CheckpointMismatchException.class)
+        .hasMessageContaining("checksum");
+    Files.delete(weights);
+    assertThatThrownBy(() -> Checkpoint.load(Checkpoint.jsonFile(dir, "tiny"), Device.cpu()))
+        .isInstanceOf(CheckpointMismatchException.class)
+        .hasMessageContaining("no weights file");
+  }
+
+  private static Map<String, Evaluation> metrics() {
+    return Map.of(Trainer.TRAIN_SET, new Evaluation(1, 1, 1, 1, Map.of("x", 0.5)));
+  }
+}
