@@ -22,7 +22,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code anira eval}: scores checkpoints on fresh fixed-seed instances. */
 @Command(
@@ -35,6 +38,8 @@ import picocli.CommandLine.Option;
       "Example: anira eval --all --count 512 --json"
     })
 public final class EvalCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
 
   static final class Selection {
     @Option(
@@ -77,7 +82,7 @@ public final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (count < 1) {
-      throw new IllegalArgumentException("--count must be at least 1, got " + count);
+      throw new ParameterException(spec.commandLine(), "--count must be at least 1, got " + count);
     }
     List<String> names = selection.all ? BundledCheckpoints.names() : selection.checkpoints;
     if (names.isEmpty()) {

@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code anira train}: trains one ANIRA model and writes a checkpoint. */
 @Command(
@@ -32,6 +35,8 @@ import picocli.CommandLine.Option;
           + " --out models"
     })
 public final class TrainCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--task",
@@ -201,53 +206,64 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Task library = Tasks.byName(task);
-    TaskDefaults.Sizes sizes = TaskDefaults.of(task);
-    TrainingConfig config =
-        new TrainingConfig(
-            task,
-            trainSizes == null ? sizes.train() : trainSizes,
-            extrapolationSizes == null ? sizes.extrapolation() : extrapolationSizes,
-            knobs,
-            instances == null ? null : instances.toString(),
-            steps,
-            batch,
-            seed,
-            learningRate,
-            warmup,
-            beta,
-            betaWarmup,
-            regulariser,
-            priorLambda,
-            clip,
-            evalEvery,
-            evalCount);
-    ModelConfig modelConfig =
-        new ModelConfig(
-            library.vocabSize(),
-            modelDim,
-            heads,
-            ffDim,
-            preludeLayers,
-            maxDepth,
-            mechanism,
-            fixedDepth == null ? maxDepth : fixedDepth,
-            haltThreshold);
+    Task library;
+    TrainingConfig config;
+    ModelConfig modelConfig;
+    Map<String, SizeRange> knobRanges = new LinkedHashMap<>();
+    TrainingData data;
+    Map<String, List<GeneratedInstance>> evalSets;
+    Device chosen;
+    try {
+      library = Tasks.byName(task);
+      TaskDefaults.Sizes sizes = TaskDefaults.of(task);
+      config =
+          new TrainingConfig(
+              task,
+              trainSizes == null ? sizes.train() : trainSizes,
+              extrapolationSizes == null ? sizes.extrapolation() : extrapolationSizes,
+              knobs,
+              instances == null ? null : instances.toString(),
+              steps,
+              batch,
+              seed,
+              learningRate,
+              warmup,
+              beta,
+              betaWarmup,
+              regulariser,
+              priorLambda,
+              clip,
+              evalEvery,
+              evalCount);
+      modelConfig =
+          new ModelConfig(
+              library.vocabSize(),
+              modelDim,
+              heads,
+              ffDim,
+              preludeLayers,
+              maxDepth,
+              mechanism,
+              fixedDepth == null ? maxDepth : fixedDepth,
+              haltThreshold);
+      config.knobs().forEach((k, v) -> knobRanges.put(k, SizeRange.parse(v)));
+      data =
+          instances != null
+              ? TrainingData.fromInstanceFile(instances, task)
+              : TrainingData.fromTaskLibrary(
+                  library, SizeRange.parse(config.trainSizes()), knobRanges, seed);
+      evalSets = EvalSets.of(library, config, knobRanges, seed);
+      chosen = Devices.select(device);
+    } catch (IllegalArgumentException e) {
+      // Bad options fail before anything loads, with the exit code of a usage error.
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
     String checkpointName =
         name != null ? name : task + "-" + mechanism.name().toLowerCase(java.util.Locale.ROOT);
     if (threads != null) {
       System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
       System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
-    Map<String, SizeRange> knobRanges = new LinkedHashMap<>();
-    config.knobs().forEach((k, v) -> knobRanges.put(k, SizeRange.parse(v)));
-    TrainingData data =
-        instances != null
-            ? TrainingData.fromInstanceFile(instances, task)
-            : TrainingData.fromTaskLibrary(
-                library, SizeRange.parse(config.trainSizes()), knobRanges, seed);
-    Map<String, List<GeneratedInstance>> evalSets = EvalSets.of(library, config, knobRanges, seed);
-    Device chosen = Devices.select(device);
     PrintStream err = System.err;
     err.printf(
         "training %s %s on %s: %d updates of %d, sizes %s (extrapolation %s)%n",

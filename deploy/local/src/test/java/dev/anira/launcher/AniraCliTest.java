@@ -22,7 +22,12 @@ class AniraCliTest {
   @Test
   void helpListsTheSubcommands() {
     assertThat(run("--help")).isZero();
-    assertThat(out.toString()).contains("Usage: anira").contains("kafka").contains("help");
+    assertThat(out.toString())
+        .contains("Usage: anira")
+        .contains("kafka")
+        .contains("train")
+        .contains("eval")
+        .contains("help");
   }
 
   @Test
