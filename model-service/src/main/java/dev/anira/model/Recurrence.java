@@ -24,7 +24,7 @@ public final class Recurrence implements AutoCloseable {
   private final NDManager manager;
   private final boolean wholeSequence;
   private final boolean recording;
-  private final int[] lengths;
+  private int[] lengths = new int[0];
 
   private NDArray state;
   private NDArray context;
@@ -39,27 +39,57 @@ public final class Recurrence implements AutoCloseable {
   private int stepsTaken;
   private StepRecord lastRecord;
 
-  private Recurrence(
-      Anira model, NDManager manager, int[][] sequences, boolean wholeSequence, boolean recording) {
+  private Recurrence(Anira model, NDManager manager, boolean wholeSequence, boolean recording) {
     this.model = model;
     this.recording = recording;
     this.config = model.config();
     this.manager = manager;
     this.wholeSequence = wholeSequence;
-    this.lengths = new int[sequences.length];
+  }
+
+  static Recurrence begin(
+      Anira model, NDManager manager, int[][] sequences, boolean wholeSequence, boolean recording) {
+    Recurrence recurrence = new Recurrence(model, manager, wholeSequence, recording);
+    if (sequences.length == 0 && wholeSequence) {
+      throw new IllegalArgumentException("a batch needs at least one sequence");
+    }
+    if (sequences.length > 0) {
+      recurrence.lastRecord = recurrence.admit(sequences);
+    }
+    return recurrence;
+  }
+
+  /** Number of sequences in the batch (finished ones included until released). */
+  public int size() {
+    return lengths.length;
+  }
+
+  /**
+   * Adds sequences to the batch between steps (depth-wise continuous batching): runs their prelude
+   * (EARLY: the router plans their depths) and returns their step-0 record; they take their first
+   * core step with the next {@link #step}. New rows come after the existing ones.
+   */
+  public StepRecord admit(int[][] sequences) {
+    if (wholeSequence && lengths.length > 0) {
+      throw new IllegalStateException("the whole-sequence pass takes its batch at the start");
+    }
+    if (sequences.length == 0) {
+      throw new IllegalArgumentException("nothing to admit");
+    }
+    int[] newLengths = new int[sequences.length];
     int longest = 0;
     for (int b = 0; b < sequences.length; b++) {
-      lengths[b] = sequences[b].length;
-      longest = Math.max(longest, lengths[b]);
-    }
-    if (sequences.length == 0 || longest == 0) {
-      throw new IllegalArgumentException("a batch needs at least one non-empty sequence");
+      newLengths[b] = sequences[b].length;
+      if (newLengths[b] == 0) {
+        throw new IllegalArgumentException("sequence " + b + " is empty");
+      }
+      longest = Math.max(longest, newLengths[b]);
     }
     // Right padding needs no mask: attention is causal, so real tokens never see the pad.
     int[] padded = new int[sequences.length * longest];
     boolean[] real = new boolean[padded.length];
     for (int b = 0; b < sequences.length; b++) {
-      for (int t = 0; t < lengths[b]; t++) {
+      for (int t = 0; t < newLengths[b]; t++) {
         int token = sequences[b][t];
         if (token < 0 || token >= config.vocabSize()) {
           throw new IllegalArgumentException(
@@ -74,34 +104,123 @@ public final class Recurrence implements AutoCloseable {
         real[b * longest + t] = true;
       }
     }
-    Shape shape = new Shape(sequences.length, longest);
-    NDArray tokens = manager.create(padded, shape);
-    this.context = model.prelude.apply(model.embedding.apply(tokens));
-    this.state = context;
-    this.contextLogits = model.coda.apply(context);
-    this.active = manager.create(real, shape);
-    this.depth = manager.zeros(shape, DataType.INT32);
-    this.steps = manager.zeros(new Shape(sequences.length), DataType.INT32);
-    this.cumulative = manager.zeros(shape);
-    if (config.mechanism() == Mechanism.EARLY) {
-      this.routerLogits = model.router.apply(context);
-      this.routerCumulative = routerLogits.softmax(2).cumSum(2);
-      this.planned = routerLogits.argMax(2).toType(DataType.INT32, false).add(1);
-    }
-    if (recording) {
-      this.lastRecord =
-          record(0, active, manager.zeros(shape, DataType.BOOLEAN), manager.zeros(shape), null);
+    try (NDManager scope = manager.newSubManager()) {
+      Shape shape = new Shape(sequences.length, longest);
+      NDArray tokens = scope.create(padded, shape);
+      NDArray[] fresh = new NDArray[CARRIED];
+      fresh[CONTEXT] = model.prelude.apply(model.embedding.apply(tokens));
+      fresh[LOGITS] = model.coda.apply(fresh[CONTEXT]);
+      fresh[ACTIVE] = scope.create(real, shape);
+      fresh[DEPTH] = scope.zeros(shape, DataType.INT32);
+      fresh[STEPS] = scope.zeros(new Shape(sequences.length), DataType.INT32);
+      fresh[CUMULATIVE] = scope.zeros(shape);
+      if (config.mechanism() == Mechanism.EARLY) {
+        fresh[ROUTER] = model.router.apply(fresh[CONTEXT]);
+        fresh[ROUTER_CUMULATIVE] = fresh[ROUTER].softmax(2).cumSum(2);
+        fresh[PLANNED] = fresh[ROUTER].argMax(2).toType(DataType.INT32, false).add(1);
+      }
+      StepRecord admitted =
+          recording
+              ? record(
+                  0,
+                  newLengths,
+                  fresh[LOGITS],
+                  fresh[STEPS],
+                  fresh[CUMULATIVE],
+                  fresh[ACTIVE],
+                  scope.zeros(shape, DataType.BOOLEAN),
+                  scope.zeros(shape),
+                  null,
+                  fresh[PLANNED])
+              : null;
+      NDArray[] current = carried();
+      NDArray[] merged = new NDArray[CARRIED];
+      if (lengths.length == 0) {
+        merged = fresh;
+      } else {
+        long time = Math.max(longest, current[CONTEXT].getShape().get(1));
+        for (NDArray old : current) {
+          if (old != null) {
+            old.attach(scope);
+          }
+        }
+        for (int i = 0; i < CARRIED; i++) {
+          if (current[i] != null) {
+            merged[i] = padTime(current[i], time).concat(padTime(fresh[i], time), 0);
+          }
+        }
+      }
+      keep(merged);
+      int[] all = java.util.Arrays.copyOf(lengths, lengths.length + newLengths.length);
+      System.arraycopy(newLengths, 0, all, lengths.length, newLengths.length);
+      lengths = all;
+      return admitted;
     }
   }
 
-  static Recurrence begin(
-      Anira model, NDManager manager, int[][] sequences, boolean wholeSequence, boolean recording) {
-    return new Recurrence(model, manager, sequences, wholeSequence, recording);
+  /** Drops rows (typically sequences whose tokens have all halted) from the batch. */
+  public void release(int[] rows) {
+    if (rows.length == 0) {
+      return;
+    }
+    java.util.Set<Integer> drop = new java.util.HashSet<>();
+    for (int row : rows) {
+      if (row < 0 || row >= lengths.length) {
+        throw new IllegalArgumentException("no row " + row + " in a batch of " + lengths.length);
+      }
+      drop.add(row);
+    }
+    int[] keepRows =
+        java.util.stream.IntStream.range(0, lengths.length)
+            .filter(r -> !drop.contains(r))
+            .toArray();
+    try (NDManager scope = manager.newSubManager()) {
+      NDArray[] current = carried();
+      NDArray[] kept = new NDArray[CARRIED];
+      if (keepRows.length > 0) {
+        boolean[] keepMask = new boolean[lengths.length];
+        for (int row : keepRows) {
+          keepMask[row] = true;
+        }
+        NDArray mask = scope.create(keepMask);
+        for (int i = 0; i < CARRIED; i++) {
+          if (current[i] != null) {
+            current[i].attach(scope);
+            kept[i] = current[i].get(new ai.djl.ndarray.index.NDIndex("{}", mask));
+          }
+        }
+      } else {
+        for (NDArray old : current) {
+          if (old != null) {
+            old.attach(scope);
+          }
+        }
+      }
+      keep(kept);
+    }
+    int[] remaining = new int[keepRows.length];
+    for (int i = 0; i < keepRows.length; i++) {
+      remaining[i] = lengths[keepRows[i]];
+    }
+    lengths = remaining;
+  }
+
+  private static NDArray padTime(NDArray x, long time) {
+    if (x.getShape().dimension() < 2) {
+      return x; // per-sequence, no time axis
+    }
+    long have = x.getShape().get(1);
+    if (have == time) {
+      return x;
+    }
+    long[] dims = x.getShape().getShape().clone();
+    dims[1] = time - have;
+    return x.concat(x.getManager().zeros(new Shape(dims), x.getDataType()), 1);
   }
 
   /** True once every token of every sequence has halted. */
   public boolean done() {
-    return !anyTrue(active);
+    return lengths.length == 0 || !anyTrue(active);
   }
 
   /** Steps taken so far (0 after the prelude). */
@@ -129,12 +248,12 @@ public final class Recurrence implements AutoCloseable {
     try (NDManager scope = manager.newSubManager()) {
       // The previous step's tensors die with the scope; the new ones move back out.
       for (NDArray old : carried()) {
-        old.attach(scope);
+        if (old != null) {
+          old.attach(scope);
+        }
       }
       advance();
-      for (NDArray kept : carried()) {
-        kept.attach(manager);
-      }
+      keep(carried());
     }
     return lastRecord;
   }
@@ -204,7 +323,20 @@ public final class Recurrence implements AutoCloseable {
     context = newContext;
     state = wholeSequence ? next : newContext;
     stepsTaken++;
-    lastRecord = recording ? record(stepsTaken, before, haltedNow, delta, reportedHazard) : null;
+    lastRecord =
+        recording
+            ? record(
+                stepsTaken,
+                lengths,
+                contextLogits,
+                steps,
+                cumulative,
+                before,
+                haltedNow,
+                delta,
+                reportedHazard,
+                null)
+            : null;
     return new StepTensors(logits, haltLogits);
   }
 
@@ -232,19 +364,68 @@ public final class Recurrence implements AutoCloseable {
     return lengths.clone();
   }
 
+  private static final int CONTEXT = 0;
+  private static final int LOGITS = 1;
+  private static final int ACTIVE = 2;
+  private static final int DEPTH = 3;
+  private static final int STEPS = 4;
+  private static final int CUMULATIVE = 5;
+  private static final int ROUTER = 6;
+  private static final int ROUTER_CUMULATIVE = 7;
+  private static final int PLANNED = 8;
+  private static final int CARRIED = 9;
+
+  /** The per-row tensors that outlive a step (inference: state is the context). */
   private NDArray[] carried() {
-    return new NDArray[] {state, context, contextLogits, active, depth, steps, cumulative};
+    return new NDArray[] {
+      context,
+      contextLogits,
+      active,
+      depth,
+      steps,
+      cumulative,
+      routerLogits,
+      routerCumulative,
+      planned
+    };
   }
 
-  private StepRecord record(
-      int step, NDArray activeMask, NDArray haltedMask, NDArray delta, NDArray hazard) {
-    NDArray probabilities = contextLogits.softmax(2);
-    float[] confidence = probabilities.max(new int[] {2}).toFloatArray();
-    int[] prediction = contextLogits.argMax(2).toType(DataType.INT32, false).toIntArray();
-    int[] planDepths = step == 0 && planned != null ? planned.toIntArray() : null;
+  private void keep(NDArray[] tensors) {
+    for (NDArray t : tensors) {
+      if (t != null) {
+        t.attach(manager);
+      }
+    }
+    context = tensors[CONTEXT];
+    state = context;
+    contextLogits = tensors[LOGITS];
+    active = tensors[ACTIVE];
+    depth = tensors[DEPTH];
+    steps = tensors[STEPS];
+    cumulative = tensors[CUMULATIVE];
+    routerLogits = tensors[ROUTER];
+    routerCumulative = tensors[ROUTER_CUMULATIVE];
+    planned = tensors[PLANNED];
+  }
+
+  private static StepRecord record(
+      int step,
+      int[] lengths,
+      NDArray logits,
+      NDArray sequenceSteps,
+      NDArray cumulative,
+      NDArray activeMask,
+      NDArray haltedMask,
+      NDArray delta,
+      NDArray hazard,
+      NDArray plannedDepths) {
+    float[] confidence = logits.softmax(2).max(new int[] {2}).toFloatArray();
+    int[] prediction = logits.argMax(2).toType(DataType.INT32, false).toIntArray();
     return StepRecord.split(
         step,
+        sequenceSteps.toIntArray(),
         lengths,
+        Math.toIntExact(logits.getShape().get(1)),
         hazard == null ? null : hazard.toFloatArray(),
         cumulative.toFloatArray(),
         activeMask.toBooleanArray(),
@@ -252,7 +433,7 @@ public final class Recurrence implements AutoCloseable {
         delta.toFloatArray(),
         prediction,
         confidence,
-        planDepths);
+        plannedDepths == null ? null : plannedDepths.toIntArray());
   }
 
   private static NDArray expand(NDArray mask, Shape shape) {

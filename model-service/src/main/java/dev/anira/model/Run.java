@@ -22,8 +22,8 @@ public record Run(
     }
     StepRecord last = steps.isEmpty() ? initial : steps.get(steps.size() - 1);
     int[] lengths = recurrence.lengths();
-    int stride = java.util.Arrays.stream(lengths).max().orElseThrow();
     int[] flatDepths = recurrence.depths().toIntArray();
+    int stride = flatDepths.length / lengths.length;
     int[][] depths = new int[lengths.length][];
     for (int b = 0; b < lengths.length; b++) {
       depths[b] = java.util.Arrays.copyOfRange(flatDepths, b * stride, b * stride + lengths[b]);

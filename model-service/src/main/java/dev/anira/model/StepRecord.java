@@ -7,7 +7,8 @@ import java.util.Arrays;
  * RecurrenceStep). Arrays are indexed {@code [sequence][position]} and trimmed to each sequence's
  * length.
  *
- * @param step k; 0 is the prelude
+ * @param step steps the batch has taken; 0 is the prelude
+ * @param sequenceSteps per sequence, its own step k (sequences join a running batch at 0)
  * @param haltProbability λ^k (ONLINE), the router's hazard q_k / (1 − Σ_{j<k} q_j) (EARLY), 1 at
  *     the fixed depth (FIXED); 0 for tokens that were not active; null at step 0
  * @param cumulativeHalt halting mass spent up to and including step k
@@ -20,6 +21,7 @@ import java.util.Arrays;
  */
 public record StepRecord(
     int step,
+    int[] sequenceSteps,
     float[][] haltProbability,
     float[][] cumulativeHalt,
     boolean[][] active,
@@ -31,7 +33,9 @@ public record StepRecord(
 
   static StepRecord split(
       int step,
+      int[] sequenceSteps,
       int[] lengths,
+      int stride,
       float[] haltProbability,
       float[] cumulativeHalt,
       boolean[] active,
@@ -40,9 +44,9 @@ public record StepRecord(
       int[] prediction,
       float[] confidence,
       int[] plannedDepth) {
-    int stride = Arrays.stream(lengths).max().orElseThrow();
     return new StepRecord(
         step,
+        sequenceSteps,
         haltProbability == null ? null : floats(haltProbability, lengths, stride),
         floats(cumulativeHalt, lengths, stride),
         booleans(active, lengths, stride),

@@ -163,4 +163,38 @@ class RecurrenceTest {
       assertThat(a[i]).containsExactly(b[i], within(1e-5f));
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(Mechanism.class)
+  void aSequenceAdmittedIntoARunningBatchComputesWhatItComputesAlone(Mechanism mechanism) {
+    try (Anira model = TinyModels.create(mechanism, 13)) {
+      int[][] early = TinyModels.sequences(21, 3);
+      int[][] late = TinyModels.sequences(22, 2);
+      Run alone = model.run(late);
+      try (Recurrence recurrence = model.begin(early)) {
+        recurrence.step();
+        recurrence.step();
+        StepRecord admitted = recurrence.admit(late);
+        assertThat(admitted.sequenceSteps()).containsOnly(0);
+        assertThat(admitted.prediction()).isDeepEqualTo(alone.initial().prediction());
+        // Release the first row: rows shift, the late sequences are now rows 2 and 3.
+        recurrence.release(new int[] {0});
+        assertThat(recurrence.size()).isEqualTo(4);
+        for (StepRecord expected : alone.steps()) {
+          StepRecord now = recurrence.step();
+          for (int i = 0; i < late.length; i++) {
+            int row = 2 + i;
+            assertThat(now.sequenceSteps()[row]).isEqualTo(expected.step());
+            assertThat(now.active()[row]).containsExactly(expected.active()[i]);
+            assertThat(now.halted()[row]).containsExactly(expected.halted()[i]);
+            assertThat(now.prediction()[row]).containsExactly(expected.prediction()[i]);
+            assertThat(now.stateDelta()[row])
+                .containsExactly(expected.stateDelta()[i], within(1e-5f));
+            assertThat(now.cumulativeHalt()[row])
+                .containsExactly(expected.cumulativeHalt()[i], within(1e-5f));
+          }
+        }
+      }
+    }
+  }
 }
