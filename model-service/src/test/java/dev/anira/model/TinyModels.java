@@ -14,7 +14,11 @@ public final class TinyModels {
   private TinyModels() {}
 
   public static ModelConfig config(Mechanism mechanism, int fixedDepth) {
-    return new ModelConfig(VOCAB, 8, 2, 16, 1, MAX_DEPTH, mechanism, fixedDepth, 0.5);
+    return config(VOCAB, mechanism, fixedDepth);
+  }
+
+  public static ModelConfig config(int vocab, Mechanism mechanism, int fixedDepth) {
+    return new ModelConfig(vocab, 8, 2, 16, 1, MAX_DEPTH, mechanism, fixedDepth, 0.5);
   }
 
   /**
@@ -22,7 +26,11 @@ public final class TinyModels {
    * enough that tokens disagree (fresh models would run every token to D_max).
    */
   public static Anira create(Mechanism mechanism, long seed) {
-    Anira model = Anira.create(config(mechanism, 3), Device.cpu(), seed);
+    return create(VOCAB, mechanism, seed);
+  }
+
+  public static Anira create(int vocab, Mechanism mechanism, long seed) {
+    Anira model = Anira.create(config(vocab, mechanism, 3), Device.cpu(), seed);
     SplittableRandom random = new SplittableRandom(seed);
     for (String name : new String[] {"haltingHead.linear", "router.linear"}) {
       NDArray weight = model.weights().all().get(name + ".weight");

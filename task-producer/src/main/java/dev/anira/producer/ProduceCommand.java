@@ -2,6 +2,7 @@ package dev.anira.producer;
 
 import dev.anira.schemas.ProblemInstance;
 import dev.anira.schemas.Topic;
+import dev.anira.schemas.serde.AnyRecordSerializer;
 import dev.anira.tasks.GeneratedInstance;
 import java.io.IOException;
 import java.io.PrintWriter;

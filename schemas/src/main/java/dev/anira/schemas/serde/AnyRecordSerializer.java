@@ -1,11 +1,13 @@
-package dev.anira.producer;
+package dev.anira.schemas.serde;
 
-import dev.anira.schemas.serde.SingleObjectCodec;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.common.serialization.Serializer;
 
-/** One producer writes two record types (instances and traces): pick the codec per record. */
-final class AnyRecordSerializer implements Serializer<SpecificRecordBase> {
+/**
+ * A Kafka serializer for producers that write several record types (instances and traces; steps,
+ * results and dead letters): single-object encoding with the codec of each record's class.
+ */
+public final class AnyRecordSerializer implements Serializer<SpecificRecordBase> {
 
   @Override
   @SuppressWarnings("unchecked")
