@@ -2,6 +2,7 @@ package dev.anira.launcher;
 
 import dev.anira.evaluation.EvalCommand;
 import dev.anira.producer.ProduceCommand;
+import dev.anira.service.ServeCommand;
 import dev.anira.training.TrainCommand;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Command;
       ProduceCommand.class,
       TrainCommand.class,
       EvalCommand.class,
+      ServeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class AniraCli implements Runnable {
