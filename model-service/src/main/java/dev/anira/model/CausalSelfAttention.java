@@ -50,6 +50,34 @@ final class CausalSelfAttention {
     return output.apply(mixed.reshape(batch, length, (long) heads * headDim));
   }
 
+  /**
+   * Attention for gathered queries: query n [N, d] belongs to row {@code rows[n]} at position
+   * {@code positions[n]} and attends to that row's keys and values up to its position.
+   *
+   * @param context [B, T, d], already normalised
+   */
+  NDArray applyGathered(NDArray queries, NDArray context, NDArray rows, long[] positions) {
+    long n = queries.getShape().get(0);
+    long batch = context.getShape().get(0);
+    long length = context.getShape().get(1);
+    NDArray q = query.apply(queries).reshape(n, heads, 1, headDim);
+    ai.djl.ndarray.index.NDIndex byRow = new ai.djl.ndarray.index.NDIndex("{}", rows);
+    NDArray k = splitHeads(key.apply(context), batch, length).get(byRow);
+    NDArray v = splitHeads(value.apply(context), batch, length).get(byRow);
+    float[] mask = new float[Math.toIntExact(n * length)];
+    for (int i = 0; i < n; i++) {
+      for (long t = positions[i] + 1; t < length; t++) {
+        mask[Math.toIntExact(i * length + t)] = MASKED;
+      }
+    }
+    NDArray scores =
+        q.matMul(k.transpose(0, 1, 3, 2))
+            .mul(scale)
+            .add(queries.getManager().create(mask, new Shape(n, 1, 1, length)));
+    NDArray mixed = scores.softmax(-1).matMul(v);
+    return output.apply(mixed.reshape(n, (long) heads * headDim));
+  }
+
   private NDArray splitHeads(NDArray x, long batch, long length) {
     return x.reshape(batch, length, heads, headDim).transpose(0, 2, 1, 3);
   }

@@ -27,8 +27,24 @@ final class Core {
    * @param steps [B] int32, the step k (1-based) each sequence is taking
    */
   NDArray apply(NDArray state, NDArray context, NDArray steps) {
-    NDArray step = steps.sub(1).oneHot(maxDepth).matMul(stepTable).expandDims(1);
+    NDArray step = stepEmbedding(steps).expandDims(1);
     NDArray query = state.add(step);
     return layer.apply(query, state == context ? query : context.add(step));
+  }
+
+  /**
+   * One step for gathered tokens: {@code queries} [N, d] are the states of tokens in rows {@code
+   * rows} at {@code positions}; keys and values come from the whole {@code context}.
+   */
+  NDArray applyGathered(
+      NDArray queries, NDArray context, NDArray steps, NDArray rows, long[] positions) {
+    NDArray perRow = stepEmbedding(steps);
+    NDArray query = queries.add(perRow.get(new ai.djl.ndarray.index.NDIndex("{}", rows)));
+    return layer.applyGathered(query, context.add(perRow.expandDims(1)), rows, positions);
+  }
+
+  /** [B, d]: the learned embedding of each sequence's step k. */
+  private NDArray stepEmbedding(NDArray steps) {
+    return steps.sub(1).oneHot(maxDepth).matMul(stepTable);
   }
 }

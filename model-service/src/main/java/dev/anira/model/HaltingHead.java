@@ -23,8 +23,9 @@ final class HaltingHead {
             INITIAL_BIAS);
   }
 
-  /** Halting logits [B, T]. */
+  /** Halting logits, one per token: [B, T] for [B, T, d], [N] for [N, d]. */
   NDArray apply(NDArray state) {
-    return linear.apply(norm.apply(state)).squeeze(new int[] {2});
+    NDArray logits = linear.apply(norm.apply(state));
+    return logits.squeeze(new int[] {logits.getShape().dimension() - 1});
   }
 }

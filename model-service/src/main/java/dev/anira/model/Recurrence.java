@@ -263,55 +263,27 @@ public final class Recurrence implements AutoCloseable {
    * for ONLINE, the halting logits, both with gradients.
    */
   public StepTensors advance() {
+    if (!wholeSequence) {
+      advanceActiveOnly();
+      return null;
+    }
     NDArray before = active;
-    NDArray increment =
-        wholeSequence
-            ? steps.onesLike()
-            : before
-                .toType(DataType.INT32, false)
-                .sum(new int[] {1})
-                .gt(0)
-                .toType(DataType.INT32, false);
-    NDArray newSteps = steps.add(increment);
+    NDArray newSteps = steps.add(steps.onesLike());
     NDArray next = model.core.apply(state, context, newSteps);
     NDArray newContext = NDArrays.where(expand(before, next.getShape()), next, context);
     NDArray delta = newContext.sub(context).square().sum(new int[] {2}).sqrt();
     NDArray logits = model.coda.apply(next);
-    NDArray atMax = expand(newSteps.eq(config.maxDepth()).expandDims(1), before.getShape());
-
-    NDArray haltLogits = null;
-    NDArray hazard;
-    NDArray newCumulative;
-    NDArray decision;
-    switch (config.mechanism()) {
-      case ONLINE -> {
-        haltLogits = model.haltingHead.apply(next);
-        NDArray lambda = ai.djl.nn.Activation.sigmoid(haltLogits.stopGradient());
-        hazard = NDArrays.where(atMax, lambda.onesLike(), lambda);
-        newCumulative = cumulative.add(cumulative.neg().add(1).mul(hazard));
-        decision = lambda.gte(config.haltThreshold()).logicalOr(atMax);
-      }
-      case EARLY -> {
-        NDArray pick =
-            newSteps
-                .sub(1)
-                .oneHot(config.maxDepth())
-                .expandDims(1)
-                .broadcast(routerLogits.getShape());
-        newCumulative = routerCumulative.stopGradient().mul(pick).sum(new int[] {2});
-        hazard =
-            newCumulative
-                .sub(cumulative)
-                .div(cumulative.neg().add(1).maximum(manager.create(1e-12f)));
-        decision = planned.eq(expand(newSteps.expandDims(1), before.getShape()));
-      }
-      case FIXED -> {
-        decision = expand(newSteps.eq(config.fixedDepth()).expandDims(1), before.getShape());
-        hazard = decision.toType(DataType.FLOAT32, false);
-        newCumulative = hazard;
-      }
-      default -> throw new IllegalStateException(config.mechanism().name());
-    }
+    Decision d =
+        decide(
+            next,
+            expand(newSteps.expandDims(1), before.getShape()),
+            cumulative,
+            planned,
+            routerCumulative);
+    NDArray haltLogits = d.haltLogits();
+    NDArray hazard = d.hazard();
+    NDArray newCumulative = d.cumulative();
+    NDArray decision = d.halt();
     NDArray zero = hazard.zerosLike();
     NDArray haltedNow = before.logicalAnd(decision);
     NDArray reportedHazard = NDArrays.where(before, hazard, zero);
@@ -338,6 +310,151 @@ public final class Recurrence implements AutoCloseable {
                 null)
             : null;
     return new StepTensors(logits, haltLogits);
+  }
+
+  /**
+   * A mechanism's decision for a set of cells (a [B, T] grid, or the [N] active cells).
+   *
+   * @param haltLogits ONLINE's logits, with gradients; null otherwise
+   * @param hazard the reported halting probability
+   * @param cumulative halting mass spent after this step
+   * @param halt whether the cell halts at this step
+   */
+  private record Decision(NDArray haltLogits, NDArray hazard, NDArray cumulative, NDArray halt) {}
+
+  private Decision decide(
+      NDArray next,
+      NDArray cellSteps,
+      NDArray cellCumulative,
+      NDArray cellPlanned,
+      NDArray cellRouterCumulative) {
+    NDArray atMax = cellSteps.eq(config.maxDepth());
+    switch (config.mechanism()) {
+      case ONLINE -> {
+        NDArray haltLogits = model.haltingHead.apply(next);
+        NDArray lambda = ai.djl.nn.Activation.sigmoid(haltLogits.stopGradient());
+        NDArray hazard = NDArrays.where(atMax, lambda.onesLike(), lambda);
+        return new Decision(
+            haltLogits,
+            hazard,
+            cellCumulative.add(cellCumulative.neg().add(1).mul(hazard)),
+            lambda.gte(config.haltThreshold()).logicalOr(atMax));
+      }
+      case EARLY -> {
+        NDArray pick = cellSteps.sub(1).oneHot(config.maxDepth());
+        NDArray newCumulative = cellRouterCumulative.stopGradient().mul(pick).sum(new int[] {-1});
+        NDArray hazard =
+            newCumulative
+                .sub(cellCumulative)
+                .div(
+                    cellCumulative
+                        .neg()
+                        .add(1)
+                        .maximum(cellCumulative.getManager().create(1e-12f)));
+        return new Decision(null, hazard, newCumulative, cellPlanned.eq(cellSteps));
+      }
+      case FIXED -> {
+        NDArray halt = cellSteps.eq(config.fixedDepth());
+        NDArray hazard = halt.toType(DataType.FLOAT32, false);
+        return new Decision(null, hazard, hazard, halt);
+      }
+      default -> throw new IllegalStateException(config.mechanism().name());
+    }
+  }
+
+  /**
+   * Inference: the core runs on the active tokens only, gathered into one [N, d] block; keys and
+   * values still come from every token's context state, frozen ones included. Results are scattered
+   * back, so halted tokens cost no query, feed-forward, readout or halting compute.
+   */
+  private void advanceActiveOnly() {
+    // step() moved the carried tensors into a per-step scope; temporaries belong there too.
+    NDManager scope = context.getManager();
+    long batch = context.getShape().get(0);
+    long time = context.getShape().get(1);
+    long dim = context.getShape().get(2);
+    boolean[] activeCells = active.toBooleanArray();
+    int n = 0;
+    for (boolean a : activeCells) {
+      if (a) {
+        n++;
+      }
+    }
+    long[] cells = new long[n];
+    long[] rows = new long[n];
+    long[] positions = new long[n];
+    int[] increment = new int[Math.toIntExact(batch)];
+    for (int cell = 0, i = 0; cell < activeCells.length; cell++) {
+      if (activeCells[cell]) {
+        cells[i] = cell;
+        rows[i] = cell / time;
+        positions[i] = cell % time;
+        increment[(int) rows[i]] = 1;
+        i++;
+      }
+    }
+    NDArray cellIndex = scope.create(cells);
+    NDArray rowIndex = scope.create(rows);
+    NDArray before = active;
+    NDArray newSteps = steps.add(scope.create(increment));
+    NDArray flatContext = context.reshape(batch * time, dim);
+    NDArray previous = take(flatContext, cellIndex);
+    NDArray next = model.core.applyGathered(previous, context, newSteps, rowIndex, positions);
+    NDArray cellSteps = take(newSteps, rowIndex);
+    Decision d =
+        decide(
+            next,
+            cellSteps,
+            take(cumulative.reshape(batch * time), cellIndex),
+            planned == null ? null : take(planned.reshape(batch * time), cellIndex),
+            routerCumulative == null
+                ? null
+                : take(routerCumulative.reshape(batch * time, config.maxDepth()), cellIndex));
+    NDArray logits = model.coda.apply(next);
+    context = scatter(flatContext, cellIndex, next).reshape(batch, time, dim);
+    state = context;
+    contextLogits =
+        scatter(contextLogits.reshape(batch * time, config.vocabSize()), cellIndex, logits)
+            .reshape(batch, time, config.vocabSize());
+    cumulative =
+        scatter(cumulative.reshape(batch * time), cellIndex, d.cumulative()).reshape(batch, time);
+    NDArray grid = scope.zeros(new Shape(batch * time));
+    NDArray delta =
+        scatter(grid, cellIndex, next.sub(previous).square().sum(new int[] {1}).sqrt())
+            .reshape(batch, time);
+    NDArray hazard = scatter(grid, cellIndex, d.hazard()).reshape(batch, time);
+    NDArray haltedNow =
+        scatter(scope.zeros(new Shape(batch * time), DataType.BOOLEAN), cellIndex, d.halt())
+            .reshape(batch, time);
+    depth = depth.add(before.toType(DataType.INT32, false));
+    active = before.logicalAnd(haltedNow.logicalNot());
+    steps = newSteps;
+    stepsTaken++;
+    lastRecord =
+        recording
+            ? record(
+                stepsTaken,
+                lengths,
+                contextLogits,
+                steps,
+                cumulative,
+                before,
+                haltedNow,
+                delta,
+                hazard,
+                null)
+            : null;
+  }
+
+  private static NDArray take(NDArray rows, NDArray index) {
+    return rows.get(new ai.djl.ndarray.index.NDIndex("{}", index));
+  }
+
+  /** A copy of {@code target} with rows {@code index} replaced by {@code values}. */
+  private static NDArray scatter(NDArray target, NDArray index, NDArray values) {
+    NDArray copy = target.duplicate();
+    copy.set(new ai.djl.ndarray.index.NDIndex("{}", index), values);
+    return copy;
   }
 
   /** [B, T] depth of every token so far (its final depth once it has halted). */

@@ -28,6 +28,15 @@ final class TransformerLayer {
     return apply(x, x);
   }
 
+  /** The layer for gathered queries [N, d]; see {@link CausalSelfAttention#applyGathered}. */
+  NDArray applyGathered(NDArray x, NDArray context, NDArray rows, long[] positions) {
+    NDArray h =
+        x.add(
+            attention.applyGathered(
+                attentionNorm.apply(x), attentionNorm.apply(context), rows, positions));
+    return h.add(feedForward.apply(feedForwardNorm.apply(h)));
+  }
+
   /** Queries from {@code x}, keys and values from {@code context} (same tokens, maybe frozen). */
   NDArray apply(NDArray x, NDArray context) {
     NDArray normalizedX = attentionNorm.apply(x);
