@@ -178,6 +178,11 @@ public final class Recurrence implements AutoCloseable {
       NDArray[] current = carried();
       NDArray[] kept = new NDArray[CARRIED];
       if (keepRows.length > 0) {
+        // The time axis shrinks to the longest remaining sequence.
+        long time = 0;
+        for (int row : keepRows) {
+          time = Math.max(time, lengths[row]);
+        }
         boolean[] keepMask = new boolean[lengths.length];
         for (int row : keepRows) {
           keepMask[row] = true;
@@ -186,7 +191,11 @@ public final class Recurrence implements AutoCloseable {
         for (int i = 0; i < CARRIED; i++) {
           if (current[i] != null) {
             current[i].attach(scope);
-            kept[i] = current[i].get(new ai.djl.ndarray.index.NDIndex("{}", mask));
+            NDArray selected = current[i].get(new ai.djl.ndarray.index.NDIndex("{}", mask));
+            kept[i] =
+                selected.getShape().dimension() < 2 || selected.getShape().get(1) == time
+                    ? selected
+                    : selected.get(new ai.djl.ndarray.index.NDIndex(":, :{}", time));
           }
         }
       } else {

@@ -92,7 +92,10 @@ public final class ContinuousBatcher implements AutoCloseable {
     if (recurrence == null) {
       recurrence = served.model().begin(new int[0][]);
     }
-    if (admission == Admission.CONTINUOUS || rows.isEmpty()) {
+    // Joining costs a prelude pass and a re-layout of the batch: wait until an eighth of the
+    // budget is free rather than paying it for every single instance that leaves.
+    boolean roomy = tokenBudget - tokensInBatch >= tokenBudget / 8;
+    if (rows.isEmpty() || (admission == Admission.CONTINUOUS && roomy)) {
       admit(sink);
     }
     if (rows.stream().allMatch(r -> r.finished)) {

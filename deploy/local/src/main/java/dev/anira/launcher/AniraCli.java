@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       EvalCommand.class,
       ServeCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class AniraCli implements Runnable {

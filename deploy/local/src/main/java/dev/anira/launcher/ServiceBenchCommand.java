@@ -1,0 +1,245 @@
+package dev.anira.launcher;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anira.model.Anira;
+import dev.anira.model.ModelConfig;
+import dev.anira.schemas.InstanceResult;
+import dev.anira.schemas.Mechanism;
+import dev.anira.schemas.ProblemInstance;
+import dev.anira.schemas.RecurrenceStep;
+import dev.anira.service.ContinuousBatcher;
+import dev.anira.service.OutputSink;
+import dev.anira.service.ServedModel;
+import dev.anira.service.ServiceMetrics;
+import dev.anira.tasks.Params;
+import dev.anira.tasks.Task;
+import dev.anira.tasks.TaskGenerator;
+import dev.anira.tasks.Tasks;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code anira bench service}: the model service's benchmarks, measured side by side in one run
+ * (this machine is noisy, so ratios are what to read). In-process batching comparisons first, then
+ * the whole path through Kafka ({@link KafkaThroughput}).
+ */
+@Command(
+    name = "service",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Benchmarks of the model service: continuous vs static batching (instances/s ratio, same"
+          + " model and workload with skewed depths), realized compute saving of ONLINE vs FIXED"
+          + " at D_max (wall-clock ratio over D_max / mean depth), and instances/s, token-steps/s"
+          + " and publish-to-result latency through an in-process Kafka broker."
+    })
+public final class ServiceBenchCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--quick",
+      description = "Smaller workloads; finishes within 5 minutes on 2 cores")
+  boolean quick;
+
+  @Option(names = "--json", description = "Print one JSON object instead of the table")
+  boolean json;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "Workload seed. Default: ${DEFAULT-VALUE}")
+  long seed;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    int instances = quick ? 300 : 1500;
+    int budget = 1024;
+    List<ProblemInstance> workload = skewedWorkload(instances, seed);
+    ObjectNode out = new ObjectMapper().createObjectNode();
+    try (Anira online = skewedModel(Mechanism.ONLINE);
+        Anira fixed = sameWeights(online, Mechanism.FIXED)) {
+      ServedModel servedOnline =
+          new ServedModel("bench-online", "parity", Mechanism.ONLINE, online);
+      ServedModel servedFixed = new ServedModel("bench-fixed", "parity", Mechanism.FIXED, fixed);
+      err.printf("warming up ...%n");
+      err.flush();
+      run(
+          servedOnline,
+          workload.subList(0, Math.min(100, instances)),
+          budget,
+          ContinuousBatcher.Admission.CONTINUOUS);
+      err.printf(
+          "continuous vs static batching, %d instances, token budget %d ...%n", instances, budget);
+      err.flush();
+      Measured continuous =
+          run(servedOnline, workload, budget, ContinuousBatcher.Admission.CONTINUOUS);
+      Measured staticBatching =
+          run(servedOnline, workload, budget, ContinuousBatcher.Admission.STATIC);
+      err.printf("FIXED at D_max on the same instances ...%n");
+      err.flush();
+      Measured fixedRun =
+          run(servedFixed, workload, budget, ContinuousBatcher.Admission.CONTINUOUS);
+      double theoretical = online.config().maxDepth() / continuous.meanDepth();
+      double realized = fixedRun.seconds() / continuous.seconds();
+      out.put("instances", instances);
+      out.put("tokenBudget", budget);
+      out.put("continuousInstancesPerSec", instances / continuous.seconds());
+      out.put("staticInstancesPerSec", instances / staticBatching.seconds());
+      out.put("continuousVsStatic", staticBatching.seconds() / continuous.seconds());
+      out.put("meanDepth", continuous.meanDepth());
+      out.put("theoreticalSaving", theoretical);
+      out.put("wallClockSaving", realized);
+      out.put("realizedSaving", realized / theoretical);
+    }
+    err.printf("through Kafka (in-process broker, bundled checkpoints) ...%n");
+    err.flush();
+    KafkaThroughput.Result kafka = KafkaThroughput.measure(quick ? 400 : 2000, seed, err);
+    out.put("kafkaInstances", kafka.instances());
+    out.put("instancesPerSec", kafka.instancesPerSec());
+    out.put("tokenStepsPerSec", kafka.tokenStepsPerSec());
+    out.put("p50LatencyMs", kafka.p50Ms());
+    out.put("p99LatencyMs", kafka.p99Ms());
+    PrintWriter stdout = spec.commandLine().getOut();
+    if (json) {
+      stdout.println(out);
+    } else {
+      stdout.printf(
+          "continuous vs static batching: %.2fx (%.1f vs %.1f instances/s)%n"
+              + "realized saving: %.2f (FIXED/ONLINE wall-clock %.2fx, theoretical %.2fx = 12 / mean"
+              + " depth %.2f)%n"
+              + "through Kafka: %.1f instances/s, %,.0f token-steps/s, latency p50 %.0f ms, p99 %.0f"
+              + " ms (%d instances)%n",
+          out.get("continuousVsStatic").asDouble(),
+          out.get("continuousInstancesPerSec").asDouble(),
+          out.get("staticInstancesPerSec").asDouble(),
+          out.get("realizedSaving").asDouble(),
+          out.get("wallClockSaving").asDouble(),
+          out.get("theoreticalSaving").asDouble(),
+          out.get("meanDepth").asDouble(),
+          kafka.instancesPerSec(),
+          kafka.tokenStepsPerSec(),
+          kafka.p50Ms(),
+          kafka.p99Ms(),
+          kafka.instances());
+    }
+    stdout.flush();
+    return 0;
+  }
+
+  record Measured(double seconds, double meanDepth) {}
+
+  /** Runs the workload through one batcher in process; mean depth over all tokens. */
+  static Measured run(
+      ServedModel served,
+      List<ProblemInstance> workload,
+      int budget,
+      ContinuousBatcher.Admission admission) {
+    long[] depthSum = new long[2];
+    OutputSink sink =
+        new OutputSink() {
+          @Override
+          public void step(RecurrenceStep step) {}
+
+          @Override
+          public void result(InstanceResult result) {
+            for (int d : result.getDepths()) {
+              depthSum[0] += d;
+              depthSum[1]++;
+            }
+          }
+        };
+    try (ServiceMetrics metrics = new ServiceMetrics("cpu");
+        ContinuousBatcher batcher =
+            new ContinuousBatcher(served, budget, admission, "bench", metrics)) {
+      long start = System.nanoTime();
+      workload.forEach(batcher::submit);
+      batcher.drain(sink);
+      return new Measured((System.nanoTime() - start) / 1e9, (double) depthSum[0] / depthSum[1]);
+    }
+  }
+
+  /**
+   * Parity instances with skewed lengths (90% of 4..11 tokens, 10% of 24..47), so instances need
+   * very different numbers of steps.
+   */
+  static List<ProblemInstance> skewedWorkload(int count, long seed) {
+    Task parity = Tasks.byName("parity");
+    SplittableRandom random = new SplittableRandom(seed);
+    List<ProblemInstance> out = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      int length = random.nextDouble() < 0.9 ? random.nextInt(4, 12) : random.nextInt(24, 48);
+      out.add(
+          TaskGenerator.generate(
+                  parity,
+                  Params.of(parity, Map.of("length", length)),
+                  dev.anira.schemas.Split.TRAIN,
+                  random.nextLong(),
+                  "bench-" + i,
+                  "bench",
+                  Instant.now())
+              .instance());
+    }
+    return out;
+  }
+
+  /**
+   * A default-size ONLINE model whose halting head reads one positional feature of the state:
+   * tokens in the first dozen positions halt after one step, later ones run to D_max. Instance
+   * depth then follows instance length, so the skewed workload has skewed depths (trained
+   * checkpoints halt too uniformly to show the effect).
+   */
+  static Anira skewedModel(Mechanism mechanism) {
+    ModelConfig config = ModelConfig.defaults(Tasks.byName("parity").vocabSize(), mechanism);
+    Anira model = Anira.create(config, Device.cpu(), 7);
+    float[] w = new float[config.modelDim()];
+    // After the layer norm, feature 28 (sin(position / 56) in the embedding) rises with the
+    // position from about -1.4 to -0.2 over 40 tokens; λ crosses 0.5 near -0.7 (position ~15).
+    w[28] = -20f;
+    model.weights().all().get("haltingHead.linear.weight").set(w);
+    model.weights().all().get("haltingHead.linear.bias").set(new float[] {-24f});
+    // Take the token embedding out of that feature so only the position drives it.
+    NDArray tokens = model.weights().all().get("embedding.tokens");
+    float[] table = tokens.toFloatArray();
+    for (int row = 0; row < config.vocabSize(); row++) {
+      table[row * config.modelDim() + 28] = 0f;
+    }
+    tokens.set(table);
+    return model;
+  }
+
+  /** A model of another mechanism with the same shared weights (prelude, core, coda). */
+  static Anira sameWeights(Anira source, Mechanism mechanism) {
+    ModelConfig c = source.config();
+    Anira copy =
+        Anira.create(
+            new ModelConfig(
+                c.vocabSize(),
+                c.modelDim(),
+                c.heads(),
+                c.ffDim(),
+                c.preludeLayers(),
+                c.maxDepth(),
+                mechanism,
+                c.maxDepth(),
+                c.haltThreshold()),
+            source.device(),
+            0);
+    copy.weights()
+        .all()
+        .forEach((name, array) -> array.set(source.weights().all().get(name).toFloatArray()));
+    return copy;
+  }
+}
