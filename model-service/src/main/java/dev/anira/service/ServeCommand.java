@@ -6,7 +6,6 @@ import dev.anira.schemas.Mechanism;
 import dev.anira.training.MechanismConverter;
 import java.io.PrintWriter;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -108,6 +107,8 @@ public final class ServeCommand implements Callable<Integer> {
   String producerId;
 
   private volatile InferenceService service;
+  private final java.util.concurrent.CountDownLatch finished =
+      new java.util.concurrent.CountDownLatch(1);
 
   @Override
   public Integer call() throws Exception {
@@ -135,6 +136,15 @@ public final class ServeCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     PrintWriter err = spec.commandLine().getErr();
+    try {
+      return serve(config, chosen, err);
+    } finally {
+      // Lets a Ctrl-C hook return (and the JVM exit) only after the summary is out.
+      finished.countDown();
+    }
+  }
+
+  private int serve(ServiceConfig config, Device chosen, PrintWriter err) throws Exception {
     try (ModelRegistry registry = ModelRegistry.load(models, config.mechanisms(), chosen);
         ServiceMetrics metrics = new ServiceMetrics(Devices.describe(chosen));
         InferenceService running = new InferenceService(config, registry, metrics)) {
@@ -190,11 +200,11 @@ public final class ServeCommand implements Callable<Integer> {
     InferenceService s = service;
     if (s != null) {
       s.stop();
-      try {
-        s.awaitStopped(Duration.ofSeconds(30));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    }
+    try {
+      finished.await(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
