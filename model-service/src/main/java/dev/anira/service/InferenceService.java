@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -55,7 +54,6 @@ public final class InferenceService implements AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final KafkaProducer<String, SpecificRecordBase> producer;
   private final AtomicBoolean stopping = new AtomicBoolean();
-  private final CountDownLatch stopped = new CountDownLatch(1);
   private final Totals totals = new Totals();
 
   /** Counts for the summary line. */
@@ -105,24 +103,20 @@ public final class InferenceService implements AutoCloseable {
 
   /** Runs until {@link #stop}; returns the totals. */
   public Totals run() {
-    try {
-      producer.initTransactions();
-      consumer.subscribe(List.of(Topic.TASKS.topicName()));
-      while (!stopping.get()) {
-        ConsumerRecords<byte[], byte[]> records;
-        try {
-          records = consumer.poll(Duration.ofMillis(200));
-        } catch (WakeupException e) {
-          break;
-        }
-        if (!records.isEmpty()) {
-          process(records);
-        }
+    producer.initTransactions();
+    consumer.subscribe(List.of(Topic.TASKS.topicName()));
+    while (!stopping.get()) {
+      ConsumerRecords<byte[], byte[]> records;
+      try {
+        records = consumer.poll(Duration.ofMillis(200));
+      } catch (WakeupException e) {
+        break;
       }
-      return totals;
-    } finally {
-      stopped.countDown();
+      if (!records.isEmpty()) {
+        process(records);
+      }
     }
+    return totals;
   }
 
   private void process(ConsumerRecords<byte[], byte[]> records) {
@@ -268,11 +262,6 @@ public final class InferenceService implements AutoCloseable {
   public void stop() {
     stopping.set(true);
     consumer.wakeup();
-  }
-
-  /** Waits for {@link #run} to return after {@link #stop}. */
-  public boolean awaitStopped(Duration timeout) throws InterruptedException {
-    return stopped.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   @Override
