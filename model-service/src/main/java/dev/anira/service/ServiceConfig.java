@@ -36,6 +36,10 @@ public record ServiceConfig(
 
   public ServiceConfig {
     require(bootstrap != null && !bootstrap.isBlank(), "--bootstrap is required");
+    require(
+        "bundled".equals(models)
+            || (models != null && java.nio.file.Files.isDirectory(java.nio.file.Path.of(models))),
+        "--models must be 'bundled' or a directory of checkpoints, got " + models);
     require(mechanisms != null && !mechanisms.isEmpty(), "--mechanisms names none");
     mechanisms = Set.copyOf(mechanisms);
     require(groupId != null && !groupId.isBlank(), "--group-id must not be empty");
