@@ -43,7 +43,7 @@ class InferenceServiceIT {
   private static ServiceConfig config(KafkaCluster kafka, String transactionalId) {
     return new ServiceConfig(
         kafka.bootstrapServers(),
-        "test",
+        ModelRegistry.BUNDLED, // the registry is built in the test; this only passes validation
         EnumSet.allOf(Mechanism.class),
         "cpu",
         "service-it",
