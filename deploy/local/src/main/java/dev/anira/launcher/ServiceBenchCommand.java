@@ -81,21 +81,34 @@ public final class ServiceBenchCommand implements Callable<Integer> {
           workload.subList(0, Math.min(100, instances)),
           budget,
           ContinuousBatcher.Admission.CONTINUOUS);
+      int rounds = quick ? 3 : 5;
       err.printf(
-          "continuous vs static batching, %d instances, token budget %d ...%n", instances, budget);
+          "continuous vs static batching and FIXED at D_max, %d instances, token budget %d,"
+              + " %d interleaved rounds ...%n",
+          instances, budget, rounds);
       err.flush();
-      Measured continuous =
-          run(servedOnline, workload, budget, ContinuousBatcher.Admission.CONTINUOUS);
-      Measured staticBatching =
-          run(servedOnline, workload, budget, ContinuousBatcher.Admission.STATIC);
-      err.printf("FIXED at D_max on the same instances ...%n");
-      err.flush();
-      Measured fixedRun =
-          run(servedFixed, workload, budget, ContinuousBatcher.Admission.CONTINUOUS);
+      List<Double> continuousTimes = new ArrayList<>();
+      List<Double> staticTimes = new ArrayList<>();
+      List<Double> fixedTimes = new ArrayList<>();
+      double meanDepth = Double.NaN;
+      for (int round = 0; round < rounds; round++) {
+        Measured c = run(servedOnline, workload, budget, ContinuousBatcher.Admission.CONTINUOUS);
+        continuousTimes.add(c.seconds());
+        meanDepth = c.meanDepth();
+        staticTimes.add(
+            run(servedOnline, workload, budget, ContinuousBatcher.Admission.STATIC).seconds());
+        fixedTimes.add(
+            run(servedFixed, workload, budget, ContinuousBatcher.Admission.CONTINUOUS).seconds());
+      }
+      // Medians of interleaved rounds: this machine's noise hits all three alike.
+      Measured continuous = new Measured(median(continuousTimes), meanDepth);
+      Measured staticBatching = new Measured(median(staticTimes), meanDepth);
+      Measured fixedRun = new Measured(median(fixedTimes), Double.NaN);
       double theoretical = online.config().maxDepth() / continuous.meanDepth();
       double realized = fixedRun.seconds() / continuous.seconds();
       out.put("instances", instances);
       out.put("tokenBudget", budget);
+      out.put("rounds", rounds);
       out.put("continuousInstancesPerSec", instances / continuous.seconds());
       out.put("staticInstancesPerSec", instances / staticBatching.seconds());
       out.put("continuousVsStatic", staticBatching.seconds() / continuous.seconds());
@@ -140,6 +153,12 @@ public final class ServiceBenchCommand implements Callable<Integer> {
   }
 
   record Measured(double seconds, double meanDepth) {}
+
+  static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    java.util.Collections.sort(sorted);
+    return sorted.get(sorted.size() / 2);
+  }
 
   /** Runs the workload through one batcher in process; mean depth over all tokens. */
   static Measured run(
