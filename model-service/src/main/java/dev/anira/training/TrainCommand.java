@@ -253,6 +253,15 @@ public final class TrainCommand implements Callable<Integer> {
               : TrainingData.fromTaskLibrary(
                   library, SizeRange.parse(config.trainSizes()), knobRanges, seed);
       evalSets = EvalSets.of(library, config, knobRanges, seed);
+      if (threads != null) {
+        if (threads < 1) {
+          throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+        }
+        // Before anything touches the engine: PyTorch reads these once, when it loads, and the
+        // thread count decides the order of float reductions, so bit-identical weights need it.
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+      }
       chosen = Devices.select(device);
     } catch (IllegalArgumentException e) {
       // Bad options fail before anything loads, with the exit code of a usage error.
@@ -260,10 +269,6 @@ public final class TrainCommand implements Callable<Integer> {
     }
     String checkpointName =
         name != null ? name : task + "-" + mechanism.name().toLowerCase(java.util.Locale.ROOT);
-    if (threads != null) {
-      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-    }
     PrintStream err = System.err;
     err.printf(
         "training %s %s on %s: %d updates of %d, sizes %s (extrapolation %s)%n",
