@@ -261,7 +261,7 @@ public final class Recurrence implements AutoCloseable {
           old.attach(scope);
         }
       }
-      advance();
+      advanceActiveOnly();
       keep(carried());
     }
     return lastRecord;
@@ -273,8 +273,8 @@ public final class Recurrence implements AutoCloseable {
    */
   public StepTensors advance() {
     if (!wholeSequence) {
-      advanceActiveOnly();
-      return null;
+      throw new IllegalStateException(
+          "advance() is the whole-sequence pass; inference uses step()");
     }
     NDArray before = active;
     NDArray newSteps = steps.add(steps.onesLike());
