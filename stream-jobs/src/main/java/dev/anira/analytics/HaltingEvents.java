@@ -1,0 +1,87 @@
+package dev.anira.analytics;
+
+import dev.anira.schemas.AlgorithmState;
+import dev.anira.schemas.AlgorithmTrace;
+import dev.anira.schemas.Complexity;
+import dev.anira.schemas.HaltingEvent;
+import dev.anira.schemas.InstanceResult;
+import dev.anira.schemas.NamedSeries;
+import dev.anira.schemas.NamedValue;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The join at the heart of the analyzer, as a plain function: a model's result for an instance and
+ * the instance's ground-truth trace give one {@link HaltingEvent} per answer token. The streaming
+ * join and the batch oracle both call it, so they cannot disagree on what an event is.
+ */
+public final class HaltingEvents {
+
+  private HaltingEvents() {}
+
+  /**
+   * @param haltProbability per input position, λ at the step the token halted (from the step
+   *     records); may be null when the steps are not at hand, which records NaN
+   */
+  public static List<HaltingEvent> join(
+      InstanceResult result, AlgorithmTrace trace, float[] haltProbability, String producerId) {
+    if (!result.getInstanceId().equals(trace.getInstanceId())) {
+      throw new IllegalArgumentException(
+          "result " + result.getInstanceId() + " joined with trace " + trace.getInstanceId());
+    }
+    List<Integer> positions = trace.getAnswerPositions();
+    if (!positions.equals(result.getAnswerPositions())) {
+      throw new IllegalArgumentException(
+          result.getInstanceId() + ": result and trace disagree on the answer positions");
+    }
+    if (trace.getComplexities().isEmpty()) {
+      throw new IllegalArgumentException(result.getInstanceId() + ": the trace has no complexity");
+    }
+    Complexity primary = trace.getComplexities().get(0);
+    List<AlgorithmState> states = trace.getStates();
+    List<HaltingEvent> events = new ArrayList<>(positions.size());
+    for (int i = 0; i < positions.size(); i++) {
+      int position = positions.get(i);
+      int depth = result.getDepths().get(position);
+      int complexity = primary.getValues().get(i);
+      int prediction = result.getPredictions().get(position);
+      int target = trace.getTargets().get(i);
+      // The algorithm's state when the model stopped: step min(depth, last step).
+      AlgorithmState state =
+          states.isEmpty() ? null : states.get(Math.min(depth, states.size()) - 1);
+      events.add(
+          HaltingEvent.newBuilder()
+              .setInstanceId(result.getInstanceId())
+              .setModelId(result.getModelId())
+              .setMechanism(result.getMechanism())
+              .setTask(result.getTask())
+              .setSize(result.getSize())
+              .setSplit(result.getSplit())
+              .setPosition(position)
+              .setAnswerIndex(i)
+              .setDepth(depth)
+              .setMaxDepth(result.getMaxDepth())
+              .setComplexity(complexity)
+              .setComplexityAlgorithm(primary.getAlgorithm())
+              .setLag(depth - complexity)
+              .setPrediction(prediction)
+              .setTarget(target)
+              .setCorrect(prediction == target)
+              .setHaltProbability(haltProbability == null ? Float.NaN : haltProbability[position])
+              .setStaticFeatures(at(trace.getStaticFeatures(), i))
+              .setAlgorithmFeatures(state == null ? List.of() : at(state.getFeatures(), i))
+              .setEventTime(result.getEventTime())
+              .setProducerId(producerId)
+              .build());
+    }
+    return events;
+  }
+
+  private static List<NamedValue> at(List<NamedSeries> series, int i) {
+    List<NamedValue> values = new ArrayList<>(series.size());
+    for (NamedSeries s : series) {
+      values.add(new NamedValue(s.getName(), s.getValues().get(i)));
+    }
+    return values;
+  }
+}

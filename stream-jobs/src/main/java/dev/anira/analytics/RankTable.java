@@ -1,0 +1,116 @@
+package dev.anira.analytics;
+
+import java.io.Serializable;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Exact, mergeable rank and linear correlation of two integer variables (depth, complexity). It
+ * keeps the count of every distinct pair, which for depths 1..D_max and small complexities is a
+ * small table; ranks with ties (average ranks) follow from the marginal counts, so Spearman's ρ
+ * over any union of windows or parallel subtasks equals the batch value over the same records.
+ */
+public final class RankTable implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  /** (x, y) → count, ordered so results do not depend on insertion order. */
+  private final TreeMap<Long, Long> pairs = new TreeMap<>();
+
+  private long n;
+
+  public void add(int x, int y) {
+    pairs.merge(key(x, y), 1L, Long::sum);
+    n++;
+  }
+
+  public void merge(RankTable other) {
+    other.pairs.forEach((k, c) -> pairs.merge(k, c, Long::sum));
+    n += other.n;
+  }
+
+  public long count() {
+    return n;
+  }
+
+  public double meanX() {
+    double sum = 0;
+    for (Map.Entry<Long, Long> e : pairs.entrySet()) {
+      sum += (double) x(e.getKey()) * e.getValue();
+    }
+    return n == 0 ? Double.NaN : sum / n;
+  }
+
+  /** Pearson's r of the raw values; NaN when undefined. */
+  public double pearson() {
+    return correlation(false);
+  }
+
+  /** Spearman's ρ: Pearson's r of the average ranks; NaN when undefined. */
+  public double spearman() {
+    return correlation(true);
+  }
+
+  private double correlation(boolean ranked) {
+    if (n < 2) {
+      return Double.NaN;
+    }
+    TreeMap<Integer, Long> xCounts = new TreeMap<>();
+    TreeMap<Integer, Long> yCounts = new TreeMap<>();
+    for (Map.Entry<Long, Long> e : pairs.entrySet()) {
+      xCounts.merge(x(e.getKey()), e.getValue(), Long::sum);
+      yCounts.merge(y(e.getKey()), e.getValue(), Long::sum);
+    }
+    Map<Integer, Double> xScore = ranked ? averageRanks(xCounts) : identity(xCounts);
+    Map<Integer, Double> yScore = ranked ? averageRanks(yCounts) : identity(yCounts);
+    double mx = 0;
+    double my = 0;
+    for (Map.Entry<Long, Long> e : pairs.entrySet()) {
+      mx += xScore.get(x(e.getKey())) * e.getValue();
+      my += yScore.get(y(e.getKey())) * e.getValue();
+    }
+    mx /= n;
+    my /= n;
+    double sxy = 0;
+    double sxx = 0;
+    double syy = 0;
+    for (Map.Entry<Long, Long> e : pairs.entrySet()) {
+      double dx = xScore.get(x(e.getKey())) - mx;
+      double dy = yScore.get(y(e.getKey())) - my;
+      long c = e.getValue();
+      sxy += c * dx * dy;
+      sxx += c * dx * dx;
+      syy += c * dy * dy;
+    }
+    return sxx == 0 || syy == 0 ? Double.NaN : sxy / Math.sqrt(sxx * syy);
+  }
+
+  /** Value → average of the 1-based ranks its tied occurrences span. */
+  private static Map<Integer, Double> averageRanks(TreeMap<Integer, Long> counts) {
+    Map<Integer, Double> ranks = new TreeMap<>();
+    long below = 0;
+    for (Map.Entry<Integer, Long> e : counts.entrySet()) {
+      ranks.put(e.getKey(), below + (e.getValue() + 1) / 2.0);
+      below += e.getValue();
+    }
+    return ranks;
+  }
+
+  private static Map<Integer, Double> identity(TreeMap<Integer, Long> counts) {
+    Map<Integer, Double> values = new TreeMap<>();
+    counts.keySet().forEach(v -> values.put(v, (double) v));
+    return values;
+  }
+
+  private static long key(int x, int y) {
+    return ((long) x << 32) | (y & 0xffffffffL);
+  }
+
+  private static int x(long key) {
+    return (int) (key >> 32);
+  }
+
+  private static int y(long key) {
+    return (int) key;
+  }
+}
