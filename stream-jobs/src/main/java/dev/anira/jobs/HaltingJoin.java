@@ -1,0 +1,189 @@
+package dev.anira.jobs;
+
+import dev.anira.analytics.HaltingEvents;
+import dev.anira.schemas.AlgorithmTrace;
+import dev.anira.schemas.HaltingEvent;
+import dev.anira.schemas.InstanceResult;
+import dev.anira.schemas.RecurrenceStep;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Joins, per instance, its trace with each model's result and step records, whichever arrives
+ * first, and emits one {@link HaltingEvent} per answer token once a model's result and all its
+ * {@code stepsRun + 1} steps are in. An event-time timer per instance ends the wait: whatever is
+ * still unjoined then goes to {@link #UNMATCHED}, never silently dropped.
+ */
+public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, HaltingEvent> {
+
+  public static final OutputTag<JoinInput> UNMATCHED =
+      new OutputTag<>("unmatched", TypeInformation.of(JoinInput.class));
+
+  private final long timeoutMillis;
+  private final String producerId;
+  private transient ValueState<byte[]> trace;
+  private transient MapState<String, byte[]> results;
+  private transient MapState<String, float[]> halts;
+  private transient MapState<String, Integer> stepCounts;
+  private transient MapState<String, List<byte[]>> pendingSteps;
+  private transient ValueState<Boolean> anyJoined;
+  private transient ValueState<Long> deadline;
+
+  /**
+   * @param timeoutMillis event time to wait, after an instance's first record, for its partners
+   */
+  public HaltingJoin(long timeoutMillis, String producerId) {
+    this.timeoutMillis = timeoutMillis;
+    this.producerId = producerId;
+  }
+
+  @Override
+  public void open(OpenContext context) {
+    trace = getRuntimeContext().getState(new ValueStateDescriptor<>("trace", byte[].class));
+    results =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "results",
+                    Types.STRING,
+                    PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+    halts =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "halts", Types.STRING, PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO));
+    stepCounts =
+        getRuntimeContext()
+            .getMapState(new MapStateDescriptor<>("stepCounts", Types.STRING, Types.INT));
+    pendingSteps =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "stepBytes",
+                    Types.STRING,
+                    Types.LIST(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)));
+    anyJoined = getRuntimeContext().getState(new ValueStateDescriptor<>("joined", Boolean.class));
+    deadline = getRuntimeContext().getState(new ValueStateDescriptor<>("deadline", Long.class));
+  }
+
+  @Override
+  public void processElement(JoinInput input, Context ctx, Collector<HaltingEvent> out)
+      throws Exception {
+    if (deadline.value() == null) {
+      long at = input.eventTime + timeoutMillis;
+      deadline.update(at);
+      ctx.timerService().registerEventTimeTimer(at);
+    }
+    switch (input.kind) {
+      case TRACE -> {
+        trace.update(input.payload);
+        for (String model : new ArrayList<>(toList(results.keys()))) {
+          tryEmit(model, out);
+        }
+      }
+      case RESULT -> {
+        InstanceResult result = JoinInput.RESULTS.decode(input.payload);
+        results.put(result.getModelId(), input.payload);
+        tryEmit(result.getModelId(), out);
+      }
+      case STEP -> {
+        RecurrenceStep step = JoinInput.STEPS.decode(input.payload);
+        String model = step.getModelId();
+        float[] lambda = halts.get(model);
+        if (lambda == null) {
+          lambda = new float[step.getHalted().size()];
+        }
+        for (int t = 0; t < lambda.length; t++) {
+          if (step.getHalted().get(t)) {
+            lambda[t] = step.getHaltProbability().get(t);
+          }
+        }
+        halts.put(model, lambda);
+        Integer count = stepCounts.get(model);
+        stepCounts.put(model, count == null ? 1 : count + 1);
+        List<byte[]> kept = pendingSteps.get(model);
+        List<byte[]> updated = kept == null ? new ArrayList<>() : new ArrayList<>(kept);
+        updated.add(input.payload);
+        pendingSteps.put(model, updated);
+        tryEmit(model, out);
+      }
+      default -> throw new IllegalStateException(String.valueOf(input.kind));
+    }
+  }
+
+  private void tryEmit(String model, Collector<HaltingEvent> out) throws Exception {
+    byte[] traceBytes = trace.value();
+    byte[] resultBytes = results.get(model);
+    if (traceBytes == null || resultBytes == null) {
+      return;
+    }
+    InstanceResult result = JoinInput.RESULTS.decode(resultBytes);
+    Integer count = stepCounts.get(model);
+    if (count == null || count < result.getStepsRun() + 1) {
+      return;
+    }
+    AlgorithmTrace algorithm = JoinInput.TRACES.decode(traceBytes);
+    for (HaltingEvent event : HaltingEvents.join(result, algorithm, halts.get(model), producerId)) {
+      out.collect(event);
+    }
+    results.remove(model);
+    halts.remove(model);
+    stepCounts.remove(model);
+    pendingSteps.remove(model);
+    anyJoined.update(true);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<HaltingEvent> out)
+      throws Exception {
+    String instanceId = ctx.getCurrentKey();
+    byte[] traceBytes = trace.value();
+    boolean joined = Boolean.TRUE.equals(anyJoined.value());
+    // A trace whose models all joined has done its job; one that never met a result has not.
+    if (traceBytes != null && !joined) {
+      ctx.output(UNMATCHED, reinput(instanceId, JoinInput.Kind.TRACE, traceBytes));
+    }
+    for (Map.Entry<String, byte[]> e : results.entries()) {
+      ctx.output(UNMATCHED, reinput(instanceId, JoinInput.Kind.RESULT, e.getValue()));
+    }
+    for (Map.Entry<String, List<byte[]>> e : pendingSteps.entries()) {
+      for (byte[] step : e.getValue()) {
+        ctx.output(UNMATCHED, reinput(instanceId, JoinInput.Kind.STEP, step));
+      }
+    }
+    trace.clear();
+    results.clear();
+    halts.clear();
+    stepCounts.clear();
+    pendingSteps.clear();
+    anyJoined.clear();
+    deadline.clear();
+  }
+
+  private static JoinInput reinput(String instanceId, JoinInput.Kind kind, byte[] payload) {
+    JoinInput input = new JoinInput();
+    input.instanceId = instanceId;
+    input.kind = kind;
+    input.payload = payload;
+    input.eventTime = 0;
+    return input;
+  }
+
+  private static <T> List<T> toList(Iterable<T> items) {
+    List<T> list = new ArrayList<>();
+    items.forEach(list::add);
+    return list;
+  }
+}
