@@ -42,39 +42,10 @@ class HaltingPipelineTest {
   @ValueSource(ints = {1, 2})
   void emitsExactlyTheOraclesEventsAndRoutesOrphansToTheSideOutput(int parallelism)
       throws Exception {
-    List<JoinInput> inputs = new ArrayList<>();
-    List<String> expected = new ArrayList<>();
-    SplittableRandom random = new SplittableRandom(parallelism);
-    Task parity = Tasks.byName("parity");
-    Task addition = Tasks.byName("addition");
-    int orphanRecords = 0;
-    for (int i = 0; i < 40; i++) {
-      Task task = i % 2 == 0 ? parity : addition;
-      Params params = Params.of(task, Map.of(i % 2 == 0 ? "length" : "digits", 3 + i % 6));
-      GeneratedInstance generated =
-          TaskGenerator.generate(
-              task,
-              params,
-              dev.anira.schemas.Split.TRAIN,
-              i,
-              "i-" + i,
-              "test",
-              Instant.ofEpochMilli(1_000L * i));
-      ProblemInstance instance = generated.instance();
-      AlgorithmTrace trace = generated.trace();
-      Model m = model(instance, trace, random);
-      boolean orphan = i == 7; // its trace never arrives
-      if (!orphan) {
-        inputs.add(JoinInput.of(trace));
-        for (HaltingEvent e : HaltingEvents.join(m.result, trace, m.lambda, "stream-jobs")) {
-          expected.add("E " + e);
-        }
-      } else {
-        orphanRecords = 1 + m.steps.size();
-      }
-      inputs.add(JoinInput.of(m.result));
-      m.steps.forEach(s -> inputs.add(JoinInput.of(s)));
-    }
+    Data data = data(parallelism);
+    List<JoinInput> inputs = new ArrayList<>(data.inputs());
+    List<String> expected = data.expected().stream().map(e -> "E " + e).toList();
+    int orphanRecords = data.orphanRecords();
     Collections.shuffle(inputs, new java.util.Random(parallelism));
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(local());
@@ -100,6 +71,46 @@ class HaltingPipelineTest {
     assertThat(out.stream().filter(s -> s.startsWith("U ")))
         .hasSize(orphanRecords)
         .allMatch(s -> s.endsWith(" i-7"));
+  }
+
+  /** 40 instances of parity and addition with made-up model runs; instance i-7 loses its trace. */
+  record Data(List<JoinInput> inputs, List<HaltingEvent> expected, int orphanRecords) {}
+
+  static Data data(long seed) {
+    List<JoinInput> inputs = new ArrayList<>();
+    List<HaltingEvent> expected = new ArrayList<>();
+    SplittableRandom random = new SplittableRandom(seed);
+    Task parity = Tasks.byName("parity");
+    Task addition = Tasks.byName("addition");
+    int orphanRecords = 0;
+    for (int i = 0; i < 40; i++) {
+      Task task = i % 2 == 0 ? parity : addition;
+      Params params = Params.of(task, Map.of(i % 2 == 0 ? "length" : "digits", 3 + i % 6));
+      GeneratedInstance generated =
+          TaskGenerator.generate(
+              task,
+              params,
+              dev.anira.schemas.Split.TRAIN,
+              i,
+              "i-" + i,
+              "test",
+              Instant.ofEpochMilli(1_000L * i));
+      ProblemInstance instance = generated.instance();
+      AlgorithmTrace trace = generated.trace();
+      Model m = model(instance, trace, random);
+      boolean orphan = i == 7; // its trace never arrives
+      if (!orphan) {
+        inputs.add(JoinInput.of(trace));
+        for (HaltingEvent e : HaltingEvents.join(m.result, trace, m.lambda, "stream-jobs")) {
+          expected.add(e);
+        }
+      } else {
+        orphanRecords = 1 + m.steps.size();
+      }
+      inputs.add(JoinInput.of(m.result));
+      m.steps.forEach(s -> inputs.add(JoinInput.of(s)));
+    }
+    return new Data(inputs, expected, orphanRecords);
   }
 
   private record Model(InstanceResult result, List<RecurrenceStep> steps, float[] lambda) {}

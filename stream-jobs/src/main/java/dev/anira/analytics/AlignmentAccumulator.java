@@ -1,0 +1,128 @@
+package dev.anira.analytics;
+
+import dev.anira.schemas.AlignmentReport;
+import dev.anira.schemas.HaltingEvent;
+import dev.anira.schemas.LagBin;
+import dev.anira.schemas.Mechanism;
+import dev.anira.schemas.Split;
+import dev.anira.schemas.WindowScope;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * Alignment of depth with complexity (DESIGN.md §5) over a set of halting events, exact and
+ * mergeable: counts, sums and {@link RankTable}s only, so any union of windows or subtasks gives
+ * the batch numbers.
+ */
+public final class AlignmentAccumulator implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  private final RankTable all = new RankTable();
+  private final RankTable correct = new RankTable();
+  private final TreeMap<Integer, Long> lags = new TreeMap<>();
+  private long tokens;
+  private long correctTokens;
+  private long depthSum;
+  private long complexitySum;
+  private int maxDepth;
+
+  public void add(HaltingEvent e) {
+    all.add(e.getDepth(), e.getComplexity());
+    if (e.getCorrect()) {
+      correct.add(e.getDepth(), e.getComplexity());
+      correctTokens++;
+    }
+    lags.merge(e.getLag(), 1L, Long::sum);
+    tokens++;
+    depthSum += e.getDepth();
+    complexitySum += e.getComplexity();
+    maxDepth = Math.max(maxDepth, e.getMaxDepth());
+  }
+
+  public AlignmentAccumulator merge(AlignmentAccumulator other) {
+    all.merge(other.all);
+    correct.merge(other.correct);
+    other.lags.forEach((lag, n) -> lags.merge(lag, n, Long::sum));
+    tokens += other.tokens;
+    correctTokens += other.correctTokens;
+    depthSum += other.depthSum;
+    complexitySum += other.complexitySum;
+    maxDepth = Math.max(maxDepth, other.maxDepth);
+    return this;
+  }
+
+  public long tokens() {
+    return tokens;
+  }
+
+  public AlignmentReport report(
+      String modelId,
+      Mechanism mechanism,
+      String task,
+      String sizeBucket,
+      Split split,
+      WindowScope scope,
+      long windowStart,
+      long windowEnd,
+      String producerId) {
+    double meanDepth = (double) depthSum / tokens;
+    List<LagBin> histogram = new ArrayList<>();
+    long premature = 0;
+    long onTime = 0;
+    long late = 0;
+    for (var bin : lags.entrySet()) {
+      histogram.add(new LagBin(bin.getKey(), bin.getValue()));
+      if (bin.getKey() < 0) {
+        premature += bin.getValue();
+      } else if (bin.getKey() == 0) {
+        onTime += bin.getValue();
+      } else {
+        late += bin.getValue();
+      }
+    }
+    return AlignmentReport.newBuilder()
+        .setModelId(modelId)
+        .setMechanism(mechanism)
+        .setTask(task)
+        .setSizeBucket(sizeBucket)
+        .setSplit(split)
+        .setScope(scope)
+        .setWindowStart(Instant.ofEpochMilli(windowStart))
+        .setWindowEnd(Instant.ofEpochMilli(windowEnd))
+        .setMaxDepth(maxDepth)
+        .setTokens(tokens)
+        .setCorrectTokens(correctTokens)
+        .setAccuracy((double) correctTokens / tokens)
+        .setMeanDepth(meanDepth)
+        .setMeanComplexity((double) complexitySum / tokens)
+        .setComputeSaved(1 - meanDepth / maxDepth)
+        .setSpearmanCorrect(defined(correct.spearman()))
+        .setPearsonCorrect(defined(correct.pearson()))
+        .setSpearmanAll(defined(all.spearman()))
+        .setPearsonAll(defined(all.pearson()))
+        .setPremature(premature)
+        .setOnTime(onTime)
+        .setLate(late)
+        .setLagHistogram(histogram)
+        .setEventTime(Instant.ofEpochMilli(windowEnd))
+        .setProducerId(producerId)
+        .build();
+  }
+
+  private static Double defined(double value) {
+    return Double.isFinite(value) ? value : null;
+  }
+
+  /** Sizes group by powers of two: 1-1, 2-3, 4-7, 8-15, 16-31, ... */
+  public static String sizeBucket(int size) {
+    if (size < 1) {
+      return size + "-" + size;
+    }
+    int low = Integer.highestOneBit(size);
+    return low + "-" + (2 * low - 1);
+  }
+}
