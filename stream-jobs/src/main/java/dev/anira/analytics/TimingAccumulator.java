@@ -1,0 +1,100 @@
+package dev.anira.analytics;
+
+import dev.anira.schemas.HaltingEvent;
+import dev.anira.schemas.NamedValue;
+import dev.anira.schemas.TimingReport;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * Decision timing (DESIGN.md §5): OLS of depth on the static features (R²_static), on the
+ * algorithm's state at the halting step (R²_algo) and on both (R²_full), with the unique and shared
+ * shares. Three {@link OlsAccumulator}s, so it is exact and mergeable like them. Feature names are
+ * taken from the first event; every event of a key (one task) has the same ones.
+ */
+public final class TimingAccumulator implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  private List<String> staticNames;
+  private List<String> algorithmNames;
+  private OlsAccumulator staticFit;
+  private OlsAccumulator algorithmFit;
+  private OlsAccumulator fullFit;
+  private long tokens;
+
+  public void add(HaltingEvent e) {
+    double[] s = values(e.getStaticFeatures());
+    double[] a = values(e.getAlgorithmFeatures());
+    if (staticNames == null) {
+      staticNames = names(e.getStaticFeatures());
+      algorithmNames = names(e.getAlgorithmFeatures());
+      staticFit = new OlsAccumulator(s.length);
+      algorithmFit = new OlsAccumulator(a.length);
+      fullFit = new OlsAccumulator(s.length + a.length);
+    } else if (!staticNames.equals(names(e.getStaticFeatures()))
+        || !algorithmNames.equals(names(e.getAlgorithmFeatures()))) {
+      throw new IllegalArgumentException(
+          e.getInstanceId() + ": features differ from the others of " + e.getTask());
+    }
+    double[] both = new double[s.length + a.length];
+    System.arraycopy(s, 0, both, 0, s.length);
+    System.arraycopy(a, 0, both, s.length, a.length);
+    staticFit.add(s, e.getDepth());
+    algorithmFit.add(a, e.getDepth());
+    fullFit.add(both, e.getDepth());
+    tokens++;
+  }
+
+  public TimingAccumulator merge(TimingAccumulator other) {
+    if (other.staticNames == null) {
+      return this;
+    }
+    if (staticNames == null) {
+      staticNames = other.staticNames;
+      algorithmNames = other.algorithmNames;
+      staticFit = new OlsAccumulator(staticNames.size());
+      algorithmFit = new OlsAccumulator(algorithmNames.size());
+      fullFit = new OlsAccumulator(staticNames.size() + algorithmNames.size());
+    }
+    staticFit.merge(other.staticFit);
+    algorithmFit.merge(other.algorithmFit);
+    fullFit.merge(other.fullFit);
+    tokens += other.tokens;
+    return this;
+  }
+
+  public long tokens() {
+    return tokens;
+  }
+
+  /** Fills the R² fields of a report builder (key, window and tracking are the caller's). */
+  public TimingReport.Builder fill(TimingReport.Builder report) {
+    Double r2Static = defined(staticFit == null ? Double.NaN : staticFit.rSquared());
+    Double r2Algorithm = defined(algorithmFit == null ? Double.NaN : algorithmFit.rSquared());
+    Double r2Full = defined(fullFit == null ? Double.NaN : fullFit.rSquared());
+    boolean all = r2Static != null && r2Algorithm != null && r2Full != null;
+    return report
+        .setTokens(tokens)
+        .setStaticFeatureNames(staticNames == null ? List.of() : staticNames)
+        .setAlgorithmFeatureNames(algorithmNames == null ? List.of() : algorithmNames)
+        .setR2Static(r2Static)
+        .setR2Algorithm(r2Algorithm)
+        .setR2Full(r2Full)
+        .setUniqueStatic(all ? r2Full - r2Algorithm : null)
+        .setUniqueAlgorithm(all ? r2Full - r2Static : null)
+        .setShared(all ? r2Static + r2Algorithm - r2Full : null);
+  }
+
+  private static Double defined(double value) {
+    return Double.isFinite(value) ? value : null;
+  }
+
+  private static List<String> names(List<NamedValue> values) {
+    return values.stream().map(NamedValue::getName).toList();
+  }
+
+  private static double[] values(List<NamedValue> values) {
+    return values.stream().mapToDouble(NamedValue::getValue).toArray();
+  }
+}
