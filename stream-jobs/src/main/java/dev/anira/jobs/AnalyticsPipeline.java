@@ -15,10 +15,18 @@ import java.util.List;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple4;
+import org.apache.flink.api.java.typeutils.TupleTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
@@ -41,7 +49,13 @@ public final class AnalyticsPipeline {
 
     A merge(A a, A b);
 
-    R report(A accumulator, Key key, long windowStart, long windowEnd, String producerId);
+    R report(
+        A accumulator,
+        Key key,
+        WindowScope scope,
+        long windowStart,
+        long windowEnd,
+        String producerId);
   }
 
   /** The grouping key of every analysis. */
@@ -81,14 +95,19 @@ public final class AnalyticsPipeline {
 
         @Override
         public AlignmentReport report(
-            AlignmentAccumulator acc, Key k, long start, long end, String producerId) {
+            AlignmentAccumulator acc,
+            Key k,
+            WindowScope scope,
+            long start,
+            long end,
+            String producerId) {
           return acc.report(
               k.modelId(),
               k.mechanism(),
               k.task(),
               k.sizeBucket(),
               k.split(),
-              WindowScope.WINDOW,
+              scope,
               start,
               end,
               producerId);
@@ -114,7 +133,12 @@ public final class AnalyticsPipeline {
 
         @Override
         public TimingReport report(
-            TimingAccumulator acc, Key k, long start, long end, String producerId) {
+            TimingAccumulator acc,
+            Key k,
+            WindowScope scope,
+            long start,
+            long end,
+            String producerId) {
           return acc.fill(
                   TimingReport.newBuilder()
                       .setModelId(k.modelId())
@@ -122,7 +146,7 @@ public final class AnalyticsPipeline {
                       .setTask(k.task())
                       .setSizeBucket(k.sizeBucket())
                       .setSplit(k.split())
-                      .setScope(WindowScope.WINDOW)
+                      .setScope(scope)
                       .setWindowStart(Instant.ofEpochMilli(start))
                       .setWindowEnd(Instant.ofEpochMilli(end))
                       .setTracking(List.of())
@@ -132,8 +156,8 @@ public final class AnalyticsPipeline {
         }
       };
 
-  /** Alignment reports (DESIGN.md §5) per key and window. */
-  public static SingleOutputStreamOperator<AlignmentReport> alignment(
+  /** Alignment reports (DESIGN.md §5) per key, per window and cumulatively. */
+  public static DataStream<AlignmentReport> alignment(
       DataStream<HaltingEvent> events,
       Duration window,
       Duration outOfOrderness,
@@ -141,8 +165,8 @@ public final class AnalyticsPipeline {
     return windowed(events, window, outOfOrderness, producerId, ALIGNMENT, AlignmentReport.class);
   }
 
-  /** Decision-timing reports (R² static vs algorithmic) per key and window. */
-  public static SingleOutputStreamOperator<TimingReport> timing(
+  /** Decision-timing reports (R² static vs algorithmic) per key, per window and cumulatively. */
+  public static DataStream<TimingReport> timing(
       DataStream<HaltingEvent> events,
       Duration window,
       Duration outOfOrderness,
@@ -151,35 +175,109 @@ public final class AnalyticsPipeline {
   }
 
   /**
+   * Reports per tumbling window and, after each window, cumulatively since the job started (a
+   * running merge of the window accumulators per key; its windowStart is the first window's).
+   *
    * @param outOfOrderness how late an event may arrive: events are stamped with their own event
    *     time (the join emits them when the last partner arrives, which can be later)
    */
-  private static <A extends Serializable, R extends SpecificRecordBase>
-      SingleOutputStreamOperator<R> windowed(
-          DataStream<HaltingEvent> events,
-          Duration window,
-          Duration outOfOrderness,
-          String producerId,
-          Analysis<A, R> analysis,
-          Class<R> reportType) {
+  private static <A extends Serializable, R extends SpecificRecordBase> DataStream<R> windowed(
+      DataStream<HaltingEvent> events,
+      Duration window,
+      Duration outOfOrderness,
+      String producerId,
+      Analysis<A, R> analysis,
+      Class<R> reportType) {
     // The accumulator's type is erased in the generic functions: name it for Flink.
     @SuppressWarnings("unchecked")
     TypeInformation<A> accumulatorType =
         (TypeInformation<A>) TypeInformation.of(analysis.create().getClass());
+    TypeInformation<Tuple4<String, Long, Long, A>> windowedType =
+        new TupleTypeInfo<>(Types.STRING, Types.LONG, Types.LONG, accumulatorType);
     AvroTypeInfo<R> reportInfo = new AvroTypeInfo<>(reportType);
-    return events
-        .assignTimestampsAndWatermarks(
-            WatermarkStrategy.<HaltingEvent>forBoundedOutOfOrderness(outOfOrderness)
-                .withTimestampAssigner((e, previous) -> e.getEventTime().toEpochMilli()))
-        .keyBy(Key::of)
-        .window(TumblingEventTimeWindows.of(window))
-        .aggregate(
-            new Accumulate<>(analysis),
-            new Report<>(analysis, producerId),
-            accumulatorType,
-            accumulatorType,
-            reportInfo)
-        .name(reportType.getSimpleName());
+    SingleOutputStreamOperator<Tuple4<String, Long, Long, A>> perWindow =
+        events
+            .assignTimestampsAndWatermarks(
+                WatermarkStrategy.<HaltingEvent>forBoundedOutOfOrderness(outOfOrderness)
+                    .withTimestampAssigner((e, previous) -> e.getEventTime().toEpochMilli()))
+            .keyBy(Key::of)
+            .window(TumblingEventTimeWindows.of(window))
+            .aggregate(
+                new Accumulate<>(analysis),
+                new Emit<A>(),
+                accumulatorType,
+                accumulatorType,
+                windowedType)
+            .name(reportType.getSimpleName() + "-window");
+    DataStream<R> windowReports =
+        perWindow
+            .map(
+                (MapFunction<Tuple4<String, Long, Long, A>, R>)
+                    w ->
+                        analysis.report(
+                            w.f3, Key.parse(w.f0), WindowScope.WINDOW, w.f1, w.f2, producerId),
+                reportInfo)
+            .name(reportType.getSimpleName());
+    DataStream<R> cumulativeReports =
+        perWindow
+            .keyBy(w -> w.f0)
+            .process(new Cumulate<>(analysis, accumulatorType, producerId), reportInfo)
+            .name(reportType.getSimpleName() + "-cumulative");
+    return windowReports.union(cumulativeReports);
+  }
+
+  /** Tags each window's accumulator with its key and bounds. */
+  private static final class Emit<A extends Serializable>
+      extends ProcessWindowFunction<A, Tuple4<String, Long, Long, A>, String, TimeWindow> {
+    @Override
+    public void process(
+        String key,
+        Context context,
+        Iterable<A> accumulators,
+        Collector<Tuple4<String, Long, Long, A>> out) {
+      out.collect(
+          Tuple4.of(
+              key,
+              context.window().getStart(),
+              context.window().getEnd(),
+              accumulators.iterator().next()));
+    }
+  }
+
+  /** Running merge of a key's window accumulators, reported after each window. */
+  private static final class Cumulate<A extends Serializable, R extends SpecificRecordBase>
+      extends KeyedProcessFunction<String, Tuple4<String, Long, Long, A>, R> {
+    private final Analysis<A, R> analysis;
+    private final TypeInformation<A> accumulatorType;
+    private final String producerId;
+    private transient ValueState<A> total;
+    private transient ValueState<Long> firstStart;
+
+    Cumulate(Analysis<A, R> analysis, TypeInformation<A> accumulatorType, String producerId) {
+      this.analysis = analysis;
+      this.accumulatorType = accumulatorType;
+      this.producerId = producerId;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+      total = getRuntimeContext().getState(new ValueStateDescriptor<>("total", accumulatorType));
+      firstStart = getRuntimeContext().getState(new ValueStateDescriptor<>("first", Types.LONG));
+    }
+
+    @Override
+    public void processElement(Tuple4<String, Long, Long, A> w, Context ctx, Collector<R> out)
+        throws Exception {
+      A sum = total.value();
+      sum = sum == null ? analysis.merge(analysis.create(), w.f3) : analysis.merge(sum, w.f3);
+      total.update(sum);
+      if (firstStart.value() == null) {
+        firstStart.update(w.f1);
+      }
+      out.collect(
+          analysis.report(
+              sum, Key.parse(w.f0), WindowScope.CUMULATIVE, firstStart.value(), w.f2, producerId));
+    }
   }
 
   private static final class Accumulate<A extends Serializable>
@@ -209,28 +307,6 @@ public final class AnalyticsPipeline {
     @Override
     public A merge(A a, A b) {
       return analysis.merge(a, b);
-    }
-  }
-
-  private static final class Report<A extends Serializable, R extends SpecificRecordBase>
-      extends ProcessWindowFunction<A, R, String, TimeWindow> {
-    private final Analysis<A, R> analysis;
-    private final String producerId;
-
-    Report(Analysis<A, R> analysis, String producerId) {
-      this.analysis = analysis;
-      this.producerId = producerId;
-    }
-
-    @Override
-    public void process(String key, Context context, Iterable<A> accumulators, Collector<R> out) {
-      out.collect(
-          analysis.report(
-              accumulators.iterator().next(),
-              Key.parse(key),
-              context.window().getStart(),
-              context.window().getEnd(),
-              producerId));
     }
   }
 }

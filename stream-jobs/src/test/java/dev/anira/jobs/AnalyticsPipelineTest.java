@@ -3,6 +3,7 @@ package dev.anira.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anira.schemas.HaltingEvent;
+import dev.anira.schemas.WindowScope;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,32 +56,59 @@ class AnalyticsPipelineTest {
     return out.stream().sorted().toList();
   }
 
-  /** The oracle: group the events by key and window in plain Java, one accumulator each. */
+  /**
+   * The oracle: group the events by key and window in plain Java; each window's report, and the
+   * cumulative report after it over every earlier window of the key.
+   */
   private static <A extends Serializable, R extends SpecificRecordBase> List<String> batch(
       List<HaltingEvent> events, AnalyticsPipeline.Analysis<A, R> analysis) {
-    Map<String, A> groups = new TreeMap<>();
+    Map<String, TreeMap<Long, List<HaltingEvent>>> byKey = new TreeMap<>();
     for (HaltingEvent e : events) {
       long start = e.getEventTime().toEpochMilli() / WINDOW * WINDOW;
-      A acc =
-          groups.computeIfAbsent(AnalyticsPipeline.Key.of(e) + "@" + start, k -> analysis.create());
-      analysis.add(acc, e);
+      byKey
+          .computeIfAbsent(AnalyticsPipeline.Key.of(e), k -> new TreeMap<>())
+          .computeIfAbsent(start, w -> new ArrayList<>())
+          .add(e);
     }
     List<String> reports = new ArrayList<>();
-    groups.forEach(
-        (k, acc) -> {
-          int at = k.lastIndexOf('@');
-          long start = Long.parseLong(k.substring(at + 1));
-          reports.add(
-              analysis
-                  .report(
-                      acc,
-                      AnalyticsPipeline.Key.parse(k.substring(0, at)),
-                      start,
-                      start + WINDOW,
-                      "stream-jobs")
-                  .toString());
+    byKey.forEach(
+        (key, windows) -> {
+          AnalyticsPipeline.Key parsed = AnalyticsPipeline.Key.parse(key);
+          List<HaltingEvent> soFar = new ArrayList<>();
+          long first = windows.firstKey();
+          windows.forEach(
+              (start, inWindow) -> {
+                soFar.addAll(inWindow);
+                reports.add(
+                    analysis
+                        .report(
+                            accumulate(analysis, inWindow),
+                            parsed,
+                            WindowScope.WINDOW,
+                            start,
+                            start + WINDOW,
+                            "stream-jobs")
+                        .toString());
+                reports.add(
+                    analysis
+                        .report(
+                            accumulate(analysis, soFar),
+                            parsed,
+                            WindowScope.CUMULATIVE,
+                            first,
+                            start + WINDOW,
+                            "stream-jobs")
+                        .toString());
+              });
         });
     return reports.stream().sorted().toList();
+  }
+
+  private static <A extends Serializable> A accumulate(
+      AnalyticsPipeline.Analysis<A, ?> analysis, List<HaltingEvent> events) {
+    A acc = analysis.create();
+    events.forEach(e -> analysis.add(acc, e));
+    return acc;
   }
 
   @FunctionalInterface
