@@ -137,6 +137,7 @@ public final class SampleRecords {
         .setTarget(2)
         .setCorrect(true)
         .setHaltProbability(0.8f)
+        .setStepHaltProbabilities(List.of(0.1f, 0.3f, 0.8f))
         .setStaticFeatures(List.of(new NamedValue("position", 3.0), new NamedValue("degree", 3.0)))
         .setAlgorithmFeatures(
             List.of(new NamedValue("resolved", 1.0), new NamedValue("frontierSize", 0.0)))

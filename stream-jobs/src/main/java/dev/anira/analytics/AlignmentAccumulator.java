@@ -100,10 +100,10 @@ public final class AlignmentAccumulator implements Serializable {
         .setMeanDepth(meanDepth)
         .setMeanComplexity((double) complexitySum / tokens)
         .setComputeSaved(1 - meanDepth / maxDepth)
-        .setSpearmanCorrect(defined(correct.spearman()))
-        .setPearsonCorrect(defined(correct.pearson()))
-        .setSpearmanAll(defined(all.spearman()))
-        .setPearsonAll(defined(all.pearson()))
+        .setSpearmanCorrect(Reported.orNull(correct.spearman()))
+        .setPearsonCorrect(Reported.orNull(correct.pearson()))
+        .setSpearmanAll(Reported.orNull(all.spearman()))
+        .setPearsonAll(Reported.orNull(all.pearson()))
         .setPremature(premature)
         .setOnTime(onTime)
         .setLate(late)
@@ -111,10 +111,6 @@ public final class AlignmentAccumulator implements Serializable {
         .setEventTime(Instant.ofEpochMilli(windowEnd))
         .setProducerId(producerId)
         .build();
-  }
-
-  private static Double defined(double value) {
-    return Double.isFinite(value) ? value : null;
   }
 
   /** Sizes group by powers of two: 1-1, 2-3, 4-7, 8-15, 16-31, ... */

@@ -7,6 +7,7 @@ import dev.anira.schemas.HaltingEvent;
 import dev.anira.schemas.InstanceResult;
 import dev.anira.schemas.NamedSeries;
 import dev.anira.schemas.NamedValue;
+import dev.anira.schemas.RecurrenceStep;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,11 +21,14 @@ public final class HaltingEvents {
   private HaltingEvents() {}
 
   /**
-   * @param haltProbability per input position, λ at the step the token halted (from the step
-   *     records); may be null when the steps are not at hand, which records NaN
+   * @param steps the model's step records for this instance, in any order; empty when they are not
+   *     at hand, which records λ as NaN and no per-step λ
    */
   public static List<HaltingEvent> join(
-      InstanceResult result, AlgorithmTrace trace, float[] haltProbability, String producerId) {
+      InstanceResult result,
+      AlgorithmTrace trace,
+      List<RecurrenceStep> steps,
+      String producerId) {
     if (!result.getInstanceId().equals(trace.getInstanceId())) {
       throw new IllegalArgumentException(
           "result " + result.getInstanceId() + " joined with trace " + trace.getInstanceId());
@@ -38,6 +42,8 @@ public final class HaltingEvents {
       throw new IllegalArgumentException(result.getInstanceId() + ": the trace has no complexity");
     }
     Complexity primary = trace.getComplexities().get(0);
+    // λ^k of every input position, indexed by step k (0 is the prelude and never read).
+    List<Float>[] lambda = lambdaByStep(result, steps);
     List<AlgorithmState> states = trace.getStates();
     List<HaltingEvent> events = new ArrayList<>(positions.size());
     for (int i = 0; i < positions.size(); i++) {
@@ -67,7 +73,8 @@ public final class HaltingEvents {
               .setPrediction(prediction)
               .setTarget(target)
               .setCorrect(prediction == target)
-              .setHaltProbability(haltProbability == null ? Float.NaN : haltProbability[position])
+              .setHaltProbability(steps.isEmpty() ? Float.NaN : lambda[depth].get(position))
+              .setStepHaltProbabilities(trajectory(lambda, position, depth))
               .setStaticFeatures(at(trace.getStaticFeatures(), i))
               .setAlgorithmFeatures(state == null ? List.of() : at(state.getFeatures(), i))
               .setEventTime(result.getEventTime())
@@ -75,6 +82,54 @@ public final class HaltingEvents {
               .build());
     }
     return events;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Float>[] lambdaByStep(InstanceResult result, List<RecurrenceStep> steps) {
+    List<Float>[] lambda = new List[result.getStepsRun() + 1];
+    for (RecurrenceStep step : steps) {
+      if (!step.getInstanceId().equals(result.getInstanceId())
+          || !step.getModelId().equals(result.getModelId())) {
+        throw new IllegalArgumentException(
+            "step of "
+                + step.getInstanceId()
+                + "/"
+                + step.getModelId()
+                + " joined with the result of "
+                + result.getInstanceId()
+                + "/"
+                + result.getModelId());
+      }
+      if (step.getStep() < 0 || step.getStep() > result.getStepsRun()) {
+        throw new IllegalArgumentException(
+            result.getInstanceId()
+                + ": step "
+                + step.getStep()
+                + " outside 0.."
+                + result.getStepsRun());
+      }
+      lambda[step.getStep()] = step.getHaltProbability();
+    }
+    if (!steps.isEmpty()) {
+      for (int k = 1; k < lambda.length; k++) {
+        if (lambda[k] == null) {
+          throw new IllegalArgumentException(result.getInstanceId() + ": step " + k + " missing");
+        }
+      }
+    }
+    return lambda;
+  }
+
+  /** λ^1..λ^depth of one position; empty when the steps were not at hand. */
+  private static List<Float> trajectory(List<Float>[] lambda, int position, int depth) {
+    List<Float> values = new ArrayList<>(depth);
+    for (int k = 1; k <= depth; k++) {
+      if (lambda[k] == null) {
+        return List.of();
+      }
+      values.add(lambda[k].get(position));
+    }
+    return values;
   }
 
   private static List<NamedValue> at(List<NamedSeries> series, int i) {

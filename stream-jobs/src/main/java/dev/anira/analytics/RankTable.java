@@ -85,6 +85,44 @@ public final class RankTable implements Serializable {
     return sxx == 0 || syy == 0 ? Double.NaN : sxy / Math.sqrt(sxx * syy);
   }
 
+  /**
+   * For a binary y (0 or 1): the probability that x of a random y=1 pair exceeds x of a random y=0
+   * pair, ties counting half (the ROC AUC, via the Mann–Whitney rank sum); NaN without both classes.
+   */
+  public double auc() {
+    TreeMap<Integer, Long> xCounts = new TreeMap<>();
+    long positives = 0;
+    for (Map.Entry<Long, Long> e : pairs.entrySet()) {
+      xCounts.merge(x(e.getKey()), e.getValue(), Long::sum);
+      if (y(e.getKey()) == 1) {
+        positives += e.getValue();
+      }
+    }
+    long negatives = n - positives;
+    if (positives == 0 || negatives == 0) {
+      return Double.NaN;
+    }
+    Map<Integer, Double> ranks = averageRanks(xCounts);
+    double rankSum = 0;
+    for (Map.Entry<Long, Long> e : pairs.entrySet()) {
+      if (y(e.getKey()) == 1) {
+        rankSum += ranks.get(x(e.getKey())) * e.getValue();
+      }
+    }
+    return (rankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
+  }
+
+  /** How many pairs have this y. */
+  public long countY(int y) {
+    long count = 0;
+    for (Map.Entry<Long, Long> e : pairs.entrySet()) {
+      if (y(e.getKey()) == y) {
+        count += e.getValue();
+      }
+    }
+    return count;
+  }
+
   /** Value → average of the 1-based ranks its tied occurrences span. */
   private static Map<Integer, Double> averageRanks(TreeMap<Integer, Long> counts) {
     Map<Integer, Double> ranks = new TreeMap<>();

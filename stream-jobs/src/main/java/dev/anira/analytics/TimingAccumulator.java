@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Decision timing (DESIGN.md §5): OLS of depth on the static features (R²_static), on the
  * algorithm's state at the halting step (R²_algo) and on both (R²_full), with the unique and shared
- * shares. Three {@link OlsAccumulator}s, so it is exact and mergeable like them. Feature names are
+ * shares, and online tracking ({@link TrackingAccumulator}). Three {@link OlsAccumulator}s, so it
+ * is exact and mergeable like them. Feature names are
  * taken from the first event; every event of a key (one task) has the same ones.
  */
 public final class TimingAccumulator implements Serializable {
@@ -21,6 +22,7 @@ public final class TimingAccumulator implements Serializable {
   private OlsAccumulator staticFit;
   private OlsAccumulator algorithmFit;
   private OlsAccumulator fullFit;
+  private final TrackingAccumulator tracking = new TrackingAccumulator();
   private long tokens;
 
   public void add(HaltingEvent e) {
@@ -43,6 +45,7 @@ public final class TimingAccumulator implements Serializable {
     staticFit.add(s, e.getDepth());
     algorithmFit.add(a, e.getDepth());
     fullFit.add(both, e.getDepth());
+    tracking.add(e);
     tokens++;
   }
 
@@ -60,6 +63,7 @@ public final class TimingAccumulator implements Serializable {
     staticFit.merge(other.staticFit);
     algorithmFit.merge(other.algorithmFit);
     fullFit.merge(other.fullFit);
+    tracking.merge(other.tracking);
     tokens += other.tokens;
     return this;
   }
@@ -68,11 +72,11 @@ public final class TimingAccumulator implements Serializable {
     return tokens;
   }
 
-  /** Fills the R² fields of a report builder (key, window and tracking are the caller's). */
+  /** Fills the statistics of a report builder (key and window are the caller's). */
   public TimingReport.Builder fill(TimingReport.Builder report) {
-    Double r2Static = defined(staticFit == null ? Double.NaN : staticFit.rSquared());
-    Double r2Algorithm = defined(algorithmFit == null ? Double.NaN : algorithmFit.rSquared());
-    Double r2Full = defined(fullFit == null ? Double.NaN : fullFit.rSquared());
+    Double r2Static = Reported.orNull(staticFit == null ? Double.NaN : staticFit.rSquared());
+    Double r2Algorithm = Reported.orNull(algorithmFit == null ? Double.NaN : algorithmFit.rSquared());
+    Double r2Full = Reported.orNull(fullFit == null ? Double.NaN : fullFit.rSquared());
     boolean all = r2Static != null && r2Algorithm != null && r2Full != null;
     return report
         .setTokens(tokens)
@@ -83,11 +87,8 @@ public final class TimingAccumulator implements Serializable {
         .setR2Full(r2Full)
         .setUniqueStatic(all ? r2Full - r2Algorithm : null)
         .setUniqueAlgorithm(all ? r2Full - r2Static : null)
-        .setShared(all ? r2Static + r2Algorithm - r2Full : null);
-  }
-
-  private static Double defined(double value) {
-    return Double.isFinite(value) ? value : null;
+        .setShared(all ? r2Static + r2Algorithm - r2Full : null)
+        .setTracking(tracking.report());
   }
 
   private static List<String> names(List<NamedValue> values) {

@@ -149,7 +149,6 @@ public final class AnalyticsPipeline {
                       .setScope(scope)
                       .setWindowStart(Instant.ofEpochMilli(start))
                       .setWindowEnd(Instant.ofEpochMilli(end))
-                      .setTracking(List.of())
                       .setEventTime(Instant.ofEpochMilli(end))
                       .setProducerId(producerId))
               .build();

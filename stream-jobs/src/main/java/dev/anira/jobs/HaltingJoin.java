@@ -35,8 +35,6 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, H
   private final String producerId;
   private transient ValueState<byte[]> trace;
   private transient MapState<String, byte[]> results;
-  private transient MapState<String, float[]> halts;
-  private transient MapState<String, Integer> stepCounts;
   private transient MapState<String, List<byte[]>> pendingSteps;
   private transient ValueState<Boolean> anyJoined;
   private transient ValueState<Long> deadline;
@@ -59,14 +57,6 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, H
                     "results",
                     Types.STRING,
                     PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-    halts =
-        getRuntimeContext()
-            .getMapState(
-                new MapStateDescriptor<>(
-                    "halts", Types.STRING, PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO));
-    stepCounts =
-        getRuntimeContext()
-            .getMapState(new MapStateDescriptor<>("stepCounts", Types.STRING, Types.INT));
     pendingSteps =
         getRuntimeContext()
             .getMapState(
@@ -99,20 +89,7 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, H
         tryEmit(result.getModelId(), out);
       }
       case STEP -> {
-        RecurrenceStep step = JoinInput.STEPS.decode(input.payload);
-        String model = step.getModelId();
-        float[] lambda = halts.get(model);
-        if (lambda == null) {
-          lambda = new float[step.getHalted().size()];
-        }
-        for (int t = 0; t < lambda.length; t++) {
-          if (step.getHalted().get(t)) {
-            lambda[t] = step.getHaltProbability().get(t);
-          }
-        }
-        halts.put(model, lambda);
-        Integer count = stepCounts.get(model);
-        stepCounts.put(model, count == null ? 1 : count + 1);
+        String model = JoinInput.STEPS.decode(input.payload).getModelId();
         List<byte[]> kept = pendingSteps.get(model);
         List<byte[]> updated = kept == null ? new ArrayList<>() : new ArrayList<>(kept);
         updated.add(input.payload);
@@ -130,17 +107,19 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, H
       return;
     }
     InstanceResult result = JoinInput.RESULTS.decode(resultBytes);
-    Integer count = stepCounts.get(model);
-    if (count == null || count < result.getStepsRun() + 1) {
+    List<byte[]> stepBytes = pendingSteps.get(model);
+    if (stepBytes == null || stepBytes.size() < result.getStepsRun() + 1) {
       return;
     }
+    List<RecurrenceStep> steps = new ArrayList<>(stepBytes.size());
+    for (byte[] bytes : stepBytes) {
+      steps.add(JoinInput.STEPS.decode(bytes));
+    }
     AlgorithmTrace algorithm = JoinInput.TRACES.decode(traceBytes);
-    for (HaltingEvent event : HaltingEvents.join(result, algorithm, halts.get(model), producerId)) {
+    for (HaltingEvent event : HaltingEvents.join(result, algorithm, steps, producerId)) {
       out.collect(event);
     }
     results.remove(model);
-    halts.remove(model);
-    stepCounts.remove(model);
     pendingSteps.remove(model);
     anyJoined.update(true);
   }
@@ -165,8 +144,6 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, H
     }
     trace.clear();
     results.clear();
-    halts.clear();
-    stepCounts.clear();
     pendingSteps.clear();
     anyJoined.clear();
     deadline.clear();

@@ -9,6 +9,7 @@ import dev.anira.schemas.InstanceResult;
 import dev.anira.schemas.Mechanism;
 import dev.anira.schemas.NamedValue;
 import dev.anira.schemas.ProblemInstance;
+import dev.anira.schemas.RecurrenceStep;
 import dev.anira.tasks.GeneratedInstance;
 import dev.anira.tasks.Params;
 import dev.anira.tasks.TaskGenerator;
@@ -36,11 +37,9 @@ class HaltingEventsTest {
       depths.add(1 + t % 4);
       predictions.add(0);
     }
-    float[] lambda = new float[length];
-    java.util.Arrays.fill(lambda, 0.75f);
     InstanceResult result = result(instance, depths, predictions);
 
-    List<HaltingEvent> events = HaltingEvents.join(result, trace, lambda, "test");
+    List<HaltingEvent> events = HaltingEvents.join(result, trace, steps(result), "test");
 
     assertThat(events).hasSize(instance.getAnswerPositions().size());
     for (int i = 0; i < events.size(); i++) {
@@ -54,7 +53,12 @@ class HaltingEventsTest {
       assertThat(e.getLag()).isEqualTo(depths.get(position) - complexity);
       assertThat(e.getTarget()).isEqualTo(trace.getTargets().get(i));
       assertThat(e.getCorrect()).isEqualTo(trace.getTargets().get(i) == 0);
-      assertThat(e.getHaltProbability()).isEqualTo(0.75f);
+      List<Float> trajectory = new ArrayList<>();
+      for (int k = 1; k <= e.getDepth(); k++) {
+        trajectory.add(lambda(k, position));
+      }
+      assertThat(e.getStepHaltProbabilities()).isEqualTo(trajectory);
+      assertThat(e.getHaltProbability()).isEqualTo(lambda(e.getDepth(), position));
       assertThat(e.getComplexityAlgorithm()).isEqualTo("carry-chain");
       assertThat(e.getStaticFeatures()).extracting(NamedValue::getName).contains("position");
       int step = Math.min(e.getDepth(), trace.getStates().size());
@@ -73,14 +77,79 @@ class HaltingEventsTest {
   }
 
   @Test
+  void withoutStepsLambdaIsUnknown() {
+    List<Integer> depths = new ArrayList<>();
+    for (int t = 0; t < addition.instance().getTokens().size(); t++) {
+      depths.add(2);
+    }
+    InstanceResult result = result(addition.instance(), depths, depths);
+    assertThat(HaltingEvents.join(result, addition.trace(), List.of(), "test"))
+        .allSatisfy(
+            e -> {
+              assertThat(e.getHaltProbability()).isNaN();
+              assertThat(e.getStepHaltProbabilities()).isEmpty();
+            });
+  }
+
+  @Test
+  void aMissingStepIsRefused() {
+    List<Integer> depths = new ArrayList<>();
+    for (int t = 0; t < addition.instance().getTokens().size(); t++) {
+      depths.add(2);
+    }
+    InstanceResult result = result(addition.instance(), depths, depths);
+    List<RecurrenceStep> steps = new ArrayList<>(steps(result));
+    steps.remove(3);
+    assertThatThrownBy(() -> HaltingEvents.join(result, addition.trace(), steps, "test"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("step 3 missing");
+  }
+
+  @Test
   void aResultAndATraceOfDifferentInstancesAreRefused() {
     GeneratedInstance other =
         TaskGenerator.generate(
             Tasks.byName("addition"), Params.of(Tasks.byName("addition"), Map.of("digits", 5)), 4);
     InstanceResult result = result(other.instance(), List.of(), List.of());
-    assertThatThrownBy(() -> HaltingEvents.join(result, addition.trace(), null, "test"))
+    assertThatThrownBy(() -> HaltingEvents.join(result, addition.trace(), List.of(), "test"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("joined with trace");
+  }
+
+  private static float lambda(int step, int position) {
+    return (float) (0.1 * step + 0.01 * position);
+  }
+
+  /** Step records 0..stepsRun whose λ encodes step and position. */
+  private static List<RecurrenceStep> steps(InstanceResult result) {
+    int length = result.getDepths().size();
+    List<RecurrenceStep> steps = new ArrayList<>();
+    for (int k = 0; k <= result.getStepsRun(); k++) {
+      List<Float> lambda = new ArrayList<>();
+      for (int t = 0; t < length; t++) {
+        lambda.add(lambda(k, t));
+      }
+      steps.add(
+          RecurrenceStep.newBuilder()
+              .setInstanceId(result.getInstanceId())
+              .setModelId(result.getModelId())
+              .setMechanism(result.getMechanism())
+              .setTask(result.getTask())
+              .setStep(k)
+              .setMaxDepth(result.getMaxDepth())
+              .setAnswerPositions(result.getAnswerPositions())
+              .setHaltProbability(lambda)
+              .setCumulativeHalt(lambda)
+              .setActive(List.of())
+              .setHalted(List.of())
+              .setStateDelta(lambda)
+              .setPrediction(List.of())
+              .setConfidence(lambda)
+              .setEventTime(Instant.EPOCH)
+              .setProducerId("test")
+              .build());
+    }
+    return steps;
   }
 
   private static InstanceResult result(

@@ -101,7 +101,7 @@ class HaltingPipelineTest {
       boolean orphan = i == 7; // its trace never arrives
       if (!orphan) {
         inputs.add(JoinInput.of(trace));
-        for (HaltingEvent e : HaltingEvents.join(m.result, trace, m.lambda, "stream-jobs")) {
+        for (HaltingEvent e : HaltingEvents.join(m.result, trace, m.steps, "stream-jobs")) {
           expected.add(e);
         }
       } else {
@@ -113,14 +113,13 @@ class HaltingPipelineTest {
     return new Data(inputs, expected, orphanRecords);
   }
 
-  private record Model(InstanceResult result, List<RecurrenceStep> steps, float[] lambda) {}
+  private record Model(InstanceResult result, List<RecurrenceStep> steps) {}
 
   /** A made-up model run: random depths, some wrong answers, consistent step records. */
   private static Model model(ProblemInstance instance, AlgorithmTrace trace, SplittableRandom r) {
     int length = instance.getTokens().size();
     int[] depth = new int[length];
     int[] prediction = new int[length];
-    float[] lambda = new float[length];
     int stepsRun = 0;
     for (int t = 0; t < length; t++) {
       depth[t] = r.nextInt(1, MAX_DEPTH + 1);
@@ -137,12 +136,10 @@ class HaltingPipelineTest {
       List<Float> halt = new ArrayList<>();
       for (int t = 0; t < length; t++) {
         boolean now = k > 0 && depth[t] == k;
-        float value = k == 0 ? 0f : (float) (0.1 * k + 0.01 * t);
+        // Coarse values, so λ ties across tokens as real heads often do.
+        float value = k == 0 ? 0f : r.nextInt(0, 21) / 20f;
         halted.add(now);
         halt.add(value);
-        if (now) {
-          lambda[t] = value;
-        }
       }
       steps.add(
           RecurrenceStep.newBuilder()
@@ -183,7 +180,7 @@ class HaltingPipelineTest {
             .setEventTime(instance.getEventTime().plusMillis(stepsRun))
             .setProducerId("model")
             .build();
-    return new Model(result, steps, lambda);
+    return new Model(result, steps);
   }
 
   private static List<Integer> ints(int[] values) {

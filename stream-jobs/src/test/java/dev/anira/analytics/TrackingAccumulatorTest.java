@@ -1,0 +1,133 @@
+package dev.anira.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.anira.schemas.HaltingEvent;
+import dev.anira.schemas.Mechanism;
+import dev.anira.schemas.Split;
+import dev.anira.schemas.StepTracking;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Tracking against brute force: AUC over every (resolved, unresolved) pair, Pearson by formula. */
+class TrackingAccumulatorTest {
+
+  @Test
+  void matchesPairwiseAucAndPointBiserialPerStepAlsoAfterMerging() {
+    SplittableRandom random = new SplittableRandom(11);
+    List<HaltingEvent> events = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      int depth = random.nextInt(1, 7);
+      int complexity = random.nextInt(0, 8);
+      List<Float> lambda = new ArrayList<>();
+      for (int k = 1; k <= depth; k++) {
+        // λ rises once the token is resolved, with noise and ties.
+        double base = complexity <= k ? 0.6 : 0.3;
+        lambda.add((float) Math.min(1, base + random.nextInt(0, 9) / 20.0));
+      }
+      events.add(event(depth, complexity, lambda));
+    }
+    TrackingAccumulator whole = new TrackingAccumulator();
+    TrackingAccumulator a = new TrackingAccumulator();
+    TrackingAccumulator b = new TrackingAccumulator();
+    for (int i = 0; i < events.size(); i++) {
+      whole.add(events.get(i));
+      (random.nextBoolean() ? a : b).add(events.get(i));
+    }
+    List<StepTracking> report = whole.report();
+    assertThat(report).extracting(StepTracking::getStep).containsExactly(1, 2, 3, 4, 5, 6);
+    for (StepTracking step : report) {
+      List<double[]> rows = new ArrayList<>(); // {λ bin, resolved}
+      for (HaltingEvent e : events) {
+        if (e.getDepth() >= step.getStep()) {
+          float lambda = e.getStepHaltProbabilities().get(step.getStep() - 1);
+          rows.add(
+              new double[] {
+                TrackingAccumulator.bin(lambda), e.getComplexity() <= step.getStep() ? 1 : 0
+              });
+        }
+      }
+      long resolved = rows.stream().filter(r -> r[1] == 1).count();
+      assertThat(step.getResolved()).isEqualTo(resolved);
+      assertThat(step.getUnresolved()).isEqualTo(rows.size() - resolved);
+      if (resolved == 0 || resolved == rows.size()) {
+        assertThat(step.getAuc()).isNull();
+      } else {
+        assertThat(step.getAuc()).isCloseTo(pairwiseAuc(rows), within(1e-9));
+        assertThat(step.getPointBiserial()).isCloseTo(pearson(rows), within(1e-9));
+      }
+    }
+    assertThat(report.get(0).getAuc()).isGreaterThan(0.8);
+    assertThat(a.merge(b).report()).usingRecursiveComparison().isEqualTo(report);
+  }
+
+  @Test
+  void aStepWithOneClassHasNoAuc() {
+    TrackingAccumulator acc = new TrackingAccumulator();
+    acc.add(event(2, 0, List.of(0.2f, 0.9f)));
+    acc.add(event(2, 1, List.of(0.4f, 0.7f)));
+    StepTracking step = acc.report().get(0);
+    assertThat(step.getResolved()).isEqualTo(2);
+    assertThat(step.getAuc()).isNull();
+    assertThat(step.getPointBiserial()).isNull();
+  }
+
+  private static double pairwiseAuc(List<double[]> rows) {
+    double wins = 0;
+    long pairs = 0;
+    for (double[] p : rows) {
+      for (double[] q : rows) {
+        if (p[1] == 1 && q[1] == 0) {
+          wins += p[0] > q[0] ? 1 : p[0] == q[0] ? 0.5 : 0;
+          pairs++;
+        }
+      }
+    }
+    return wins / pairs;
+  }
+
+  private static double pearson(List<double[]> rows) {
+    double mx = rows.stream().mapToDouble(r -> r[0]).average().orElseThrow();
+    double my = rows.stream().mapToDouble(r -> r[1]).average().orElseThrow();
+    double sxy = 0;
+    double sxx = 0;
+    double syy = 0;
+    for (double[] r : rows) {
+      sxy += (r[0] - mx) * (r[1] - my);
+      sxx += (r[0] - mx) * (r[0] - mx);
+      syy += (r[1] - my) * (r[1] - my);
+    }
+    return sxy / Math.sqrt(sxx * syy);
+  }
+
+  private static HaltingEvent event(int depth, int complexity, List<Float> lambda) {
+    return HaltingEvent.newBuilder()
+        .setInstanceId("x")
+        .setModelId("m")
+        .setMechanism(Mechanism.ONLINE)
+        .setTask("parity")
+        .setSize(8)
+        .setSplit(Split.TRAIN)
+        .setPosition(0)
+        .setAnswerIndex(0)
+        .setDepth(depth)
+        .setMaxDepth(12)
+        .setComplexity(complexity)
+        .setComplexityAlgorithm("sequential")
+        .setLag(depth - complexity)
+        .setPrediction(0)
+        .setTarget(0)
+        .setCorrect(true)
+        .setHaltProbability(lambda.get(lambda.size() - 1))
+        .setStepHaltProbabilities(lambda)
+        .setStaticFeatures(List.of())
+        .setAlgorithmFeatures(List.of())
+        .setEventTime(Instant.EPOCH)
+        .setProducerId("t")
+        .build();
+  }
+}
