@@ -25,10 +25,7 @@ public final class HaltingEvents {
    *     at hand, which records λ as NaN and no per-step λ
    */
   public static List<HaltingEvent> join(
-      InstanceResult result,
-      AlgorithmTrace trace,
-      List<RecurrenceStep> steps,
-      String producerId) {
+      InstanceResult result, AlgorithmTrace trace, List<RecurrenceStep> steps, String producerId) {
     if (!result.getInstanceId().equals(trace.getInstanceId())) {
       throw new IllegalArgumentException(
           "result " + result.getInstanceId() + " joined with trace " + trace.getInstanceId());

@@ -87,7 +87,8 @@ public final class RankTable implements Serializable {
 
   /**
    * For a binary y (0 or 1): the probability that x of a random y=1 pair exceeds x of a random y=0
-   * pair, ties counting half (the ROC AUC, via the Mann–Whitney rank sum); NaN without both classes.
+   * pair, ties counting half (the ROC AUC, via the Mann–Whitney rank sum); NaN without both
+   * classes.
    */
   public double auc() {
     TreeMap<Integer, Long> xCounts = new TreeMap<>();

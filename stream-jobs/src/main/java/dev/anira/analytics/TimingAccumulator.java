@@ -10,8 +10,8 @@ import java.util.List;
  * Decision timing (DESIGN.md §5): OLS of depth on the static features (R²_static), on the
  * algorithm's state at the halting step (R²_algo) and on both (R²_full), with the unique and shared
  * shares, and online tracking ({@link TrackingAccumulator}). Three {@link OlsAccumulator}s, so it
- * is exact and mergeable like them. Feature names are
- * taken from the first event; every event of a key (one task) has the same ones.
+ * is exact and mergeable like them. Feature names are taken from the first event; every event of a
+ * key (one task) has the same ones.
  */
 public final class TimingAccumulator implements Serializable {
 
@@ -75,7 +75,8 @@ public final class TimingAccumulator implements Serializable {
   /** Fills the statistics of a report builder (key and window are the caller's). */
   public TimingReport.Builder fill(TimingReport.Builder report) {
     Double r2Static = Reported.orNull(staticFit == null ? Double.NaN : staticFit.rSquared());
-    Double r2Algorithm = Reported.orNull(algorithmFit == null ? Double.NaN : algorithmFit.rSquared());
+    Double r2Algorithm =
+        Reported.orNull(algorithmFit == null ? Double.NaN : algorithmFit.rSquared());
     Double r2Full = Reported.orNull(fullFit == null ? Double.NaN : fullFit.rSquared());
     boolean all = r2Static != null && r2Algorithm != null && r2Full != null;
     return report

@@ -1,8 +1,12 @@
 package dev.anira.jobs;
 
+import dev.anira.analytics.AlertRules;
 import dev.anira.analytics.AlignmentAccumulator;
+import dev.anira.analytics.GeneralizationAccumulator;
 import dev.anira.analytics.TimingAccumulator;
+import dev.anira.schemas.Alert;
 import dev.anira.schemas.AlignmentReport;
+import dev.anira.schemas.GeneralizationReport;
 import dev.anira.schemas.HaltingEvent;
 import dev.anira.schemas.Mechanism;
 import dev.anira.schemas.Split;
@@ -15,7 +19,7 @@ import java.util.List;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.AggregateFunction;
-import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -33,23 +37,26 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 
 /**
- * The analyses over halting events, per model × mechanism × task × size bucket × split and tumbling
- * event-time window. Each analysis is a mergeable accumulator plus a report; the windowing around
- * them is shared.
+ * The analyses over halting events, per tumbling event-time window and cumulatively: alignment and
+ * timing per model × mechanism × task × size bucket × split, generalization per model × mechanism ×
+ * task. Each analysis is a mergeable accumulator plus a report; the windowing around them is
+ * shared.
  */
 public final class AnalyticsPipeline {
 
   private AnalyticsPipeline() {}
 
-  /** One analysis: how to accumulate events and what to report for a key and window. */
+  /** One analysis: its grouping, how to accumulate events, and what to report for a window. */
   interface Analysis<A extends Serializable, R extends SpecificRecordBase> extends Serializable {
+    String key(HaltingEvent event);
+
     A create();
 
     void add(A accumulator, HaltingEvent event);
 
     A merge(A a, A b);
 
-    R report(
+    List<R> report(
         A accumulator,
         Key key,
         WindowScope scope,
@@ -58,9 +65,12 @@ public final class AnalyticsPipeline {
         String producerId);
   }
 
-  /** The grouping key of every analysis. */
+  /**
+   * A grouping key: model × mechanism × task, and for alignment and timing also size bucket × split
+   * (null when the analysis does not group by them).
+   */
   record Key(String modelId, Mechanism mechanism, String task, String sizeBucket, Split split) {
-    static String of(HaltingEvent e) {
+    static String bySizeBucket(HaltingEvent e) {
       return String.join(
           "|",
           e.getModelId(),
@@ -70,14 +80,25 @@ public final class AnalyticsPipeline {
           e.getSplit().name());
     }
 
+    static String byTask(HaltingEvent e) {
+      return String.join("|", e.getModelId(), e.getMechanism().name(), e.getTask());
+    }
+
     static Key parse(String key) {
       String[] p = key.split("\\|", -1);
-      return new Key(p[0], Mechanism.valueOf(p[1]), p[2], p[3], Split.valueOf(p[4]));
+      return p.length == 3
+          ? new Key(p[0], Mechanism.valueOf(p[1]), p[2], null, null)
+          : new Key(p[0], Mechanism.valueOf(p[1]), p[2], p[3], Split.valueOf(p[4]));
     }
   }
 
   static final Analysis<AlignmentAccumulator, AlignmentReport> ALIGNMENT =
       new Analysis<>() {
+        @Override
+        public String key(HaltingEvent event) {
+          return Key.bySizeBucket(event);
+        }
+
         @Override
         public AlignmentAccumulator create() {
           return new AlignmentAccumulator();
@@ -94,28 +115,34 @@ public final class AnalyticsPipeline {
         }
 
         @Override
-        public AlignmentReport report(
+        public List<AlignmentReport> report(
             AlignmentAccumulator acc,
             Key k,
             WindowScope scope,
             long start,
             long end,
             String producerId) {
-          return acc.report(
-              k.modelId(),
-              k.mechanism(),
-              k.task(),
-              k.sizeBucket(),
-              k.split(),
-              scope,
-              start,
-              end,
-              producerId);
+          return List.of(
+              acc.report(
+                  k.modelId(),
+                  k.mechanism(),
+                  k.task(),
+                  k.sizeBucket(),
+                  k.split(),
+                  scope,
+                  start,
+                  end,
+                  producerId));
         }
       };
 
   static final Analysis<TimingAccumulator, TimingReport> TIMING =
       new Analysis<>() {
+        @Override
+        public String key(HaltingEvent event) {
+          return Key.bySizeBucket(event);
+        }
+
         @Override
         public TimingAccumulator create() {
           return new TimingAccumulator();
@@ -132,28 +159,104 @@ public final class AnalyticsPipeline {
         }
 
         @Override
-        public TimingReport report(
+        public List<TimingReport> report(
             TimingAccumulator acc,
             Key k,
             WindowScope scope,
             long start,
             long end,
             String producerId) {
-          return acc.fill(
-                  TimingReport.newBuilder()
-                      .setModelId(k.modelId())
-                      .setMechanism(k.mechanism())
-                      .setTask(k.task())
-                      .setSizeBucket(k.sizeBucket())
-                      .setSplit(k.split())
-                      .setScope(scope)
-                      .setWindowStart(Instant.ofEpochMilli(start))
-                      .setWindowEnd(Instant.ofEpochMilli(end))
-                      .setEventTime(Instant.ofEpochMilli(end))
-                      .setProducerId(producerId))
-              .build();
+          return List.of(
+              acc.fill(
+                      TimingReport.newBuilder()
+                          .setModelId(k.modelId())
+                          .setMechanism(k.mechanism())
+                          .setTask(k.task())
+                          .setSizeBucket(k.sizeBucket())
+                          .setSplit(k.split())
+                          .setScope(scope)
+                          .setWindowStart(Instant.ofEpochMilli(start))
+                          .setWindowEnd(Instant.ofEpochMilli(end))
+                          .setEventTime(Instant.ofEpochMilli(end))
+                          .setProducerId(producerId))
+                  .build());
         }
       };
+
+  static final Analysis<GeneralizationAccumulator, GeneralizationReport> GENERALIZATION =
+      new Analysis<>() {
+        @Override
+        public String key(HaltingEvent event) {
+          return Key.byTask(event);
+        }
+
+        @Override
+        public GeneralizationAccumulator create() {
+          return new GeneralizationAccumulator();
+        }
+
+        @Override
+        public void add(GeneralizationAccumulator acc, HaltingEvent event) {
+          acc.add(event);
+        }
+
+        @Override
+        public GeneralizationAccumulator merge(
+            GeneralizationAccumulator a, GeneralizationAccumulator b) {
+          return a.merge(b);
+        }
+
+        @Override
+        public List<GeneralizationReport> report(
+            GeneralizationAccumulator acc,
+            Key k,
+            WindowScope scope,
+            long start,
+            long end,
+            String producerId) {
+          return acc.reports(k.modelId(), k.mechanism(), k.task(), scope, start, end, producerId);
+        }
+      };
+
+  /** Every analysis's reports, each stream ready for its sink. */
+  public record Reports(
+      DataStream<AlignmentReport> alignment,
+      DataStream<TimingReport> timing,
+      DataStream<GeneralizationReport> generalization,
+      DataStream<Alert> alerts) {}
+
+  /** All analyses of DESIGN.md §5 over the halting events. */
+  public static Reports analyze(
+      DataStream<HaltingEvent> events,
+      Duration window,
+      Duration outOfOrderness,
+      AlertRules.Config alerts,
+      String producerId) {
+    DataStream<AlignmentReport> alignment = alignment(events, window, outOfOrderness, producerId);
+    return new Reports(
+        alignment,
+        timing(events, window, outOfOrderness, producerId),
+        generalization(events, window, outOfOrderness, producerId),
+        alerts(alignment, alerts, producerId));
+  }
+
+  /** Alerts from each key's window alignment reports, in window order. */
+  public static DataStream<Alert> alerts(
+      DataStream<AlignmentReport> alignment, AlertRules.Config config, String producerId) {
+    return alignment
+        .filter(r -> r.getScope() == WindowScope.WINDOW)
+        .keyBy(
+            r ->
+                String.join(
+                    "|",
+                    r.getModelId(),
+                    r.getMechanism().name(),
+                    r.getTask(),
+                    r.getSizeBucket(),
+                    r.getSplit().name()))
+        .process(new RaiseAlerts(config, producerId), new AvroTypeInfo<>(Alert.class))
+        .name("alerts");
+  }
 
   /** Alignment reports (DESIGN.md §5) per key, per window and cumulatively. */
   public static DataStream<AlignmentReport> alignment(
@@ -171,6 +274,16 @@ public final class AnalyticsPipeline {
       Duration outOfOrderness,
       String producerId) {
     return windowed(events, window, outOfOrderness, producerId, TIMING, TimingReport.class);
+  }
+
+  /** Accuracy and depth by exact input size, train versus extrapolation, per model and task. */
+  public static DataStream<GeneralizationReport> generalization(
+      DataStream<HaltingEvent> events,
+      Duration window,
+      Duration outOfOrderness,
+      String producerId) {
+    return windowed(
+        events, window, outOfOrderness, producerId, GENERALIZATION, GeneralizationReport.class);
   }
 
   /**
@@ -199,7 +312,7 @@ public final class AnalyticsPipeline {
             .assignTimestampsAndWatermarks(
                 WatermarkStrategy.<HaltingEvent>forBoundedOutOfOrderness(outOfOrderness)
                     .withTimestampAssigner((e, previous) -> e.getEventTime().toEpochMilli()))
-            .keyBy(Key::of)
+            .keyBy(analysis::key)
             .window(TumblingEventTimeWindows.of(window))
             .aggregate(
                 new Accumulate<>(analysis),
@@ -210,11 +323,13 @@ public final class AnalyticsPipeline {
             .name(reportType.getSimpleName() + "-window");
     DataStream<R> windowReports =
         perWindow
-            .map(
-                (MapFunction<Tuple4<String, Long, Long, A>, R>)
-                    w ->
-                        analysis.report(
-                            w.f3, Key.parse(w.f0), WindowScope.WINDOW, w.f1, w.f2, producerId),
+            .flatMap(
+                (FlatMapFunction<Tuple4<String, Long, Long, A>, R>)
+                    (w, out) ->
+                        analysis
+                            .report(
+                                w.f3, Key.parse(w.f0), WindowScope.WINDOW, w.f1, w.f2, producerId)
+                            .forEach(out::collect),
                 reportInfo)
             .name(reportType.getSimpleName());
     DataStream<R> cumulativeReports =
@@ -273,9 +388,41 @@ public final class AnalyticsPipeline {
       if (firstStart.value() == null) {
         firstStart.update(w.f1);
       }
-      out.collect(
-          analysis.report(
-              sum, Key.parse(w.f0), WindowScope.CUMULATIVE, firstStart.value(), w.f2, producerId));
+      analysis
+          .report(
+              sum, Key.parse(w.f0), WindowScope.CUMULATIVE, firstStart.value(), w.f2, producerId)
+          .forEach(out::collect);
+    }
+  }
+
+  /** One {@link AlertRules} per key, kept in keyed state so it survives restarts. */
+  private static final class RaiseAlerts
+      extends KeyedProcessFunction<String, AlignmentReport, Alert> {
+    private final AlertRules.Config config;
+    private final String producerId;
+    private transient ValueState<AlertRules> rules;
+
+    RaiseAlerts(AlertRules.Config config, String producerId) {
+      this.config = config;
+      this.producerId = producerId;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+      rules =
+          getRuntimeContext()
+              .getState(new ValueStateDescriptor<>("rules", TypeInformation.of(AlertRules.class)));
+    }
+
+    @Override
+    public void processElement(AlignmentReport window, Context ctx, Collector<Alert> out)
+        throws Exception {
+      AlertRules current = rules.value();
+      if (current == null) {
+        current = new AlertRules(config);
+      }
+      current.observe(window, producerId).forEach(out::collect);
+      rules.update(current);
     }
   }
 

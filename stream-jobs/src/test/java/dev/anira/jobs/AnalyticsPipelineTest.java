@@ -2,42 +2,39 @@ package dev.anira.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.anira.analytics.AlertRules;
+import dev.anira.schemas.AlignmentReport;
 import dev.anira.schemas.HaltingEvent;
 import dev.anira.schemas.WindowScope;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Join then windowed analyses on a MiniCluster, against a batch pass over the same events. */
+/** Join then every analysis on a MiniCluster, against a batch pass over the same records. */
 class AnalyticsPipelineTest {
 
   private static final long WINDOW = 10_000;
 
+  /** Sensitive enough that the fixture's random model raises alerts. */
+  static final AlertRules.Config ALERTS =
+      new AlertRules.Config(1, 1, 2, null, 0.05, null, 0.02, null, 0.02);
+
   @ParameterizedTest
   @ValueSource(ints = {1, 2})
-  void windowReportsEqualTheBatchComputation(int parallelism) throws Exception {
+  void everyReportEqualsTheBatchComputation(int parallelism) throws Exception {
     HaltingPipelineTest.Data data = HaltingPipelineTest.data(11 + parallelism);
-    assertThat(run(data, parallelism, AnalyticsPipeline::alignment))
-        .hasSizeGreaterThan(4)
-        .isEqualTo(batch(data.expected(), AnalyticsPipeline.ALIGNMENT));
-    assertThat(run(data, parallelism, AnalyticsPipeline::timing))
-        .hasSizeGreaterThan(4)
-        .isEqualTo(batch(data.expected(), AnalyticsPipeline.TIMING));
-  }
-
-  /** The pipeline's reports, as sorted strings. */
-  private static <R> List<String> run(
-      HaltingPipelineTest.Data data, int parallelism, Stage<R> stage) throws Exception {
     List<JoinInput> inputs = new ArrayList<>(data.inputs());
     Collections.shuffle(inputs, new java.util.Random(parallelism));
     StreamExecutionEnvironment env =
@@ -46,31 +43,63 @@ class AnalyticsPipelineTest {
     DataStream<HaltingEvent> events =
         HaltingPipeline.join(
             env.fromData(inputs), Duration.ofHours(1), Duration.ofHours(2), "stream-jobs");
+    AnalyticsPipeline.Reports reports =
+        AnalyticsPipeline.analyze(
+            events, Duration.ofMillis(WINDOW), Duration.ofHours(1), ALERTS, "stream-jobs");
     List<String> out = new ArrayList<>();
-    try (CloseableIterator<R> it =
-        stage
-            .apply(events, Duration.ofMillis(WINDOW), Duration.ofHours(1), "stream-jobs")
-            .executeAndCollect()) {
-      it.forEachRemaining(r -> out.add(r.toString()));
+    try (CloseableIterator<String> it = strings(reports).executeAndCollect()) {
+      it.forEachRemaining(out::add);
     }
-    return out.stream().sorted().toList();
+    Map<String, List<String>> got = new TreeMap<>();
+    out.forEach(
+        s -> got.computeIfAbsent(s.substring(0, 2), k -> new ArrayList<>()).add(s.substring(2)));
+    got.values().forEach(Collections::sort);
+
+    assertThat(got.get("A "))
+        .hasSizeGreaterThan(4)
+        .isEqualTo(batch(data.expected(), AnalyticsPipeline.ALIGNMENT));
+    assertThat(got.get("T "))
+        .hasSizeGreaterThan(4)
+        .isEqualTo(batch(data.expected(), AnalyticsPipeline.TIMING));
+    assertThat(got.get("G "))
+        .hasSizeGreaterThan(4)
+        .isEqualTo(batch(data.expected(), AnalyticsPipeline.GENERALIZATION));
+    assertThat(got.get("! ")).isNotEmpty().isEqualTo(alerts(data.expected()));
+  }
+
+  /** All report streams as one, each line tagged with its kind. */
+  static DataStream<String> strings(AnalyticsPipeline.Reports reports) {
+    return reports
+        .alignment()
+        .map(r -> "A " + r, Types.STRING)
+        .union(
+            reports.timing().map(r -> "T " + r, Types.STRING),
+            reports.generalization().map(r -> "G " + r, Types.STRING),
+            reports.alerts().map(r -> "! " + r, Types.STRING));
   }
 
   /**
-   * The oracle: group the events by key and window in plain Java; each window's report, and the
-   * cumulative report after it over every earlier window of the key.
+   * The oracle: group the events by key and window in plain Java; each window's reports, and the
+   * cumulative reports after it over every earlier window of the key.
    */
-  private static <A extends Serializable, R extends SpecificRecordBase> List<String> batch(
+  static <A extends Serializable, R extends SpecificRecordBase> List<String> batch(
+      List<HaltingEvent> events, AnalyticsPipeline.Analysis<A, R> analysis) {
+    List<String> reports = new ArrayList<>();
+    reports(events, analysis).forEach(r -> reports.add(r.toString()));
+    return reports.stream().sorted().toList();
+  }
+
+  static <A extends Serializable, R extends SpecificRecordBase> List<R> reports(
       List<HaltingEvent> events, AnalyticsPipeline.Analysis<A, R> analysis) {
     Map<String, TreeMap<Long, List<HaltingEvent>>> byKey = new TreeMap<>();
     for (HaltingEvent e : events) {
       long start = e.getEventTime().toEpochMilli() / WINDOW * WINDOW;
       byKey
-          .computeIfAbsent(AnalyticsPipeline.Key.of(e), k -> new TreeMap<>())
+          .computeIfAbsent(analysis.key(e), k -> new TreeMap<>())
           .computeIfAbsent(start, w -> new ArrayList<>())
           .add(e);
     }
-    List<String> reports = new ArrayList<>();
+    List<R> reports = new ArrayList<>();
     byKey.forEach(
         (key, windows) -> {
           AnalyticsPipeline.Key parsed = AnalyticsPipeline.Key.parse(key);
@@ -79,29 +108,46 @@ class AnalyticsPipelineTest {
           windows.forEach(
               (start, inWindow) -> {
                 soFar.addAll(inWindow);
-                reports.add(
-                    analysis
-                        .report(
-                            accumulate(analysis, inWindow),
-                            parsed,
-                            WindowScope.WINDOW,
-                            start,
-                            start + WINDOW,
-                            "stream-jobs")
-                        .toString());
-                reports.add(
-                    analysis
-                        .report(
-                            accumulate(analysis, soFar),
-                            parsed,
-                            WindowScope.CUMULATIVE,
-                            first,
-                            start + WINDOW,
-                            "stream-jobs")
-                        .toString());
+                reports.addAll(
+                    analysis.report(
+                        accumulate(analysis, inWindow),
+                        parsed,
+                        WindowScope.WINDOW,
+                        start,
+                        start + WINDOW,
+                        "stream-jobs"));
+                reports.addAll(
+                    analysis.report(
+                        accumulate(analysis, soFar),
+                        parsed,
+                        WindowScope.CUMULATIVE,
+                        first,
+                        start + WINDOW,
+                        "stream-jobs"));
               });
         });
-    return reports.stream().sorted().toList();
+    return reports;
+  }
+
+  /** The oracle for alerts: each key's window alignment reports through the rules, in order. */
+  static List<String> alerts(List<HaltingEvent> events) {
+    Map<String, List<AlignmentReport>> byKey = new TreeMap<>();
+    for (AlignmentReport r : reports(events, AnalyticsPipeline.ALIGNMENT)) {
+      if (r.getScope() == WindowScope.WINDOW) {
+        String key =
+            r.getModelId() + r.getMechanism() + r.getTask() + r.getSizeBucket() + r.getSplit();
+        byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+      }
+    }
+    List<String> alerts = new ArrayList<>();
+    byKey.forEach(
+        (key, windows) -> {
+          AlertRules rules = new AlertRules(ALERTS);
+          windows.stream()
+              .sorted(Comparator.comparing(AlignmentReport::getWindowStart))
+              .forEach(w -> rules.observe(w, "stream-jobs").forEach(a -> alerts.add(a.toString())));
+        });
+    return alerts.stream().sorted().toList();
   }
 
   private static <A extends Serializable> A accumulate(
@@ -109,11 +155,5 @@ class AnalyticsPipelineTest {
     A acc = analysis.create();
     events.forEach(e -> analysis.add(acc, e));
     return acc;
-  }
-
-  @FunctionalInterface
-  private interface Stage<R> {
-    DataStream<R> apply(
-        DataStream<HaltingEvent> events, Duration window, Duration lateness, String producerId);
   }
 }
