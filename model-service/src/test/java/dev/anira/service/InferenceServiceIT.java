@@ -68,11 +68,11 @@ class InferenceServiceIT {
       Thread loop = new Thread(service::run);
       loop.start();
       List<InstanceResult> results =
-          ServiceFixture.readCommitted(
-              kafka, Topic.RESULTS, InstanceResult.class, instances.size(), Duration.ofSeconds(90));
+          kafka.readCommitted(
+              Topic.RESULTS, InstanceResult.class, instances.size(), Duration.ofSeconds(90));
       List<RecurrenceStep> steps =
-          ServiceFixture.readCommitted(
-              kafka, Topic.STEPS, RecurrenceStep.class, Integer.MAX_VALUE, Duration.ofSeconds(3));
+          kafka.readCommitted(
+              Topic.STEPS, RecurrenceStep.class, Integer.MAX_VALUE, Duration.ofSeconds(3));
       service.stop();
       loop.join(30_000);
       service.close();
@@ -148,11 +148,9 @@ class InferenceServiceIT {
       Thread loop = new Thread(service::run);
       loop.start();
       List<DeadLetter> letters =
-          ServiceFixture.readCommitted(
-              kafka, Topic.DEAD_LETTERS, DeadLetter.class, 4, Duration.ofSeconds(60));
+          kafka.readCommitted(Topic.DEAD_LETTERS, DeadLetter.class, 4, Duration.ofSeconds(60));
       List<InstanceResult> results =
-          ServiceFixture.readCommitted(
-              kafka, Topic.RESULTS, InstanceResult.class, 1, Duration.ofSeconds(60));
+          kafka.readCommitted(Topic.RESULTS, InstanceResult.class, 1, Duration.ofSeconds(60));
       service.stop();
       loop.join(30_000);
       service.close();

@@ -61,11 +61,10 @@ class ServiceCrashIT {
       Process second = serve(kafka, "second");
       try {
         List<InstanceResult> results =
-            ServiceFixture.readCommitted(
-                kafka, Topic.RESULTS, InstanceResult.class, N, Duration.ofSeconds(180));
+            kafka.readCommitted(Topic.RESULTS, InstanceResult.class, N, Duration.ofSeconds(180));
         List<RecurrenceStep> steps =
-            ServiceFixture.readCommitted(
-                kafka, Topic.STEPS, RecurrenceStep.class, Integer.MAX_VALUE, Duration.ofSeconds(3));
+            kafka.readCommitted(
+                Topic.STEPS, RecurrenceStep.class, Integer.MAX_VALUE, Duration.ofSeconds(3));
         assertThat(results).hasSize(N);
         assertThat(results.stream().map(InstanceResult::getInstanceId).distinct()).hasSize(N);
         Map<String, Long> perStep =

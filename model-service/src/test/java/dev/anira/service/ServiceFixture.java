@@ -4,7 +4,6 @@ import dev.anira.kafka.KafkaCluster;
 import dev.anira.schemas.ProblemInstance;
 import dev.anira.schemas.Topic;
 import dev.anira.schemas.serde.AnyRecordSerializer;
-import dev.anira.schemas.serde.SingleObjectCodec;
 import dev.anira.tasks.Params;
 import dev.anira.tasks.Task;
 import dev.anira.tasks.TaskGenerator;
@@ -15,15 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -88,35 +82,5 @@ final class ServiceFixture {
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     return p;
-  }
-
-  /** Every committed record of a topic, decoded; reads until {@code expected} or the timeout. */
-  static <T extends SpecificRecordBase> List<T> readCommitted(
-      KafkaCluster kafka, Topic topic, Class<T> type, int expected, Duration timeout) {
-    Properties c = new Properties();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    c.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    SingleObjectCodec<T> codec = SingleObjectCodec.of(type);
-    List<T> out = new ArrayList<>();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic.topicName()));
-      while (out.size() < expected && System.nanoTime() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          out.add(codec.decode(r.value()));
-        }
-      }
-      // A short extra read catches anything beyond the expected count (duplicates).
-      long extra = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-      while (System.nanoTime() < extra) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          out.add(codec.decode(r.value()));
-        }
-      }
-    }
-    return out;
   }
 }

@@ -2,9 +2,11 @@ package dev.anira.jobs;
 
 import dev.anira.analytics.HaltingEvents;
 import dev.anira.schemas.AlgorithmTrace;
+import dev.anira.schemas.DeadLetter;
 import dev.anira.schemas.HaltingEvent;
 import dev.anira.schemas.InstanceResult;
 import dev.anira.schemas.RecurrenceStep;
+import dev.anira.schemas.serde.DeadLetters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -30,6 +33,10 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, H
 
   public static final OutputTag<JoinInput> UNMATCHED =
       new OutputTag<>("unmatched", TypeInformation.of(JoinInput.class));
+
+  /** A model's records that contradict the trace (or each other), with the reason. */
+  public static final OutputTag<DeadLetter> INCONSISTENT =
+      new OutputTag<>("inconsistent", new AvroTypeInfo<>(DeadLetter.class));
 
   private final long timeoutMillis;
   private final String producerId;
@@ -80,13 +87,13 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, H
       case TRACE -> {
         trace.update(input.payload);
         for (String model : new ArrayList<>(toList(results.keys()))) {
-          tryEmit(model, out);
+          tryEmit(model, ctx, out);
         }
       }
       case RESULT -> {
         InstanceResult result = JoinInput.RESULTS.decode(input.payload);
         results.put(result.getModelId(), input.payload);
-        tryEmit(result.getModelId(), out);
+        tryEmit(result.getModelId(), ctx, out);
       }
       case STEP -> {
         String model = JoinInput.STEPS.decode(input.payload).getModelId();
@@ -94,13 +101,13 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, H
         List<byte[]> updated = kept == null ? new ArrayList<>() : new ArrayList<>(kept);
         updated.add(input.payload);
         pendingSteps.put(model, updated);
-        tryEmit(model, out);
+        tryEmit(model, ctx, out);
       }
       default -> throw new IllegalStateException(String.valueOf(input.kind));
     }
   }
 
-  private void tryEmit(String model, Collector<HaltingEvent> out) throws Exception {
+  private void tryEmit(String model, Context ctx, Collector<HaltingEvent> out) throws Exception {
     byte[] traceBytes = trace.value();
     byte[] resultBytes = results.get(model);
     if (traceBytes == null || resultBytes == null) {
@@ -116,9 +123,18 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, H
       steps.add(JoinInput.STEPS.decode(bytes));
     }
     AlgorithmTrace algorithm = JoinInput.TRACES.decode(traceBytes);
-    for (HaltingEvent event : HaltingEvents.join(result, algorithm, steps, producerId)) {
-      out.collect(event);
+    List<HaltingEvent> events;
+    try {
+      events = HaltingEvents.join(result, algorithm, steps, producerId);
+    } catch (RuntimeException e) {
+      // The model's records cannot be joined with this trace; the trace may still serve others.
+      ctx.output(INCONSISTENT, deadLetter(JoinInput.Kind.RESULT, resultBytes, e));
+      for (byte[] step : stepBytes) {
+        ctx.output(INCONSISTENT, deadLetter(JoinInput.Kind.STEP, step, e));
+      }
+      events = List.of();
     }
+    events.forEach(out::collect);
     results.remove(model);
     pendingSteps.remove(model);
     anyJoined.update(true);
@@ -147,6 +163,18 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, H
     pendingSteps.clear();
     anyJoined.clear();
     deadline.clear();
+  }
+
+  private DeadLetter deadLetter(JoinInput.Kind kind, byte[] payload, RuntimeException cause) {
+    return DeadLetters.of(
+        JoinInput.topicOf(kind).topicName(),
+        null,
+        null,
+        null,
+        payload,
+        cause,
+        "INCONSISTENT_WITH_TRACE",
+        producerId);
   }
 
   private static JoinInput reinput(String instanceId, JoinInput.Kind kind, byte[] payload) {

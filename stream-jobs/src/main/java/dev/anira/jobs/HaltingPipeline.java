@@ -17,15 +17,20 @@ public final class HaltingPipeline {
   private HaltingPipeline() {}
 
   public static SingleOutputStreamOperator<HaltingEvent> join(
-      DataStream<JoinInput> inputs, Duration outOfOrderness, Duration timeout, String producerId) {
+      DataStream<JoinInput> inputs,
+      Duration outOfOrderness,
+      Duration timeout,
+      Duration idleness,
+      String producerId) {
     return inputs
         .assignTimestampsAndWatermarks(
             WatermarkStrategy.<JoinInput>forBoundedOutOfOrderness(outOfOrderness)
                 .withTimestampAssigner((input, previous) -> input.eventTime)
-                .withIdleness(Duration.ofSeconds(30)))
+                .withIdleness(idleness))
         .keyBy(input -> input.instanceId)
         .process(new HaltingJoin(timeout.toMillis(), producerId))
         .returns(new AvroTypeInfo<>(HaltingEvent.class))
-        .name("halting-join");
+        .name("halting-join")
+        .uid("halting-join");
   }
 }

@@ -3,6 +3,7 @@ package dev.anira.jobs;
 import dev.anira.schemas.AlgorithmTrace;
 import dev.anira.schemas.InstanceResult;
 import dev.anira.schemas.RecurrenceStep;
+import dev.anira.schemas.Topic;
 import dev.anira.schemas.serde.SingleObjectCodec;
 import java.util.Objects;
 
@@ -59,6 +60,15 @@ public final class JoinInput {
         Kind.TRACE,
         trace.getEventTime().toEpochMilli(),
         TRACES.encode(trace));
+  }
+
+  /** The topic a record of this kind travels on. */
+  public static Topic topicOf(Kind kind) {
+    return switch (kind) {
+      case STEP -> Topic.STEPS;
+      case RESULT -> Topic.RESULTS;
+      case TRACE -> Topic.TRACES;
+    };
   }
 
   @Override

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Join then every analysis on a MiniCluster, against a batch pass over the same records. */
 class AnalyticsPipelineTest {
 
-  private static final long WINDOW = 10_000;
+  static final long WINDOW = 10_000;
 
   /** Sensitive enough that the fixture's random model raises alerts. */
   static final AlertRules.Config ALERTS =
@@ -42,7 +42,11 @@ class AnalyticsPipelineTest {
     env.setParallelism(parallelism);
     DataStream<HaltingEvent> events =
         HaltingPipeline.join(
-            env.fromData(inputs), Duration.ofHours(1), Duration.ofHours(2), "stream-jobs");
+            env.fromData(inputs),
+            Duration.ofHours(1),
+            Duration.ofHours(2),
+            Duration.ofSeconds(30),
+            "stream-jobs");
     AnalyticsPipeline.Reports reports =
         AnalyticsPipeline.analyze(
             events, Duration.ofMillis(WINDOW), Duration.ofHours(1), ALERTS, "stream-jobs");

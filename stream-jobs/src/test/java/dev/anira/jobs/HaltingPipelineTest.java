@@ -52,7 +52,12 @@ class HaltingPipelineTest {
     env.setParallelism(parallelism);
     DataStream<JoinInput> source = env.fromData(inputs);
     SingleOutputStreamOperator<HaltingEvent> events =
-        HaltingPipeline.join(source, Duration.ofHours(1), Duration.ofHours(2), "stream-jobs");
+        HaltingPipeline.join(
+            source,
+            Duration.ofHours(1),
+            Duration.ofHours(2),
+            Duration.ofSeconds(30),
+            "stream-jobs");
     DataStream<String> both =
         events
             .map(e -> "E " + e)

@@ -1,18 +1,26 @@
 package dev.anira.kafka;
 
+import dev.anira.schemas.Topic;
+import dev.anira.schemas.serde.SingleObjectCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * A running Kafka that tests and the local stack talk to through its bootstrap address. Nothing
@@ -63,6 +71,34 @@ public interface KafkaCluster extends AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Every committed record of a topic, decoded: reads until {@code expected} records or the
+   * timeout, then one more second to catch anything beyond the expected count (duplicates).
+   */
+  default <T extends SpecificRecordBase> List<T> readCommitted(
+      Topic topic, Class<T> type, int expected, Duration timeout) {
+    Properties c = new Properties();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    SingleObjectCodec<T> codec = SingleObjectCodec.of(type);
+    List<T> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topic.topicName()));
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (out.size() < expected && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> out.add(codec.decode(r.value())));
+      }
+      long extra = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+      while (System.nanoTime() < extra) {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> out.add(codec.decode(r.value())));
+      }
+    }
+    return out;
   }
 
   /** Stops the cluster and removes what it wrote, unless configured to keep it. */

@@ -1,0 +1,83 @@
+package dev.anira.jobs;
+
+import dev.anira.analytics.AlertRules;
+import java.time.Duration;
+
+/**
+ * Everything the analytics job is configured with, validated on creation.
+ *
+ * @param parallelism of every operator
+ * @param window tumbling event-time window of the reports
+ * @param outOfOrderness how far behind the newest event time a record may arrive and still count
+ * @param joinTimeout event time to wait for an instance's partners before its records go to the
+ *     dead-letter topic as unmatched
+ * @param idleness a source partition silent this long stops holding the watermark back
+ * @param checkpointInterval how often state and the exactly-once sinks commit (also the latency of
+ *     reports on Kafka, which read_committed consumers see at commit)
+ * @param checkpointDir where checkpoints go (a URI, e.g. file:///var/anira/checkpoints or
+ *     s3://...); null keeps them in the job manager's memory
+ * @param alerts alert thresholds
+ * @param producerId written on every output record
+ */
+public record AnalyticsConfig(
+    int parallelism,
+    Duration window,
+    Duration outOfOrderness,
+    Duration joinTimeout,
+    Duration idleness,
+    Duration checkpointInterval,
+    String checkpointDir,
+    AlertRules.Config alerts,
+    String producerId) {
+
+  public static AnalyticsConfig defaults() {
+    return new AnalyticsConfig(
+        2,
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(5),
+        null,
+        AlertRules.Config.defaults(),
+        "stream-jobs");
+  }
+
+  public AnalyticsConfig {
+    require(parallelism >= 1, "--parallelism must be at least 1, got " + parallelism);
+    require(positive(window), "--window must be positive, got " + window);
+    require(
+        outOfOrderness != null && !outOfOrderness.isNegative(),
+        "--out-of-orderness must not be negative, got " + outOfOrderness);
+    require(positive(joinTimeout), "--join-timeout must be positive, got " + joinTimeout);
+    require(positive(idleness), "--idleness must be positive, got " + idleness);
+    require(
+        checkpointInterval != null && checkpointInterval.toMillis() >= 10,
+        "--checkpoint-interval must be at least 10ms, got " + checkpointInterval);
+    require(alerts != null, "alert thresholds are required");
+    require(producerId != null && !producerId.isBlank(), "--producer-id must not be empty");
+  }
+
+  public AnalyticsConfig withParallelism(int value) {
+    return new AnalyticsConfig(
+        value,
+        window,
+        outOfOrderness,
+        joinTimeout,
+        idleness,
+        checkpointInterval,
+        checkpointDir,
+        alerts,
+        producerId);
+  }
+
+  private static boolean positive(Duration d) {
+    return d != null && !d.isNegative() && !d.isZero();
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package dev.anira.jobs;
+
+import dev.anira.schemas.DeadLetter;
+import dev.anira.schemas.HaltingEvent;
+import dev.anira.schemas.Topic;
+import dev.anira.schemas.serde.DeadLetters;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The analytics job (DESIGN.md §4–§5): raw messages of the traces, steps and results topics in;
+ * halting events, the four report streams and dead letters out. It takes its source and sinks as
+ * arguments, so the same graph runs on Kafka, on a recording and in tests.
+ */
+public final class AnalyticsJob {
+
+  /** The topics the job reads. */
+  public static final List<Topic> INPUTS = List.of(Topic.TRACES, Topic.STEPS, Topic.RESULTS);
+
+  private AnalyticsJob() {}
+
+  public static void build(DataStream<RawRecord> input, AnalyticsConfig config, Sinks sinks) {
+    String producerId = config.producerId();
+    SingleOutputStreamOperator<JoinInput> decoded =
+        input.process(new Decode(producerId)).name("decode").uid("decode");
+    SingleOutputStreamOperator<HaltingEvent> events =
+        HaltingPipeline.join(
+            decoded, config.outOfOrderness(), config.joinTimeout(), config.idleness(), producerId);
+    AnalyticsPipeline.Reports reports =
+        AnalyticsPipeline.analyze(
+            events, config.window(), config.outOfOrderness(), config.alerts(), producerId);
+    sinks.write(Topic.HALTING, events);
+    sinks.write(Topic.ALIGNMENT, reports.alignment());
+    sinks.write(Topic.TIMING, reports.timing());
+    sinks.write(Topic.GENERALIZATION, reports.generalization());
+    sinks.write(Topic.ALERTS, reports.alerts());
+    Duration timeout = config.joinTimeout();
+    DataStream<DeadLetter> unmatched =
+        events
+            .getSideOutput(HaltingJoin.UNMATCHED)
+            .map(u -> unmatched(u, timeout, producerId), new AvroTypeInfo<>(DeadLetter.class))
+            .name("unmatched");
+    sinks.write(
+        Topic.DEAD_LETTERS,
+        decoded
+            .getSideOutput(Decode.DEAD_LETTERS)
+            .union(events.getSideOutput(HaltingJoin.INCONSISTENT), unmatched));
+  }
+
+  private static DeadLetter unmatched(JoinInput u, Duration timeout, String producerId) {
+    String what = u.kind.name().toLowerCase(Locale.ROOT);
+    return DeadLetters.of(
+        JoinInput.topicOf(u.kind).topicName(),
+        null,
+        null,
+        u.instanceId.getBytes(StandardCharsets.UTF_8),
+        u.payload,
+        new IllegalStateException(
+            "no partner for this " + what + " of " + u.instanceId + " within " + timeout),
+        "UNMATCHED",
+        producerId);
+  }
+
+  /**
+   * The job's execution environment: exactly-once checkpoints at the configured interval, a bounded
+   * number of restarts, and the given Flink configuration (a MiniCluster's, or the cluster's under
+   * {@code flink run}).
+   */
+  public static StreamExecutionEnvironment environment(
+      AnalyticsConfig config, Configuration flink) {
+    Configuration conf = new Configuration(flink);
+    conf.setString("restart-strategy.type", "fixed-delay");
+    conf.setString("restart-strategy.fixed-delay.attempts", "10");
+    conf.setString("restart-strategy.fixed-delay.delay", "2 s");
+    if (config.checkpointDir() != null) {
+      conf.setString("execution.checkpointing.dir", config.checkpointDir());
+    }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    env.setParallelism(config.parallelism());
+    env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    return env;
+  }
+}

@@ -1,0 +1,134 @@
+package dev.anira.jobs;
+
+import dev.anira.schemas.Topic;
+import dev.anira.schemas.serde.AvroFlinkSerializationSchema;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Properties;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/** Kafka as the jobs' source and sinks. */
+public final class KafkaIO {
+
+  private KafkaIO() {}
+
+  /**
+   * Raw messages of the given topics, committed transactions only (the model service and the
+   * producer write transactionally). A new consumer group starts at the earliest offset.
+   *
+   * @param bounded stop at the offsets that are latest when the job starts (for tests and
+   *     benchmarks); otherwise run forever
+   */
+  public static KafkaSource<RawRecord> source(
+      String bootstrap, String groupId, List<Topic> topics, boolean bounded, Properties extra) {
+    KafkaSourceBuilder<RawRecord> builder =
+        KafkaSource.<RawRecord>builder()
+            .setBootstrapServers(bootstrap)
+            .setGroupId(groupId)
+            .setTopics(topics.stream().map(Topic::topicName).toList())
+            .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+            .setDeserializer(new Raw())
+            .setProperty("isolation.level", "read_committed")
+            .setProperty("commit.offsets.on.checkpoint", "true");
+    if (bounded) {
+      builder.setBounded(OffsetsInitializer.latest());
+    } else {
+      builder.setProperty("partition.discovery.interval.ms", "30000");
+    }
+    extra.forEach((k, v) -> builder.setProperty((String) k, (String) v));
+    return builder.build();
+  }
+
+  /**
+   * Exactly-once Kafka sinks: each output topic's records commit with the job's checkpoints, so
+   * {@code read_committed} consumers see every report once, across failures and restarts.
+   */
+  public static Sinks sinks(
+      String bootstrap,
+      String transactionalIdPrefix,
+      DeliveryGuarantee guarantee,
+      Properties extra) {
+    return new Sinks() {
+      @Override
+      public <T extends SpecificRecordBase> void write(
+          Topic topic, org.apache.flink.streaming.api.datastream.DataStream<T> records) {
+        @SuppressWarnings("unchecked")
+        Class<T> type = (Class<T>) topic.recordType();
+        Properties props = new Properties();
+        // The broker caps transactions at 15 minutes; the client default of 1 hour is refused.
+        props.setProperty("transaction.timeout.ms", "900000");
+        props.putAll(extra);
+        records
+            .sinkTo(
+                KafkaSink.<T>builder()
+                    .setBootstrapServers(bootstrap)
+                    .setKafkaProducerConfig(props)
+                    .setDeliveryGuarantee(guarantee)
+                    .setTransactionalIdPrefix(transactionalIdPrefix + "-" + topic.topicName())
+                    .setRecordSerializer(
+                        KafkaRecordSerializationSchema.<T>builder()
+                            .setTopic(topic.topicName())
+                            .setKeySerializationSchema(new RecordKey<T>())
+                            .setValueSerializationSchema(new AvroFlinkSerializationSchema<>(type))
+                            .build())
+                    .build())
+            .name(topic.topicName())
+            .uid("sink-" + topic.topicName());
+      }
+    };
+  }
+
+  /**
+   * The message key: the instance for per-instance records, so one instance stays on one partition;
+   * model and task for reports.
+   */
+  static final class RecordKey<T extends SpecificRecordBase> implements SerializationSchema<T> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public byte[] serialize(T record) {
+      Schema schema = record.getSchema();
+      String key;
+      if (schema.getField("instanceId") != null) {
+        key = String.valueOf(record.get("instanceId"));
+      } else if (schema.getField("modelId") != null) {
+        key = record.get("modelId") + "/" + record.get("task");
+      } else {
+        return null;
+      }
+      return key.getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Keeps each message as it travelled, with its provenance. */
+  private static final class Raw implements KafkaRecordDeserializationSchema<RawRecord> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawRecord> out)
+        throws IOException {
+      out.collect(
+          new RawRecord(
+              record.topic(), record.partition(), record.offset(), record.key(), record.value()));
+    }
+
+    @Override
+    public TypeInformation<RawRecord> getProducedType() {
+      return TypeInformation.of(RawRecord.class);
+    }
+  }
+}

@@ -1,0 +1,14 @@
+package dev.anira.jobs;
+
+import dev.anira.schemas.Topic;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/**
+ * Where a job's outputs go, one stream per topic: Kafka ({@link KafkaIO#sinks}), Avro files ({@link
+ * RecordingIO#sinks}) or, in tests, anything that collects them. The jobs only ever call this.
+ */
+@FunctionalInterface
+public interface Sinks {
+  <T extends SpecificRecordBase> void write(Topic topic, DataStream<T> records);
+}

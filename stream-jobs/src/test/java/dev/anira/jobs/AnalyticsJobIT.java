@@ -1,0 +1,191 @@
+package dev.anira.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.anira.kafka.KafkaCluster;
+import dev.anira.kafka.KafkaClusters;
+import dev.anira.schemas.Alert;
+import dev.anira.schemas.AlignmentReport;
+import dev.anira.schemas.DeadLetter;
+import dev.anira.schemas.GeneralizationReport;
+import dev.anira.schemas.HaltingEvent;
+import dev.anira.schemas.InstanceResult;
+import dev.anira.schemas.RecurrenceStep;
+import dev.anira.schemas.TimingReport;
+import dev.anira.schemas.Topic;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The analytics job end to end on a real broker: Kafka in, exactly-once Kafka out, a failure
+ * injected after the first checkpoint. What read_committed consumers see must equal the batch
+ * oracle over the same records, with bad input in the dead-letter topic and nothing duplicated.
+ */
+class AnalyticsJobIT {
+
+  @Test
+  void restoresFromACheckpointAndWritesExactlyTheOraclesReportsOnce() throws Exception {
+    HaltingPipelineTest.Data data = HaltingPipelineTest.data(5);
+    try (KafkaCluster kafka = KafkaClusters.start()) {
+      Map<String, Integer> topics = new java.util.HashMap<>();
+      for (Topic t : Topic.values()) {
+        topics.put(t.topicName(), 2);
+      }
+      kafka.createTopics(topics, Duration.ofSeconds(30));
+      int badRecords = send(kafka, data);
+
+      AnalyticsConfig config =
+          new AnalyticsConfig(
+              2,
+              Duration.ofMillis(AnalyticsPipelineTest.WINDOW),
+              Duration.ofHours(1),
+              Duration.ofHours(2),
+              Duration.ofSeconds(30),
+              Duration.ofMillis(200),
+              null,
+              AnalyticsPipelineTest.ALERTS,
+              "stream-jobs");
+      FailOnce.reset();
+      StreamExecutionEnvironment env =
+          AnalyticsJob.environment(config, HaltingPipelineTest.local());
+      DataStream<RawRecord> input =
+          env.fromSource(
+                  KafkaIO.source(
+                      kafka.bootstrapServers(),
+                      "analytics-it",
+                      AnalyticsJob.INPUTS,
+                      true,
+                      new Properties()),
+                  WatermarkStrategy.noWatermarks(),
+                  "kafka")
+              .map(new FailOnce<RawRecord>(5))
+              .name("fail-once");
+      AnalyticsJob.build(
+          input,
+          config,
+          KafkaIO.sinks(
+              kafka.bootstrapServers(),
+              "analytics-it",
+              DeliveryGuarantee.EXACTLY_ONCE,
+              new Properties()));
+      env.execute("analytics-it");
+      assertThat(FailOnce.FAILED).isTrue();
+
+      List<String> halting =
+          strings(kafka, Topic.HALTING, HaltingEvent.class, data.expected().size());
+      assertThat(halting)
+          .isEqualTo(data.expected().stream().map(Object::toString).sorted().toList());
+      List<String> alignment =
+          AnalyticsPipelineTest.batch(data.expected(), AnalyticsPipeline.ALIGNMENT);
+      assertThat(strings(kafka, Topic.ALIGNMENT, AlignmentReport.class, alignment.size()))
+          .isEqualTo(alignment);
+      List<String> timing = AnalyticsPipelineTest.batch(data.expected(), AnalyticsPipeline.TIMING);
+      assertThat(strings(kafka, Topic.TIMING, TimingReport.class, timing.size())).isEqualTo(timing);
+      List<String> generalization =
+          AnalyticsPipelineTest.batch(data.expected(), AnalyticsPipeline.GENERALIZATION);
+      assertThat(
+              strings(
+                  kafka, Topic.GENERALIZATION, GeneralizationReport.class, generalization.size()))
+          .isEqualTo(generalization);
+      List<String> alerts = AnalyticsPipelineTest.alerts(data.expected());
+      assertThat(strings(kafka, Topic.ALERTS, Alert.class, alerts.size()))
+          .isNotEmpty()
+          .isEqualTo(alerts);
+
+      List<DeadLetter> dead =
+          kafka.readCommitted(
+              Topic.DEAD_LETTERS,
+              DeadLetter.class,
+              badRecords + data.orphanRecords(),
+              Duration.ofSeconds(30));
+      Map<String, Long> byType =
+          dead.stream()
+              .collect(Collectors.groupingBy(DeadLetter::getErrorType, Collectors.counting()));
+      assertThat(byType)
+          .containsEntry("UNMATCHED", (long) data.orphanRecords())
+          .containsEntry("EMPTY_VALUE", 1L)
+          .containsEntry("WRONG_RECORD_TYPE", 1L)
+          .containsEntry("INCONSISTENT_WITH_TRACE", 2L);
+      assertThat(dead).hasSize(badRecords + data.orphanRecords());
+      assertThat(dead)
+          .filteredOn(d -> d.getErrorType().equals("UNMATCHED"))
+          .allSatisfy(d -> assertThat(d.getReason()).contains("i-7"));
+    }
+  }
+
+  /** Sorted toString of every committed record, so duplicates and gaps both show. */
+  private static <T extends SpecificRecordBase> List<String> strings(
+      KafkaCluster kafka, Topic topic, Class<T> type, int expected) {
+    return kafka.readCommitted(topic, type, expected, Duration.ofSeconds(30)).stream()
+        .map(Object::toString)
+        .sorted()
+        .toList();
+  }
+
+  /** The fixture's records in shuffled order, plus bad ones; returns how many are bad. */
+  private static int send(KafkaCluster kafka, HaltingPipelineTest.Data data) {
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (JoinInput input : data.inputs()) {
+      records.add(
+          new ProducerRecord<>(
+              JoinInput.topicOf(input.kind).topicName(),
+              input.instanceId.getBytes(),
+              input.payload));
+    }
+    Collections.shuffle(records, new Random(3));
+    byte[] noise = new byte[40];
+    new Random(1).nextBytes(noise);
+    records.add(new ProducerRecord<>(Topic.STEPS.topicName(), null, noise));
+    JoinInput aStep =
+        data.inputs().stream().filter(i -> i.kind == JoinInput.Kind.STEP).findFirst().orElseThrow();
+    records.add(new ProducerRecord<>(Topic.TRACES.topicName(), null, aStep.payload));
+    records.add(new ProducerRecord<>(Topic.RESULTS.topicName(), null, new byte[0]));
+    // A model whose result contradicts the trace's answer positions: result and step rejected.
+    InstanceResult some =
+        data.inputs().stream()
+            .filter(i -> i.kind == JoinInput.Kind.RESULT && !i.instanceId.equals("i-7"))
+            .map(i -> JoinInput.RESULTS.decode(i.payload))
+            .findFirst()
+            .orElseThrow();
+    InstanceResult bad =
+        InstanceResult.newBuilder(some)
+            .setModelId("m-bad")
+            .setStepsRun(0)
+            .setAnswerPositions(List.of(0))
+            .build();
+    RecurrenceStep badStep =
+        RecurrenceStep.newBuilder(JoinInput.STEPS.decode(aStep.payload))
+            .setInstanceId(bad.getInstanceId())
+            .setModelId("m-bad")
+            .setStep(0)
+            .build();
+    records.add(
+        new ProducerRecord<>(Topic.RESULTS.topicName(), null, JoinInput.RESULTS.encode(bad)));
+    records.add(
+        new ProducerRecord<>(Topic.STEPS.topicName(), null, JoinInput.STEPS.encode(badStep)));
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      records.forEach(producer::send);
+    }
+    return 5;
+  }
+}
