@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -30,7 +30,11 @@ public final class AnalyticsJob {
   public static void build(DataStream<RawRecord> input, AnalyticsConfig config, Sinks sinks) {
     String producerId = config.producerId();
     SingleOutputStreamOperator<JoinInput> decoded =
-        input.process(new Decode(producerId)).name("decode").uid("decode");
+        input
+            .process(
+                new Decode<>(JoinInput::decode, producerId), TypeInformation.of(JoinInput.class))
+            .name("decode")
+            .uid("decode");
     SingleOutputStreamOperator<HaltingEvent> events =
         HaltingPipeline.join(
             decoded, config.outOfOrderness(), config.joinTimeout(), config.idleness(), producerId);
@@ -69,23 +73,10 @@ public final class AnalyticsJob {
         producerId);
   }
 
-  /**
-   * The job's execution environment: exactly-once checkpoints at the configured interval, a bounded
-   * number of restarts, and the given Flink configuration (a MiniCluster's, or the cluster's under
-   * {@code flink run}).
-   */
+  /** The job's execution environment (see {@link JobRunner#environment}). */
   public static StreamExecutionEnvironment environment(
       AnalyticsConfig config, Configuration flink) {
-    Configuration conf = new Configuration(flink);
-    conf.setString("restart-strategy.type", "fixed-delay");
-    conf.setString("restart-strategy.fixed-delay.attempts", "10");
-    conf.setString("restart-strategy.fixed-delay.delay", "2 s");
-    if (config.checkpointDir() != null) {
-      conf.setString("execution.checkpointing.dir", config.checkpointDir());
-    }
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    env.setParallelism(config.parallelism());
-    env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
-    return env;
+    return JobRunner.environment(
+        flink, config.parallelism(), config.checkpointInterval(), config.checkpointDir());
   }
 }

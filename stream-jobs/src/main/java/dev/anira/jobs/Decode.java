@@ -1,42 +1,45 @@
 package dev.anira.jobs;
 
 import dev.anira.schemas.DeadLetter;
-import dev.anira.schemas.Topic;
 import dev.anira.schemas.serde.DeadLetters;
+import java.io.Serializable;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Decodes the joined topics' messages into {@link JoinInput}s. A message that is empty, from
- * another topic or not a valid record of its topic goes to {@link #DEAD_LETTERS} with the reason,
- * and the job carries on.
+ * Decodes raw messages. A message that is empty, or that the decoder refuses (another topic's
+ * record, bad bytes, an unknown schema), goes to {@link #DEAD_LETTERS} with the reason, and the job
+ * carries on.
  */
-public final class Decode extends ProcessFunction<RawRecord, JoinInput> {
+public final class Decode<T> extends ProcessFunction<RawRecord, T> {
 
   public static final OutputTag<DeadLetter> DEAD_LETTERS =
-      new OutputTag<>("decode-dead-letters", new AvroTypeInfo<>(DeadLetter.class));
+      new OutputTag<>("dead-letters", new AvroTypeInfo<>(DeadLetter.class));
 
+  /** Turns one topic's message into a record, or throws why it cannot. */
+  @FunctionalInterface
+  public interface Decoder<T> extends Serializable {
+    T decode(String topic, byte[] value);
+  }
+
+  private final Decoder<T> decoder;
   private final String producerId;
 
-  public Decode(String producerId) {
+  public Decode(Decoder<T> decoder, String producerId) {
+    this.decoder = decoder;
     this.producerId = producerId;
   }
 
   @Override
-  public void processElement(RawRecord raw, Context ctx, Collector<JoinInput> out) {
+  public void processElement(RawRecord raw, Context ctx, Collector<T> out) {
+    boolean empty = raw.value == null || raw.value.length == 0;
     try {
-      if (raw.value == null || raw.value.length == 0) {
+      if (empty) {
         throw new IllegalArgumentException("empty message");
       }
-      Topic topic = Topic.byName(raw.topic);
-      switch (topic) {
-        case TRACES -> out.collect(JoinInput.of(JoinInput.TRACES.decode(raw.value)));
-        case STEPS -> out.collect(JoinInput.of(JoinInput.STEPS.decode(raw.value)));
-        case RESULTS -> out.collect(JoinInput.of(JoinInput.RESULTS.decode(raw.value)));
-        default -> throw new IllegalArgumentException(raw.topic + " is not an input of this job");
-      }
+      out.collect(decoder.decode(raw.topic, raw.value));
     } catch (RuntimeException e) {
       ctx.output(
           DEAD_LETTERS,
@@ -47,7 +50,7 @@ public final class Decode extends ProcessFunction<RawRecord, JoinInput> {
               raw.key,
               raw.value,
               e,
-              raw.value == null || raw.value.length == 0 ? "EMPTY_VALUE" : "INVALID_RECORD",
+              empty ? "EMPTY_VALUE" : "INVALID_RECORD",
               producerId));
     }
   }

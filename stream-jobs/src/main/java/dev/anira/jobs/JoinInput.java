@@ -62,6 +62,21 @@ public final class JoinInput {
         TRACES.encode(trace));
   }
 
+  /**
+   * Decodes a message of one of the joined topics.
+   *
+   * @throws IllegalArgumentException for another topic, or a {@link
+   *     dev.anira.schemas.serde.RecordDecodingException} for bad bytes
+   */
+  public static JoinInput decode(String topic, byte[] value) {
+    return switch (Topic.byName(topic)) {
+      case TRACES -> of(TRACES.decode(value));
+      case STEPS -> of(STEPS.decode(value));
+      case RESULTS -> of(RESULTS.decode(value));
+      default -> throw new IllegalArgumentException(topic + " is not an input of the join");
+    };
+  }
+
   /** The topic a record of this kind travels on. */
   public static Topic topicOf(Kind kind) {
     return switch (kind) {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Properties;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -93,24 +94,29 @@ public final class KafkaIO {
   }
 
   /**
-   * The message key: the instance for per-instance records, so one instance stays on one partition;
-   * model and task for reports.
+   * The message key of a record: the instance for per-instance records, so one instance stays on
+   * one partition; model and task for reports; none for dead letters.
    */
-  static final class RecordKey<T extends SpecificRecordBase> implements SerializationSchema<T> {
+  public static byte[] keyOf(GenericRecord record) {
+    Schema schema = record.getSchema();
+    String key;
+    if (schema.getField("instanceId") != null) {
+      key = String.valueOf(record.get("instanceId"));
+    } else if (schema.getField("modelId") != null) {
+      key = record.get("modelId") + "/" + record.get("task");
+    } else {
+      return null;
+    }
+    return key.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static final class RecordKey<T extends SpecificRecordBase>
+      implements SerializationSchema<T> {
     private static final long serialVersionUID = 1L;
 
     @Override
     public byte[] serialize(T record) {
-      Schema schema = record.getSchema();
-      String key;
-      if (schema.getField("instanceId") != null) {
-        key = String.valueOf(record.get("instanceId"));
-      } else if (schema.getField("modelId") != null) {
-        key = record.get("modelId") + "/" + record.get("task");
-      } else {
-        return null;
-      }
-      return key.getBytes(StandardCharsets.UTF_8);
+      return keyOf(record);
     }
   }
 

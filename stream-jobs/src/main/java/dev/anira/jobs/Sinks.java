@@ -5,8 +5,9 @@ import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
- * Where a job's outputs go, one stream per topic: Kafka ({@link KafkaIO#sinks}), Avro files ({@link
- * RecordingIO#sinks}) or, in tests, anything that collects them. The jobs only ever call this.
+ * Where a job's outputs go, one stream per topic: Kafka ({@link KafkaIO#sinks}), a recording's Avro
+ * files ({@code dev.anira.recording.Recording#sinks}) or, in tests, anything that collects them.
+ * The jobs only ever call this.
  */
 @FunctionalInterface
 public interface Sinks {

@@ -9,27 +9,18 @@ import dev.anira.schemas.AlignmentReport;
 import dev.anira.schemas.DeadLetter;
 import dev.anira.schemas.GeneralizationReport;
 import dev.anira.schemas.HaltingEvent;
-import dev.anira.schemas.InstanceResult;
-import dev.anira.schemas.RecurrenceStep;
 import dev.anira.schemas.TimingReport;
 import dev.anira.schemas.Topic;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,14 +32,10 @@ class AnalyticsJobIT {
 
   @Test
   void restoresFromACheckpointAndWritesExactlyTheOraclesReportsOnce() throws Exception {
-    HaltingPipelineTest.Data data = HaltingPipelineTest.data(5);
+    Fixtures.Data data = Fixtures.data(5);
     try (KafkaCluster kafka = KafkaClusters.start()) {
-      Map<String, Integer> topics = new java.util.HashMap<>();
-      for (Topic t : Topic.values()) {
-        topics.put(t.topicName(), 2);
-      }
-      kafka.createTopics(topics, Duration.ofSeconds(30));
-      int badRecords = send(kafka, data);
+      Fixtures.createTopics(kafka);
+      int badRecords = Fixtures.send(kafka, data, true);
 
       AnalyticsConfig config =
           new AnalyticsConfig(
@@ -59,11 +46,10 @@ class AnalyticsJobIT {
               Duration.ofSeconds(30),
               Duration.ofMillis(200),
               null,
-              AnalyticsPipelineTest.ALERTS,
+              Fixtures.ALERTS,
               "stream-jobs");
       FailOnce.reset();
-      StreamExecutionEnvironment env =
-          AnalyticsJob.environment(config, HaltingPipelineTest.local());
+      StreamExecutionEnvironment env = AnalyticsJob.environment(config, LocalFlink.configuration());
       DataStream<RawRecord> input =
           env.fromSource(
                   KafkaIO.source(
@@ -136,56 +122,5 @@ class AnalyticsJobIT {
         .map(Object::toString)
         .sorted()
         .toList();
-  }
-
-  /** The fixture's records in shuffled order, plus bad ones; returns how many are bad. */
-  private static int send(KafkaCluster kafka, HaltingPipelineTest.Data data) {
-    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-    for (JoinInput input : data.inputs()) {
-      records.add(
-          new ProducerRecord<>(
-              JoinInput.topicOf(input.kind).topicName(),
-              input.instanceId.getBytes(),
-              input.payload));
-    }
-    Collections.shuffle(records, new Random(3));
-    byte[] noise = new byte[40];
-    new Random(1).nextBytes(noise);
-    records.add(new ProducerRecord<>(Topic.STEPS.topicName(), null, noise));
-    JoinInput aStep =
-        data.inputs().stream().filter(i -> i.kind == JoinInput.Kind.STEP).findFirst().orElseThrow();
-    records.add(new ProducerRecord<>(Topic.TRACES.topicName(), null, aStep.payload));
-    records.add(new ProducerRecord<>(Topic.RESULTS.topicName(), null, new byte[0]));
-    // A model whose result contradicts the trace's answer positions: result and step rejected.
-    InstanceResult some =
-        data.inputs().stream()
-            .filter(i -> i.kind == JoinInput.Kind.RESULT && !i.instanceId.equals("i-7"))
-            .map(i -> JoinInput.RESULTS.decode(i.payload))
-            .findFirst()
-            .orElseThrow();
-    InstanceResult bad =
-        InstanceResult.newBuilder(some)
-            .setModelId("m-bad")
-            .setStepsRun(0)
-            .setAnswerPositions(List.of(0))
-            .build();
-    RecurrenceStep badStep =
-        RecurrenceStep.newBuilder(JoinInput.STEPS.decode(aStep.payload))
-            .setInstanceId(bad.getInstanceId())
-            .setModelId("m-bad")
-            .setStep(0)
-            .build();
-    records.add(
-        new ProducerRecord<>(Topic.RESULTS.topicName(), null, JoinInput.RESULTS.encode(bad)));
-    records.add(
-        new ProducerRecord<>(Topic.STEPS.topicName(), null, JoinInput.STEPS.encode(badStep)));
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      records.forEach(producer::send);
-    }
-    return 5;
   }
 }

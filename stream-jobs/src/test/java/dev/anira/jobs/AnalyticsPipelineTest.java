@@ -27,18 +27,14 @@ class AnalyticsPipelineTest {
 
   static final long WINDOW = 10_000;
 
-  /** Sensitive enough that the fixture's random model raises alerts. */
-  static final AlertRules.Config ALERTS =
-      new AlertRules.Config(1, 1, 2, null, 0.05, null, 0.02, null, 0.02);
-
   @ParameterizedTest
   @ValueSource(ints = {1, 2})
   void everyReportEqualsTheBatchComputation(int parallelism) throws Exception {
-    HaltingPipelineTest.Data data = HaltingPipelineTest.data(11 + parallelism);
+    Fixtures.Data data = Fixtures.data(11 + parallelism);
     List<JoinInput> inputs = new ArrayList<>(data.inputs());
     Collections.shuffle(inputs, new java.util.Random(parallelism));
     StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.getExecutionEnvironment(HaltingPipelineTest.local());
+        StreamExecutionEnvironment.getExecutionEnvironment(LocalFlink.configuration());
     env.setParallelism(parallelism);
     DataStream<HaltingEvent> events =
         HaltingPipeline.join(
@@ -49,7 +45,7 @@ class AnalyticsPipelineTest {
             "stream-jobs");
     AnalyticsPipeline.Reports reports =
         AnalyticsPipeline.analyze(
-            events, Duration.ofMillis(WINDOW), Duration.ofHours(1), ALERTS, "stream-jobs");
+            events, Duration.ofMillis(WINDOW), Duration.ofHours(1), Fixtures.ALERTS, "stream-jobs");
     List<String> out = new ArrayList<>();
     try (CloseableIterator<String> it = strings(reports).executeAndCollect()) {
       it.forEachRemaining(out::add);
@@ -146,7 +142,7 @@ class AnalyticsPipelineTest {
     List<String> alerts = new ArrayList<>();
     byKey.forEach(
         (key, windows) -> {
-          AlertRules rules = new AlertRules(ALERTS);
+          AlertRules rules = new AlertRules(Fixtures.ALERTS);
           windows.stream()
               .sorted(Comparator.comparing(AlignmentReport::getWindowStart))
               .forEach(w -> rules.observe(w, "stream-jobs").forEach(a -> alerts.add(a.toString())));

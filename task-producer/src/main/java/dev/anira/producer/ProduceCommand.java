@@ -1,5 +1,6 @@
 package dev.anira.producer;
 
+import dev.anira.schemas.Durations;
 import dev.anira.schemas.ProblemInstance;
 import dev.anira.schemas.Topic;
 import dev.anira.schemas.serde.AnyRecordSerializer;
@@ -322,32 +323,16 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
   }
 
   private Duration parseDuration(String option, String text) {
-    String s = text.trim().toLowerCase(java.util.Locale.ROOT);
+    Duration d;
     try {
-      Duration d;
-      if (s.startsWith("p")) {
-        d = Duration.parse(s.toUpperCase(java.util.Locale.ROOT));
-      } else if (s.endsWith("ms")) {
-        d = Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
-      } else if (s.endsWith("s")) {
-        d = Duration.ofMillis((long) (Double.parseDouble(s.substring(0, s.length() - 1)) * 1000));
-      } else if (s.endsWith("m")) {
-        d = Duration.ofSeconds((long) (Double.parseDouble(s.substring(0, s.length() - 1)) * 60));
-      } else if (s.endsWith("h")) {
-        d = Duration.ofSeconds((long) (Double.parseDouble(s.substring(0, s.length() - 1)) * 3600));
-      } else {
-        throw new NumberFormatException();
-      }
-      if (d.isNegative() || d.isZero()) {
-        throw bad(option + " must be positive, got " + text);
-      }
-      return d;
-    } catch (RuntimeException e) {
-      if (e instanceof CommandLine.ParameterException pe) {
-        throw pe;
-      }
-      throw bad(option + ": expected e.g. 30s, 5m, 1h or PT30S, got " + text);
+      d = Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw bad(option + ": " + e.getMessage());
     }
+    if (d.isNegative() || d.isZero()) {
+      throw bad(option + " must be positive, got " + text);
+    }
+    return d;
   }
 
   private static double seconds(long start) {

@@ -1,0 +1,256 @@
+package dev.anira.jobs;
+
+import dev.anira.analytics.AlertRules;
+import dev.anira.recording.Recording;
+import dev.anira.recording.RecordingInputFormat;
+import dev.anira.recording.Summary;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code anira analyze}: the analytics job, on Kafka or over a recording. */
+@Command(
+    name = "analyze",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Join the model's halting decisions with the algorithm's ground truth and report alignment,"
+          + " decision timing, online tracking, generalization and alerts (DESIGN.md §5).",
+      "Live: reads anira.traces, anira.steps and anira.results from Kafka and writes anira.halting,"
+          + " anira.alignment, anira.timing, anira.generalization, anira.alerts and anira.dlq,"
+          + " exactly once; runs until Ctrl-C (or, with --bounded, to the topics' current end).",
+      "Recorded: --from DIR runs the same job over a recording (see 'anira record') and writes"
+          + " its outputs as a recording under --out.",
+      "Runs on a local Flink MiniCluster; the same class is the entry point of the job jar for"
+          + " 'flink run' on a cluster.",
+      "Example: anira analyze --bootstrap 127.0.0.1:9092 --window 10s"
+    })
+public final class AnalyzeCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--from",
+      paramLabel = "DIR",
+      description = "Analyze this recording instead of the live topics.")
+  Path from;
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description =
+          "Write the outputs as a recording here instead of to Kafka (default with --from: DIR/analysis).")
+  Path out;
+
+  @Option(
+      names = "--bootstrap",
+      paramLabel = "HOST:PORT",
+      defaultValue = "127.0.0.1:9092",
+      description = "Kafka bootstrap servers. Default: ${DEFAULT-VALUE}")
+  String bootstrap;
+
+  @Option(
+      names = "--group-id",
+      defaultValue = "anira-stream-jobs",
+      description =
+          "Consumer group; a new group starts at the earliest offsets. Default: ${DEFAULT-VALUE}")
+  String groupId;
+
+  @Option(
+      names = "--transactional-id-prefix",
+      defaultValue = "anira-stream-jobs",
+      description =
+          "Prefix of the sinks' Kafka transactional ids; distinct per running job. Default: ${DEFAULT-VALUE}")
+  String transactionalIdPrefix;
+
+  @Option(
+      names = "--bounded",
+      description = "Stop at the topics' end offsets as of the start, instead of running forever.")
+  boolean bounded;
+
+  @Option(names = "--parallelism", defaultValue = "2", description = "Default: ${DEFAULT-VALUE}")
+  int parallelism;
+
+  @Option(
+      names = "--window",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
+      description = "Tumbling event-time window of the reports. Default: ${DEFAULT-VALUE}")
+  Duration window;
+
+  @Option(
+      names = "--out-of-orderness",
+      defaultValue = "5s",
+      converter = DurationConverter.class,
+      description = "How late (in event time) a record may arrive. Default: ${DEFAULT-VALUE}")
+  Duration outOfOrderness;
+
+  @Option(
+      names = "--join-timeout",
+      defaultValue = "60s",
+      converter = DurationConverter.class,
+      description =
+          "Event time to wait for an instance's partners before its records go to anira.dlq as UNMATCHED. Default: ${DEFAULT-VALUE}")
+  Duration joinTimeout;
+
+  @Option(
+      names = "--idleness",
+      defaultValue = "30s",
+      converter = DurationConverter.class,
+      description =
+          "A silent partition stops holding back the watermark after this long. Default: ${DEFAULT-VALUE}")
+  Duration idleness;
+
+  @Option(
+      names = "--checkpoint-interval",
+      defaultValue = "5s",
+      converter = DurationConverter.class,
+      description =
+          "Checkpoints commit state and the exactly-once outputs. Default: ${DEFAULT-VALUE}")
+  Duration checkpointInterval;
+
+  @Option(
+      names = "--checkpoint-dir",
+      paramLabel = "URI",
+      description =
+          "Durable checkpoint storage, e.g. file:///var/anira/checkpoints or s3://bucket/path (default: the job manager's memory).")
+  String checkpointDir;
+
+  @Option(
+      names = "--alert-baseline-windows",
+      defaultValue = "3",
+      description = "Windows that learn a baseline not given below. Default: ${DEFAULT-VALUE}")
+  int alertBaselineWindows;
+
+  @Option(
+      names = "--alert-windows",
+      defaultValue = "3",
+      description =
+          "Consecutive windows below baseline before a drift alert. Default: ${DEFAULT-VALUE}")
+  int alertWindows;
+
+  @Option(
+      names = "--alert-min-tokens",
+      defaultValue = "20",
+      description = "Smaller windows are not judged. Default: ${DEFAULT-VALUE}")
+  long alertMinTokens;
+
+  @Option(
+      names = "--alert-spearman-baseline",
+      description = "Fixed baseline of Spearman ρ (correct tokens).")
+  Double alertSpearmanBaseline;
+
+  @Option(
+      names = "--alert-spearman-drop",
+      defaultValue = "0.2",
+      description = "Default: ${DEFAULT-VALUE}")
+  double alertSpearmanDrop;
+
+  @Option(names = "--alert-accuracy-baseline", description = "Fixed baseline of accuracy.")
+  Double alertAccuracyBaseline;
+
+  @Option(
+      names = "--alert-accuracy-drop",
+      defaultValue = "0.1",
+      description = "Default: ${DEFAULT-VALUE}")
+  double alertAccuracyDrop;
+
+  @Option(
+      names = "--alert-premature-baseline",
+      description = "Fixed baseline of the premature-halt share.")
+  Double alertPrematureBaseline;
+
+  @Option(
+      names = "--alert-premature-spike",
+      defaultValue = "0.2",
+      description = "Default: ${DEFAULT-VALUE}")
+  double alertPrematureSpike;
+
+  @Option(
+      names = "--producer-id",
+      defaultValue = "stream-jobs",
+      description = "Default: ${DEFAULT-VALUE}")
+  String producerId;
+
+  /** The validated configuration; a bad value is a usage error (exit 2). */
+  AnalyticsConfig config() {
+    try {
+      return new AnalyticsConfig(
+          parallelism,
+          window,
+          outOfOrderness,
+          joinTimeout,
+          idleness,
+          checkpointInterval,
+          checkpointDir,
+          new AlertRules.Config(
+              alertBaselineWindows,
+              alertWindows,
+              alertMinTokens,
+              alertSpearmanBaseline,
+              alertSpearmanDrop,
+              alertAccuracyBaseline,
+              alertAccuracyDrop,
+              alertPrematureBaseline,
+              alertPrematureSpike),
+          producerId);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    AnalyticsConfig config = config();
+    if (from != null && !Files.isDirectory(from)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--from: no recording at " + from);
+    }
+    Path outputs = out != null ? out : from != null ? from.resolve("analysis") : null;
+    StreamExecutionEnvironment env = AnalyticsJob.environment(config, LocalFlink.configuration());
+    DataStream<RawRecord> input =
+        from != null
+            ? env.createInput(
+                    new RecordingInputFormat(from.toUri().toString(), AnalyticsJob.INPUTS),
+                    TypeInformation.of(RawRecord.class))
+                .name("recording")
+            : env.fromSource(
+                KafkaIO.source(bootstrap, groupId, AnalyticsJob.INPUTS, bounded, new Properties()),
+                WatermarkStrategy.noWatermarks(),
+                "kafka");
+    Sinks sinks =
+        outputs != null
+            ? Recording.sinks(outputs.toUri().toString())
+            : KafkaIO.sinks(
+                bootstrap, transactionalIdPrefix, DeliveryGuarantee.EXACTLY_ONCE, new Properties());
+    AnalyticsJob.build(input, config, sinks);
+    PrintWriter err = spec.commandLine().getErr();
+    err.println(
+        "anira analyze: "
+            + (from != null ? "recording " + from : "Kafka at " + bootstrap)
+            + " -> "
+            + (outputs != null ? outputs : "Kafka at " + bootstrap)
+            + (from == null && !bounded ? " (Ctrl-C stops)" : ""));
+    err.flush();
+    JobRunner.run(env, "anira-analytics");
+    if (outputs != null) {
+      Summary.print(outputs, spec.commandLine().getOut());
+    }
+    return 0;
+  }
+
+  /** Entry point of the job jar ({@code flink run stream-jobs-job.jar --bootstrap ...}). */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new AnalyzeCommand()).execute(args));
+  }
+}

@@ -1,0 +1,80 @@
+package dev.anira.jobs;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs a job to its end, or, for an unbounded one, until the process is asked to stop. */
+public final class JobRunner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+
+  private JobRunner() {}
+
+  /**
+   * A job's execution environment: exactly-once checkpoints at the given interval (they also commit
+   * the exactly-once sinks), a bounded number of restarts, on top of the given Flink configuration
+   * (a MiniCluster's, or the cluster's under {@code flink run}).
+   *
+   * @param checkpointDir durable checkpoint storage (a URI), or null for the job manager's memory
+   */
+  public static StreamExecutionEnvironment environment(
+      Configuration flink, int parallelism, Duration checkpointInterval, String checkpointDir) {
+    Configuration conf = new Configuration(flink);
+    // With checkpointing Flink 2 would otherwise restart a failing job forever.
+    conf.setString("restart-strategy.type", "fixed-delay");
+    conf.setString("restart-strategy.fixed-delay.attempts", "10");
+    conf.setString("restart-strategy.fixed-delay.delay", "2 s");
+    if (checkpointDir != null) {
+      conf.setString("execution.checkpointing.dir", checkpointDir);
+    }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    env.setParallelism(parallelism);
+    env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    return env;
+  }
+
+  /**
+   * Runs the job. On SIGTERM or Ctrl-C an unbounded job stops with a savepoint, which commits what
+   * its exactly-once sinks hold (recorded files become visible, Kafka transactions commit) instead
+   * of leaving it to the next run.
+   */
+  public static JobExecutionResult run(StreamExecutionEnvironment env, String name)
+      throws Exception {
+    JobClient client = env.executeAsync(name);
+    Thread stop =
+        new Thread(
+            () -> {
+              try {
+                Path savepoints = Files.createTempDirectory("anira-savepoint");
+                LOG.info("Stopping {} with a savepoint in {}", name, savepoints);
+                client
+                    .stopWithSavepoint(
+                        false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                    .get(60, TimeUnit.SECONDS);
+              } catch (Exception e) {
+                LOG.warn("{} did not stop cleanly: {}", name, e.toString());
+              }
+            },
+            "stop-" + name);
+    Runtime.getRuntime().addShutdownHook(stop);
+    try {
+      return client.getJobExecutionResult().get();
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(stop);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: it stops the job
+      }
+    }
+  }
+}

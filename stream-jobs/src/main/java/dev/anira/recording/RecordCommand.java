@@ -1,0 +1,123 @@
+package dev.anira.recording;
+
+import dev.anira.jobs.DurationConverter;
+import dev.anira.jobs.JobRunner;
+import dev.anira.jobs.KafkaIO;
+import dev.anira.jobs.LocalFlink;
+import dev.anira.jobs.RawRecord;
+import dev.anira.schemas.Topic;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code anira record}: every topic into a recording. */
+@Command(
+    name = "record",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Record every anira.* topic into Avro container files under --out, by topic and event-time"
+          + " hour (DIR/<topic>/<yyyy-MM-dd--HH>/part-*.avro), exactly once: files become visible"
+          + " at each checkpoint. Runs until Ctrl-C (or, with --bounded, to the topics' current end).",
+      "Replay a recording with 'anira replay DIR --to-kafka' or analyze it with 'anira analyze --from DIR'.",
+      "Example: anira record --out recordings/today"
+    })
+public final class RecordCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      required = true,
+      description = "The recording's directory.")
+  Path out;
+
+  @Option(
+      names = "--topics",
+      split = ",",
+      paramLabel = "TOPIC",
+      description = "Which topics (default: all of them).")
+  List<String> topics;
+
+  @Option(
+      names = "--bootstrap",
+      paramLabel = "HOST:PORT",
+      defaultValue = "127.0.0.1:9092",
+      description = "Kafka bootstrap servers. Default: ${DEFAULT-VALUE}")
+  String bootstrap;
+
+  @Option(
+      names = "--group-id",
+      defaultValue = "anira-recorder",
+      description =
+          "Consumer group; a new group starts at the earliest offsets. Default: ${DEFAULT-VALUE}")
+  String groupId;
+
+  @Option(
+      names = "--bounded",
+      description = "Stop at the topics' end offsets as of the start, instead of running forever.")
+  boolean bounded;
+
+  @Option(
+      names = "--checkpoint-interval",
+      defaultValue = "5s",
+      converter = DurationConverter.class,
+      description = "How often files are committed. Default: ${DEFAULT-VALUE}")
+  Duration checkpointInterval;
+
+  @Option(
+      names = "--producer-id",
+      defaultValue = "recorder",
+      description = "Default: ${DEFAULT-VALUE}")
+  String producerId;
+
+  @Override
+  public Integer call() throws Exception {
+    List<Topic> chosen;
+    try {
+      chosen =
+          topics == null
+              ? Arrays.asList(Topic.values())
+              : topics.stream().map(Topic::byName).toList();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--topics: " + e.getMessage());
+    }
+    if (checkpointInterval.toMillis() < 10) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--checkpoint-interval must be at least 10ms");
+    }
+    StreamExecutionEnvironment env =
+        JobRunner.environment(LocalFlink.configuration(), 1, checkpointInterval, null);
+    DataStream<RawRecord> raw =
+        env.fromSource(
+            KafkaIO.source(bootstrap, groupId, chosen, bounded, new Properties()),
+            WatermarkStrategy.noWatermarks(),
+            "kafka");
+    RecordJob.build(
+        raw, chosen, Recording.sinks(out.toAbsolutePath().toUri().toString()), producerId);
+    PrintWriter err = spec.commandLine().getErr();
+    err.println(
+        "anira record: "
+            + chosen.size()
+            + " topics from "
+            + bootstrap
+            + " -> "
+            + out
+            + (bounded ? "" : " (Ctrl-C stops and commits what is pending)"));
+    err.flush();
+    JobRunner.run(env, "anira-recorder");
+    err.println("anira record: recording in " + out);
+    err.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,107 @@
+package dev.anira.recording;
+
+import dev.anira.schemas.AlignmentReport;
+import dev.anira.schemas.DeadLetter;
+import dev.anira.schemas.TimingReport;
+import dev.anira.schemas.Topic;
+import dev.anira.schemas.WindowScope;
+import dev.anira.schemas.serde.SingleObjectCodec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.core.fs.Path;
+
+/**
+ * The terminal summary of an analysis: per model × split × size bucket, the latest cumulative
+ * alignment and timing, then the alert and dead-letter counts.
+ */
+public final class Summary {
+
+  private Summary() {}
+
+  public static void print(java.nio.file.Path outputs, PrintWriter out) throws IOException {
+    Path dir = new Path(outputs.toUri());
+    Map<String, AlignmentReport> alignment = new TreeMap<>();
+    Map<String, TimingReport> timing = new TreeMap<>();
+    long[] alerts = {0};
+    Map<String, Long> deadLetters = new TreeMap<>();
+    SingleObjectCodec<AlignmentReport> a = SingleObjectCodec.of(AlignmentReport.class);
+    SingleObjectCodec<TimingReport> t = SingleObjectCodec.of(TimingReport.class);
+    SingleObjectCodec<DeadLetter> d = SingleObjectCodec.of(DeadLetter.class);
+    Recording.read(
+        dir,
+        List.of(Topic.ALIGNMENT, Topic.TIMING, Topic.ALERTS, Topic.DEAD_LETTERS),
+        r -> {
+          switch (Topic.byName(r.topic())) {
+            case ALIGNMENT -> {
+              AlignmentReport report = a.decode(r.value());
+              if (report.getScope() == WindowScope.CUMULATIVE) {
+                alignment.put(
+                    key(report.getModelId(), report.getSplit(), report.getSizeBucket()), report);
+              }
+            }
+            case TIMING -> {
+              TimingReport report = t.decode(r.value());
+              if (report.getScope() == WindowScope.CUMULATIVE) {
+                timing.put(
+                    key(report.getModelId(), report.getSplit(), report.getSizeBucket()), report);
+              }
+            }
+            case ALERTS -> alerts[0]++;
+            case DEAD_LETTERS ->
+                deadLetters.merge(d.decode(r.value()).getErrorType(), 1L, Long::sum);
+            default -> {}
+          }
+        });
+    out.printf(
+        Locale.ROOT,
+        "%-22s %-13s %-7s %7s %6s %6s %6s %7s %7s%n",
+        "model",
+        "split",
+        "sizes",
+        "tokens",
+        "acc",
+        "depth",
+        "rho",
+        "R2stat",
+        "R2algo");
+    for (Map.Entry<String, AlignmentReport> e : alignment.entrySet()) {
+      AlignmentReport r = e.getValue();
+      TimingReport tr = timing.get(e.getKey());
+      out.printf(
+          Locale.ROOT,
+          "%-22s %-13s %-7s %7d %5.1f%% %6.2f %6s %7s %7s%n",
+          r.getModelId(),
+          r.getSplit(),
+          r.getSizeBucket(),
+          r.getTokens(),
+          100 * r.getAccuracy(),
+          r.getMeanDepth(),
+          number(r.getSpearmanCorrect()),
+          number(tr == null ? null : tr.getR2Static()),
+          number(tr == null ? null : tr.getR2Algorithm()));
+    }
+    List<String> letters = new ArrayList<>();
+    deadLetters.forEach((type, n) -> letters.add(type + " " + n));
+    out.printf(
+        Locale.ROOT,
+        "%d alerts; dead letters: %s%n",
+        alerts[0],
+        letters.isEmpty() ? "none" : String.join(", ", letters));
+    out.flush();
+  }
+
+  private static String key(String model, Object split, String bucket) {
+    // Buckets sort by their lower bound.
+    int low = Integer.parseInt(bucket.substring(0, bucket.indexOf('-')));
+    return model + "|" + split + "|" + String.format(Locale.ROOT, "%06d", low);
+  }
+
+  private static String number(Double value) {
+    return value == null ? "n/a" : String.format(Locale.ROOT, "%.2f", value);
+  }
+}

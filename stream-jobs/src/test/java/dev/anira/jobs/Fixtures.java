@@ -1,0 +1,251 @@
+package dev.anira.jobs;
+
+import dev.anira.analytics.AlertRules;
+import dev.anira.analytics.HaltingEvents;
+import dev.anira.kafka.KafkaCluster;
+import dev.anira.schemas.AlgorithmTrace;
+import dev.anira.schemas.HaltingEvent;
+import dev.anira.schemas.InstanceResult;
+import dev.anira.schemas.Mechanism;
+import dev.anira.schemas.ProblemInstance;
+import dev.anira.schemas.RecurrenceStep;
+import dev.anira.schemas.Topic;
+import dev.anira.tasks.GeneratedInstance;
+import dev.anira.tasks.Params;
+import dev.anira.tasks.Task;
+import dev.anira.tasks.TaskGenerator;
+import dev.anira.tasks.Tasks;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.SplittableRandom;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The test data of the stream jobs: made-up model runs over generated instances, what the oracle
+ * expects of them, and how they reach a real broker.
+ */
+public final class Fixtures {
+
+  static final int MAX_DEPTH = 6;
+
+  /** Sensitive enough that the fixture's random model raises alerts. */
+  public static final AlertRules.Config ALERTS =
+      new AlertRules.Config(1, 1, 2, null, 0.05, null, 0.02, null, 0.02);
+
+  private Fixtures() {}
+
+  /** Every output topic's records the oracle expects, as sorted strings. */
+  public static Map<Topic, List<String>> expectedReports(Data data) {
+    Map<Topic, List<String>> expected = new EnumMap<>(Topic.class);
+    expected.put(Topic.HALTING, data.expected().stream().map(Object::toString).sorted().toList());
+    expected.put(
+        Topic.ALIGNMENT, AnalyticsPipelineTest.batch(data.expected(), AnalyticsPipeline.ALIGNMENT));
+    expected.put(
+        Topic.TIMING, AnalyticsPipelineTest.batch(data.expected(), AnalyticsPipeline.TIMING));
+    expected.put(
+        Topic.GENERALIZATION,
+        AnalyticsPipelineTest.batch(data.expected(), AnalyticsPipeline.GENERALIZATION));
+    expected.put(Topic.ALERTS, AnalyticsPipelineTest.alerts(data.expected()));
+    return expected;
+  }
+
+  /** 40 instances of parity and addition with made-up model runs; instance i-7 loses its trace. */
+  public record Data(List<JoinInput> inputs, List<HaltingEvent> expected, int orphanRecords) {}
+
+  public static Data data(long seed) {
+    List<JoinInput> inputs = new ArrayList<>();
+    List<HaltingEvent> expected = new ArrayList<>();
+    SplittableRandom random = new SplittableRandom(seed);
+    Task parity = Tasks.byName("parity");
+    Task addition = Tasks.byName("addition");
+    int orphanRecords = 0;
+    for (int i = 0; i < 40; i++) {
+      Task task = i % 2 == 0 ? parity : addition;
+      Params params = Params.of(task, Map.of(i % 2 == 0 ? "length" : "digits", 3 + i % 6));
+      GeneratedInstance generated =
+          TaskGenerator.generate(
+              task,
+              params,
+              dev.anira.schemas.Split.TRAIN,
+              i,
+              "i-" + i,
+              "test",
+              Instant.ofEpochMilli(1_000L * i));
+      ProblemInstance instance = generated.instance();
+      AlgorithmTrace trace = generated.trace();
+      Model m = model(instance, trace, random);
+      boolean orphan = i == 7; // its trace never arrives
+      if (!orphan) {
+        inputs.add(JoinInput.of(trace));
+        for (HaltingEvent e : HaltingEvents.join(m.result, trace, m.steps, "stream-jobs")) {
+          expected.add(e);
+        }
+      } else {
+        orphanRecords = 1 + m.steps.size();
+      }
+      inputs.add(JoinInput.of(m.result));
+      m.steps.forEach(s -> inputs.add(JoinInput.of(s)));
+    }
+    return new Data(inputs, expected, orphanRecords);
+  }
+
+  private record Model(InstanceResult result, List<RecurrenceStep> steps) {}
+
+  /** A made-up model run: random depths, some wrong answers, consistent step records. */
+  private static Model model(ProblemInstance instance, AlgorithmTrace trace, SplittableRandom r) {
+    int length = instance.getTokens().size();
+    int[] depth = new int[length];
+    int[] prediction = new int[length];
+    int stepsRun = 0;
+    for (int t = 0; t < length; t++) {
+      depth[t] = r.nextInt(1, MAX_DEPTH + 1);
+      stepsRun = Math.max(stepsRun, depth[t]);
+    }
+    List<Integer> positions = instance.getAnswerPositions();
+    for (int i = 0; i < positions.size(); i++) {
+      int target = trace.getTargets().get(i);
+      prediction[positions.get(i)] = r.nextDouble() < 0.8 ? target : target + 1;
+    }
+    List<RecurrenceStep> steps = new ArrayList<>();
+    for (int k = 0; k <= stepsRun; k++) {
+      List<Boolean> halted = new ArrayList<>();
+      List<Float> halt = new ArrayList<>();
+      for (int t = 0; t < length; t++) {
+        boolean now = k > 0 && depth[t] == k;
+        // Coarse values, so λ ties across tokens as real heads often do.
+        float value = k == 0 ? 0f : r.nextInt(0, 21) / 20f;
+        halted.add(now);
+        halt.add(value);
+      }
+      steps.add(
+          RecurrenceStep.newBuilder()
+              .setInstanceId(instance.getInstanceId())
+              .setModelId("m-online")
+              .setMechanism(Mechanism.ONLINE)
+              .setTask(instance.getTask())
+              .setStep(k)
+              .setMaxDepth(MAX_DEPTH)
+              .setAnswerPositions(positions)
+              .setHaltProbability(halt)
+              .setCumulativeHalt(halt)
+              .setActive(halted)
+              .setHalted(halted)
+              .setStateDelta(halt)
+              .setPrediction(ints(prediction))
+              .setConfidence(halt)
+              .setEventTime(instance.getEventTime().plusMillis(k))
+              .setProducerId("model")
+              .build());
+    }
+    InstanceResult result =
+        InstanceResult.newBuilder()
+            .setInstanceId(instance.getInstanceId())
+            .setModelId("m-online")
+            .setMechanism(Mechanism.ONLINE)
+            .setTask(instance.getTask())
+            .setSize(instance.getSize())
+            .setSplit(instance.getSplit())
+            .setMaxDepth(MAX_DEPTH)
+            .setStepsRun(stepsRun)
+            .setAnswerPositions(positions)
+            .setDepths(ints(depth))
+            .setPredictions(ints(prediction))
+            .setConfidence(List.of())
+            .setDevice("cpu")
+            .setLatencyMicros(1)
+            .setEventTime(instance.getEventTime().plusMillis(stepsRun))
+            .setProducerId("model")
+            .build();
+    return new Model(result, steps);
+  }
+
+  private static List<Integer> ints(int[] values) {
+    List<Integer> out = new ArrayList<>();
+    for (int v : values) {
+      out.add(v);
+    }
+    return out;
+  }
+
+  /** Every topic, two partitions each. */
+  public static void createTopics(KafkaCluster kafka) {
+    Map<String, Integer> topics = new HashMap<>();
+    for (Topic t : Topic.values()) {
+      topics.put(t.topicName(), 2);
+    }
+    kafka.createTopics(topics, Duration.ofSeconds(30));
+  }
+
+  /**
+   * The fixture's records in shuffled order, and with {@code withBad} five bad ones; returns how
+   * many bad.
+   */
+  public static int send(KafkaCluster kafka, Data data, boolean withBad) {
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (JoinInput input : data.inputs()) {
+      records.add(
+          new ProducerRecord<>(
+              JoinInput.topicOf(input.kind).topicName(),
+              input.instanceId.getBytes(),
+              input.payload));
+    }
+    Collections.shuffle(records, new Random(3));
+    if (!withBad) {
+      produce(kafka, records);
+      return 0;
+    }
+    byte[] noise = new byte[40];
+    new Random(1).nextBytes(noise);
+    records.add(new ProducerRecord<>(Topic.STEPS.topicName(), null, noise));
+    JoinInput aStep =
+        data.inputs().stream().filter(i -> i.kind == JoinInput.Kind.STEP).findFirst().orElseThrow();
+    records.add(new ProducerRecord<>(Topic.TRACES.topicName(), null, aStep.payload));
+    records.add(new ProducerRecord<>(Topic.RESULTS.topicName(), null, new byte[0]));
+    // A model whose result contradicts the trace's answer positions: result and step rejected.
+    InstanceResult some =
+        data.inputs().stream()
+            .filter(i -> i.kind == JoinInput.Kind.RESULT && !i.instanceId.equals("i-7"))
+            .map(i -> JoinInput.RESULTS.decode(i.payload))
+            .findFirst()
+            .orElseThrow();
+    InstanceResult bad =
+        InstanceResult.newBuilder(some)
+            .setModelId("m-bad")
+            .setStepsRun(0)
+            .setAnswerPositions(List.of(0))
+            .build();
+    RecurrenceStep badStep =
+        RecurrenceStep.newBuilder(JoinInput.STEPS.decode(aStep.payload))
+            .setInstanceId(bad.getInstanceId())
+            .setModelId("m-bad")
+            .setStep(0)
+            .build();
+    records.add(
+        new ProducerRecord<>(Topic.RESULTS.topicName(), null, JoinInput.RESULTS.encode(bad)));
+    records.add(
+        new ProducerRecord<>(Topic.STEPS.topicName(), null, JoinInput.STEPS.encode(badStep)));
+    produce(kafka, records);
+    return 5;
+  }
+
+  private static void produce(KafkaCluster kafka, List<ProducerRecord<byte[], byte[]>> records) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      records.forEach(producer::send);
+    }
+  }
+}
