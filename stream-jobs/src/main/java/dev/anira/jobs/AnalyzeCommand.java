@@ -242,7 +242,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             + (outputs != null ? outputs : "Kafka at " + bootstrap)
             + (from == null && !bounded ? " (Ctrl-C stops)" : ""));
     err.flush();
-    JobRunner.run(env, "anira-analytics");
+    JobRunner.run(env, "anira analyze", err);
     if (outputs != null) {
       Summary.print(outputs, spec.commandLine().getOut());
     }

@@ -1,5 +1,6 @@
 package dev.anira.jobs;
 
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,13 +11,9 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Runs a job to its end, or, for an unbounded one, until the process is asked to stop. */
 public final class JobRunner {
-
-  private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
 
   private JobRunner() {}
 
@@ -48,7 +45,7 @@ public final class JobRunner {
    * its exactly-once sinks hold (recorded files become visible, Kafka transactions commit) instead
    * of leaving it to the next run.
    */
-  public static JobExecutionResult run(StreamExecutionEnvironment env, String name)
+  public static JobExecutionResult run(StreamExecutionEnvironment env, String name, PrintWriter err)
       throws Exception {
     JobClient client = env.executeAsync(name);
     Thread stop =
@@ -56,13 +53,17 @@ public final class JobRunner {
             () -> {
               try {
                 Path savepoints = Files.createTempDirectory("anira-savepoint");
-                LOG.info("Stopping {} with a savepoint in {}", name, savepoints);
+                err.println(name + ": stopping; a savepoint commits what is pending ...");
+                err.flush();
                 client
                     .stopWithSavepoint(
                         false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
                     .get(60, TimeUnit.SECONDS);
+                err.println(name + ": stopped cleanly");
+                err.flush();
               } catch (Exception e) {
-                LOG.warn("{} did not stop cleanly: {}", name, e.toString());
+                err.println(name + ": did not stop cleanly (" + e + ")");
+                err.flush();
               }
             },
             "stop-" + name);

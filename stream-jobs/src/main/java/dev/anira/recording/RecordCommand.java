@@ -115,7 +115,7 @@ public final class RecordCommand implements Callable<Integer> {
             + out
             + (bounded ? "" : " (Ctrl-C stops and commits what is pending)"));
     err.flush();
-    JobRunner.run(env, "anira-recorder");
+    JobRunner.run(env, "anira record", err);
     err.println("anira record: recording in " + out);
     err.flush();
     return 0;

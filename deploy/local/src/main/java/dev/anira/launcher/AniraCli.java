@@ -1,7 +1,10 @@
 package dev.anira.launcher;
 
 import dev.anira.evaluation.EvalCommand;
+import dev.anira.jobs.AnalyzeCommand;
 import dev.anira.producer.ProduceCommand;
+import dev.anira.recording.RecordCommand;
+import dev.anira.recording.ReplayCommand;
 import dev.anira.service.ServeCommand;
 import dev.anira.training.TrainCommand;
 import java.io.IOException;
@@ -23,6 +26,9 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       EvalCommand.class,
       ServeCommand.class,
+      AnalyzeCommand.class,
+      RecordCommand.class,
+      ReplayCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })
