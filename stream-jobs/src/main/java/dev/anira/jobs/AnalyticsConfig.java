@@ -58,11 +58,11 @@ public record AnalyticsConfig(
     require(producerId != null && !producerId.isBlank(), "--producer-id must not be empty");
   }
 
-  public AnalyticsConfig withParallelism(int value) {
+  public AnalyticsConfig withOutOfOrderness(Duration value) {
     return new AnalyticsConfig(
-        value,
+        parallelism,
         window,
-        outOfOrderness,
+        value,
         joinTimeout,
         idleness,
         checkpointInterval,

@@ -4,6 +4,7 @@ import dev.anira.schemas.DeadLetter;
 import dev.anira.schemas.HaltingEvent;
 import dev.anira.schemas.Topic;
 import dev.anira.schemas.serde.DeadLetters;
+import dev.anira.schemas.serde.SingleObjectCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +25,9 @@ public final class AnalyticsJob {
 
   /** The topics the job reads. */
   public static final List<Topic> INPUTS = List.of(Topic.TRACES, Topic.STEPS, Topic.RESULTS);
+
+  private static final SingleObjectCodec<HaltingEvent> HALTING =
+      SingleObjectCodec.of(HaltingEvent.class);
 
   private AnalyticsJob() {}
 
@@ -47,16 +51,41 @@ public final class AnalyticsJob {
     sinks.write(Topic.GENERALIZATION, reports.generalization());
     sinks.write(Topic.ALERTS, reports.alerts());
     Duration timeout = config.joinTimeout();
+    Duration outOfOrderness = config.outOfOrderness();
     DataStream<DeadLetter> unmatched =
         events
             .getSideOutput(HaltingJoin.UNMATCHED)
             .map(u -> unmatched(u, timeout, producerId), new AvroTypeInfo<>(DeadLetter.class))
             .name("unmatched");
+    DataStream<DeadLetter> late =
+        reports
+            .late()
+            .map(e -> late(e, outOfOrderness, producerId), new AvroTypeInfo<>(DeadLetter.class))
+            .name("late");
     sinks.write(
         Topic.DEAD_LETTERS,
         decoded
             .getSideOutput(Decode.DEAD_LETTERS)
-            .union(events.getSideOutput(HaltingJoin.INCONSISTENT), unmatched));
+            .union(events.getSideOutput(HaltingJoin.INCONSISTENT), unmatched, late));
+  }
+
+  private static DeadLetter late(HaltingEvent e, Duration outOfOrderness, String producerId) {
+    return DeadLetters.of(
+        Topic.HALTING.topicName(),
+        null,
+        null,
+        e.getInstanceId().getBytes(StandardCharsets.UTF_8),
+        HALTING.encode(e),
+        new IllegalStateException(
+            "halting event of "
+                + e.getInstanceId()
+                + " at "
+                + e.getEventTime()
+                + " arrived after its window closed (more than "
+                + outOfOrderness
+                + " late); it is in anira.halting but in no report"),
+        "LATE_EVENT",
+        producerId);
   }
 
   private static DeadLetter unmatched(JoinInput u, Duration timeout, String producerId) {

@@ -35,6 +35,7 @@ import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * The analyses over halting events, per tumbling event-time window and cumulatively: alignment and
@@ -218,30 +219,51 @@ public final class AnalyticsPipeline {
         }
       };
 
-  /** Every analysis's reports, each stream ready for its sink. */
+  /**
+   * Every analysis's reports, each stream ready for its sink, and the events that came later than
+   * the out-of-orderness bound allows (after their window had fired), so none is silently lost.
+   */
   public record Reports(
       DataStream<AlignmentReport> alignment,
       DataStream<TimingReport> timing,
       DataStream<GeneralizationReport> generalization,
-      DataStream<Alert> alerts) {}
+      DataStream<Alert> alerts,
+      DataStream<HaltingEvent> late) {}
 
-  /** All analyses of DESIGN.md §5 over the halting events. */
+  private static final OutputTag<HaltingEvent> LATE =
+      new OutputTag<>("late", new AvroTypeInfo<>(HaltingEvent.class));
+
+  /**
+   * All analyses of DESIGN.md §5 over the halting events, in tumbling event-time windows.
+   *
+   * @param outOfOrderness how late an event may arrive: events are stamped with their own event
+   *     time (the join emits them when the last partner arrives, which can be later)
+   */
   public static Reports analyze(
       DataStream<HaltingEvent> events,
       Duration window,
       Duration outOfOrderness,
       AlertRules.Config alerts,
       String producerId) {
-    DataStream<AlignmentReport> alignment = alignment(events, window, outOfOrderness, producerId);
+    // One watermark for all three windowings, so an event is late for all of them or for none.
+    DataStream<HaltingEvent> stamped =
+        events
+            .assignTimestampsAndWatermarks(
+                WatermarkStrategy.<HaltingEvent>forBoundedOutOfOrderness(outOfOrderness)
+                    .withTimestampAssigner((e, previous) -> e.getEventTime().toEpochMilli()))
+            .name("event-time");
+    Windowed<AlignmentReport> alignment =
+        windowed(stamped, window, producerId, ALIGNMENT, AlignmentReport.class);
     return new Reports(
-        alignment,
-        timing(events, window, outOfOrderness, producerId),
-        generalization(events, window, outOfOrderness, producerId),
-        alerts(alignment, alerts, producerId));
+        alignment.reports(),
+        windowed(stamped, window, producerId, TIMING, TimingReport.class).reports(),
+        windowed(stamped, window, producerId, GENERALIZATION, GeneralizationReport.class).reports(),
+        alerts(alignment.reports(), alerts, producerId),
+        alignment.late());
   }
 
   /** Alerts from each key's window alignment reports, in window order. */
-  public static DataStream<Alert> alerts(
+  private static DataStream<Alert> alerts(
       DataStream<AlignmentReport> alignment, AlertRules.Config config, String producerId) {
     return alignment
         .filter(r -> r.getScope() == WindowScope.WINDOW)
@@ -255,48 +277,19 @@ public final class AnalyticsPipeline {
                     r.getSizeBucket(),
                     r.getSplit().name()))
         .process(new RaiseAlerts(config, producerId), new AvroTypeInfo<>(Alert.class))
-        .name("alerts");
+        .name("alerts")
+        .uid("alerts");
   }
 
-  /** Alignment reports (DESIGN.md §5) per key, per window and cumulatively. */
-  public static DataStream<AlignmentReport> alignment(
-      DataStream<HaltingEvent> events,
-      Duration window,
-      Duration outOfOrderness,
-      String producerId) {
-    return windowed(events, window, outOfOrderness, producerId, ALIGNMENT, AlignmentReport.class);
-  }
-
-  /** Decision-timing reports (R² static vs algorithmic) per key, per window and cumulatively. */
-  public static DataStream<TimingReport> timing(
-      DataStream<HaltingEvent> events,
-      Duration window,
-      Duration outOfOrderness,
-      String producerId) {
-    return windowed(events, window, outOfOrderness, producerId, TIMING, TimingReport.class);
-  }
-
-  /** Accuracy and depth by exact input size, train versus extrapolation, per model and task. */
-  public static DataStream<GeneralizationReport> generalization(
-      DataStream<HaltingEvent> events,
-      Duration window,
-      Duration outOfOrderness,
-      String producerId) {
-    return windowed(
-        events, window, outOfOrderness, producerId, GENERALIZATION, GeneralizationReport.class);
-  }
+  private record Windowed<R>(DataStream<R> reports, DataStream<HaltingEvent> late) {}
 
   /**
    * Reports per tumbling window and, after each window, cumulatively since the job started (a
    * running merge of the window accumulators per key; its windowStart is the first window's).
-   *
-   * @param outOfOrderness how late an event may arrive: events are stamped with their own event
-   *     time (the join emits them when the last partner arrives, which can be later)
    */
-  private static <A extends Serializable, R extends SpecificRecordBase> DataStream<R> windowed(
-      DataStream<HaltingEvent> events,
+  private static <A extends Serializable, R extends SpecificRecordBase> Windowed<R> windowed(
+      DataStream<HaltingEvent> stamped,
       Duration window,
-      Duration outOfOrderness,
       String producerId,
       Analysis<A, R> analysis,
       Class<R> reportType) {
@@ -308,19 +301,18 @@ public final class AnalyticsPipeline {
         new TupleTypeInfo<>(Types.STRING, Types.LONG, Types.LONG, accumulatorType);
     AvroTypeInfo<R> reportInfo = new AvroTypeInfo<>(reportType);
     SingleOutputStreamOperator<Tuple4<String, Long, Long, A>> perWindow =
-        events
-            .assignTimestampsAndWatermarks(
-                WatermarkStrategy.<HaltingEvent>forBoundedOutOfOrderness(outOfOrderness)
-                    .withTimestampAssigner((e, previous) -> e.getEventTime().toEpochMilli()))
+        stamped
             .keyBy(analysis::key)
             .window(TumblingEventTimeWindows.of(window))
+            .sideOutputLateData(LATE)
             .aggregate(
                 new Accumulate<>(analysis),
                 new Emit<A>(),
                 accumulatorType,
                 accumulatorType,
                 windowedType)
-            .name(reportType.getSimpleName() + "-window");
+            .name(reportType.getSimpleName() + "-window")
+            .uid(reportType.getSimpleName() + "-window");
     DataStream<R> windowReports =
         perWindow
             .flatMap(
@@ -331,13 +323,15 @@ public final class AnalyticsPipeline {
                                 w.f3, Key.parse(w.f0), WindowScope.WINDOW, w.f1, w.f2, producerId)
                             .forEach(out::collect),
                 reportInfo)
-            .name(reportType.getSimpleName());
+            .name(reportType.getSimpleName())
+            .uid(reportType.getSimpleName());
     DataStream<R> cumulativeReports =
         perWindow
             .keyBy(w -> w.f0)
             .process(new Cumulate<>(analysis, accumulatorType, producerId), reportInfo)
-            .name(reportType.getSimpleName() + "-cumulative");
-    return windowReports.union(cumulativeReports);
+            .name(reportType.getSimpleName() + "-cumulative")
+            .uid(reportType.getSimpleName() + "-cumulative");
+    return new Windowed<>(windowReports.union(cumulativeReports), perWindow.getSideOutput(LATE));
   }
 
   /** Tags each window's accumulator with its key and bounds. */

@@ -209,9 +209,19 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * A recording is read file by file, in no particular event-time order, so its event time is only
+   * complete at the end of the input: every window waits for it, as a live run's would wait for
+   * records no later than the bound.
+   */
+  static final Duration RECORDING_OUT_OF_ORDERNESS = Duration.ofDays(365L * 100);
+
   @Override
   public Integer call() throws Exception {
     AnalyticsConfig config = config();
+    if (from != null) {
+      config = config.withOutOfOrderness(RECORDING_OUT_OF_ORDERNESS);
+    }
     if (from != null && !Files.isDirectory(from)) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--from: no recording at " + from);
