@@ -15,7 +15,7 @@ import java.time.Duration;
  * @param checkpointInterval how often state and the exactly-once sinks commit (also the latency of
  *     reports on Kafka, which read_committed consumers see at commit)
  * @param checkpointDir where checkpoints go (a URI, e.g. file:///var/anira/checkpoints or
- *     s3://...); null keeps them in the job manager's memory
+ *     s3://...); null puts them under the system's temp dir
  * @param alerts alert thresholds
  * @param producerId written on every output record
  */

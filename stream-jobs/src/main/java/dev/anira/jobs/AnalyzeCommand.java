@@ -123,7 +123,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
       names = "--checkpoint-dir",
       paramLabel = "URI",
       description =
-          "Durable checkpoint storage, e.g. file:///var/anira/checkpoints or s3://bucket/path (default: the job manager's memory).")
+          "Durable checkpoint storage, e.g. file:///var/anira/checkpoints or s3://bucket/path (default: a directory under the system's temp dir).")
   String checkpointDir;
 
   @Option(

@@ -22,7 +22,9 @@ public final class JobRunner {
    * the exactly-once sinks), a bounded number of restarts, on top of the given Flink configuration
    * (a MiniCluster's, or the cluster's under {@code flink run}).
    *
-   * @param checkpointDir durable checkpoint storage (a URI), or null for the job manager's memory
+   * @param checkpointDir durable checkpoint storage (a URI), or null for a directory under the
+   *     system's temp dir (the job manager's memory caps state at 5 MB, which a join over a backlog
+   *     exceeds; Flink removes a job's checkpoints when it ends)
    */
   public static StreamExecutionEnvironment environment(
       Configuration flink, int parallelism, Duration checkpointInterval, String checkpointDir) {
@@ -31,9 +33,13 @@ public final class JobRunner {
     conf.setString("restart-strategy.type", "fixed-delay");
     conf.setString("restart-strategy.fixed-delay.attempts", "10");
     conf.setString("restart-strategy.fixed-delay.delay", "2 s");
-    if (checkpointDir != null) {
-      conf.setString("execution.checkpointing.dir", checkpointDir);
-    }
+    conf.setString(
+        "execution.checkpointing.dir",
+        checkpointDir != null
+            ? checkpointDir
+            : Path.of(System.getProperty("java.io.tmpdir"), "anira-checkpoints")
+                .toUri()
+                .toString());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(parallelism);
     env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks, measured side by side in one run; --json for scripts.",
-    subcommands = {ServiceBenchCommand.class})
+    subcommands = {ServiceBenchCommand.class, AnalyticsBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -16,6 +16,6 @@ public final class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing benchmark: anira bench service");
+        spec.commandLine(), "Missing benchmark: anira bench service or anira bench analytics");
   }
 }

@@ -145,7 +145,7 @@ final class KafkaThroughput {
     }
   }
 
-  private static double percentile(List<Double> sorted, double q) {
+  static double percentile(List<Double> sorted, double q) {
     if (sorted.isEmpty()) {
       return Double.NaN;
     }

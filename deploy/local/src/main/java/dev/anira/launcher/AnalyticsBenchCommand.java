@@ -1,0 +1,347 @@
+package dev.anira.launcher;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anira.analytics.AlertRules;
+import dev.anira.jobs.AnalyticsConfig;
+import dev.anira.jobs.AnalyticsJob;
+import dev.anira.jobs.KafkaIO;
+import dev.anira.jobs.LocalFlink;
+import dev.anira.jobs.RawRecord;
+import dev.anira.kafka.EmbeddedKafkaBroker;
+import dev.anira.kafka.EmbeddedKafkaConfig;
+import dev.anira.schemas.AlignmentReport;
+import dev.anira.schemas.Topic;
+import dev.anira.schemas.WindowScope;
+import dev.anira.schemas.serde.SingleObjectCodec;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code anira bench analytics}: the analytics job's throughput and latency on a MiniCluster
+ * (parallelism 2) with an in-process broker, exactly-once sinks as deployed.
+ */
+@Command(
+    name = "analytics",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Benchmarks of the analytics job (join + alignment, timing, generalization, alerts; Kafka in,"
+          + " exactly-once Kafka out; MiniCluster, parallelism 2):",
+      "throughput: step records/s and halting events/s over a preloaded backlog, from the first"
+          + " record read to the job's end (final windows and commit included);",
+      "latency: at a steady --rate of step records/s, from a step's event time to the moment a"
+          + " read_committed consumer sees the window alignment report that includes it (p50/p99)."
+    })
+public final class AnalyticsBenchCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--quick",
+      description = "Smaller workloads; finishes within 5 minutes on 2 cores")
+  boolean quick;
+
+  @Option(names = "--json", description = "Print one JSON object instead of the table")
+  boolean json;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "Workload seed. Default: ${DEFAULT-VALUE}")
+  long seed;
+
+  @Option(
+      names = "--rate",
+      defaultValue = "10000",
+      description = "Step records/s offered in the latency run. Default: ${DEFAULT-VALUE}")
+  int rate;
+
+  @Option(
+      names = "--window-ms",
+      defaultValue = "2000",
+      description = "Report window of the latency run. Default: ${DEFAULT-VALUE}")
+  long windowMs;
+
+  private static final int TOKENS = 8;
+  private static final int MAX_DEPTH = 8;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    ObjectNode out = new ObjectMapper().createObjectNode();
+    throughput(quick ? 30_000 : 120_000, err, out);
+    latency(quick ? 20 : 60, err, out);
+    PrintWriter stdout = spec.commandLine().getOut();
+    if (json) {
+      stdout.println(out);
+    } else {
+      stdout.printf(
+          "throughput: %,.0f step records/s, %,.0f halting events/s (%,d step records, %.1f s)%n"
+              + "latency at %,d step records/s, %d ms windows: p50 %.0f ms, p99 %.0f ms"
+              + " (%,d steps measured)%n",
+          out.get("stepRecordsPerSec").asDouble(),
+          out.get("haltingEventsPerSec").asDouble(),
+          out.get("stepRecords").asLong(),
+          out.get("throughputSeconds").asDouble(),
+          rate,
+          windowMs,
+          out.get("p50LatencyMs").asDouble(),
+          out.get("p99LatencyMs").asDouble(),
+          out.get("latencySteps").asLong());
+    }
+    stdout.flush();
+    return 0;
+  }
+
+  private void throughput(int instances, PrintWriter err, ObjectNode out) throws Exception {
+    try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.ephemeral())) {
+      createTopics(kafka);
+      err.printf("generating and publishing %,d instances ...%n", instances);
+      err.flush();
+      SyntheticRuns runs = new SyntheticRuns(seed, TOKENS, MAX_DEPTH);
+      long steps = 0;
+      Instant base = Instant.now().minusSeconds(3600);
+      try (Publisher publisher = new Publisher(kafka.bootstrapServers())) {
+        for (int i = 0; i < instances; i++) {
+          // 2,000 instances per second of event time: a few hundred 10 s windows.
+          SyntheticRuns.Run run = runs.next("t-" + i, base.plusMillis(i / 2));
+          steps += publisher.send(run);
+        }
+      }
+      AnalyticsConfig config =
+          config(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(2));
+      StreamExecutionEnvironment env = AnalyticsJob.environment(config, LocalFlink.configuration());
+      FirstRecord.AT.set(0);
+      DataStream<RawRecord> input =
+          env.fromSource(
+                  KafkaIO.source(
+                      kafka.bootstrapServers(),
+                      "bench",
+                      AnalyticsJob.INPUTS,
+                      true,
+                      new Properties()),
+                  WatermarkStrategy.noWatermarks(),
+                  "kafka")
+              .map(new FirstRecord())
+              .name("first-record");
+      AnalyticsJob.build(
+          input,
+          config,
+          KafkaIO.sinks(
+              kafka.bootstrapServers(), "bench", DeliveryGuarantee.EXACTLY_ONCE, new Properties()));
+      err.printf("analytics job over %,d step records (parallelism 2) ...%n", steps);
+      err.flush();
+      env.execute("bench-throughput");
+      double seconds = (System.nanoTime() - FirstRecord.AT.get()) / 1e9;
+      out.put("stepRecords", steps);
+      out.put("throughputSeconds", seconds);
+      out.put("stepRecordsPerSec", steps / seconds);
+      out.put("haltingEventsPerSec", (double) instances * TOKENS / seconds);
+    }
+  }
+
+  private void latency(int seconds, PrintWriter err, ObjectNode out) throws Exception {
+    try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.ephemeral())) {
+      createTopics(kafka);
+      Duration window = Duration.ofMillis(windowMs);
+      AnalyticsConfig config = config(window, Duration.ofMillis(200), Duration.ofMillis(500));
+      StreamExecutionEnvironment env = AnalyticsJob.environment(config, LocalFlink.configuration());
+      AnalyticsJob.build(
+          env.fromSource(
+              KafkaIO.source(
+                  kafka.bootstrapServers(), "bench", AnalyticsJob.INPUTS, false, new Properties()),
+              WatermarkStrategy.noWatermarks(),
+              "kafka"),
+          config,
+          KafkaIO.sinks(
+              kafka.bootstrapServers(), "bench", DeliveryGuarantee.EXACTLY_ONCE, new Properties()));
+      JobClient job = env.executeAsync("bench-latency");
+      Map<Long, Long> visible = new ConcurrentHashMap<>();
+      AtomicBoolean reading = new AtomicBoolean(true);
+      Thread reader =
+          new Thread(() -> readReports(kafka.bootstrapServers(), visible, reading), "reports");
+      reader.start();
+      Thread.sleep(3000); // the job starts
+      err.printf(
+          "latency: %,d step records/s for %d s (+%d s to close the last windows), %d ms windows ...%n",
+          rate, seconds, (windowMs * 2 + 3000) / 1000, windowMs);
+      err.flush();
+      // Instances produced in the measured span: result event time (ms) and their step count.
+      List<long[]> measured = new ArrayList<>();
+      SyntheticRuns runs = new SyntheticRuns(seed + 1, TOKENS, MAX_DEPTH);
+      long start = System.nanoTime();
+      long measureEnd = start + TimeUnit.SECONDS.toNanos(seconds);
+      long end = measureEnd + TimeUnit.MILLISECONDS.toNanos(windowMs * 2 + 3000);
+      long sent = 0;
+      int i = 0;
+      try (Publisher publisher = new Publisher(kafka.bootstrapServers())) {
+        while (System.nanoTime() < end) {
+          long due = start + (long) (sent * 1e9 / rate);
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+          }
+          Instant now = Instant.now();
+          int steps = publisher.send(runs.next("l-" + i++, now));
+          sent += steps;
+          // Skip the first second: the job warms up.
+          if (System.nanoTime() < measureEnd && System.nanoTime() > start + 1_000_000_000L) {
+            measured.add(new long[] {now.toEpochMilli(), steps});
+          }
+        }
+      }
+      Thread.sleep(windowMs + 2000);
+      reading.set(false);
+      reader.join();
+      job.cancel().get(30, TimeUnit.SECONDS);
+      List<Double> latencies = new ArrayList<>();
+      long missing = 0;
+      for (long[] m : measured) {
+        long windowStart = m[0] / windowMs * windowMs;
+        Long seen = visible.get(windowStart);
+        if (seen == null) {
+          missing += m[1];
+          continue;
+        }
+        for (int s = 0; s < m[1]; s++) {
+          latencies.add((double) (seen - m[0]));
+        }
+      }
+      Collections.sort(latencies);
+      out.put("stepsPerSecOffered", rate);
+      out.put("windowMs", windowMs);
+      out.put("latencySteps", latencies.size());
+      out.put("latencyStepsWithoutReport", missing);
+      out.put("p50LatencyMs", KafkaThroughput.percentile(latencies, 0.50));
+      out.put("p99LatencyMs", KafkaThroughput.percentile(latencies, 0.99));
+    }
+  }
+
+  /** First time a read_committed consumer sees each window's alignment report. */
+  private static void readReports(
+      String bootstrap, Map<Long, Long> visible, AtomicBoolean reading) {
+    Properties c = new Properties();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-reader-" + UUID.randomUUID());
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    SingleObjectCodec<AlignmentReport> codec = SingleObjectCodec.of(AlignmentReport.class);
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(Topic.ALIGNMENT.topicName()));
+      while (reading.get()) {
+        var records = consumer.poll(Duration.ofMillis(20));
+        long now = System.currentTimeMillis();
+        for (var r : records) {
+          AlignmentReport report = codec.decode(r.value());
+          if (report.getScope() == WindowScope.WINDOW) {
+            visible.putIfAbsent(report.getWindowStart().toEpochMilli(), now);
+          }
+        }
+      }
+    }
+  }
+
+  private static AnalyticsConfig config(
+      Duration window, Duration outOfOrderness, Duration checkpoints) {
+    return new AnalyticsConfig(
+        2,
+        window,
+        outOfOrderness,
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(5),
+        checkpoints,
+        null,
+        AlertRules.Config.defaults(),
+        "bench");
+  }
+
+  private static void createTopics(EmbeddedKafkaBroker kafka) {
+    Map<String, Integer> topics = new HashMap<>();
+    for (Topic t : Topic.values()) {
+      topics.put(t.topicName(), t.defaultPartitions());
+    }
+    kafka.createTopics(topics, Duration.ofSeconds(30));
+  }
+
+  /** Marks when the job reads its first record (the MiniCluster runs in this JVM). */
+  private static final class FirstRecord implements MapFunction<RawRecord, RawRecord> {
+    static final AtomicLong AT = new AtomicLong();
+
+    @Override
+    public RawRecord map(RawRecord value) {
+      if (AT.get() == 0) {
+        AT.compareAndSet(0, System.nanoTime());
+      }
+      return value;
+    }
+  }
+
+  /** Sends a run's trace, steps and result as the producer and the model service would. */
+  private static final class Publisher implements AutoCloseable {
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final SingleObjectCodec<dev.anira.schemas.AlgorithmTrace> traces =
+        SingleObjectCodec.of(dev.anira.schemas.AlgorithmTrace.class);
+    private final SingleObjectCodec<dev.anira.schemas.RecurrenceStep> steps =
+        SingleObjectCodec.of(dev.anira.schemas.RecurrenceStep.class);
+    private final SingleObjectCodec<dev.anira.schemas.InstanceResult> results =
+        SingleObjectCodec.of(dev.anira.schemas.InstanceResult.class);
+
+    Publisher(String bootstrap) {
+      Properties p = new Properties();
+      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+      p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+      producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Returns the number of step records sent. */
+    int send(SyntheticRuns.Run run) {
+      byte[] key = run.trace().getInstanceId().getBytes(StandardCharsets.UTF_8);
+      producer.send(
+          new ProducerRecord<>(Topic.TRACES.topicName(), key, traces.encode(run.trace())));
+      for (var step : run.steps()) {
+        producer.send(new ProducerRecord<>(Topic.STEPS.topicName(), key, steps.encode(step)));
+      }
+      producer.send(
+          new ProducerRecord<>(Topic.RESULTS.topicName(), key, results.encode(run.result())));
+      return run.steps().size();
+    }
+
+    @Override
+    public void close() {
+      producer.close();
+    }
+  }
+}
