@@ -1,6 +1,7 @@
 package dev.anira.analytics;
 
 import java.io.Serializable;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -14,19 +15,26 @@ public final class RankTable implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
-  /** (x, y) → count, ordered so results do not depend on insertion order. */
-  private final TreeMap<Long, Long> pairs = new TreeMap<>();
+  /** (x, y) → count, in a mutable cell so counting allocates nothing. */
+  private final HashMap<Long, long[]> pairs = new HashMap<>();
 
   private long n;
 
   public void add(int x, int y) {
-    pairs.merge(key(x, y), 1L, Long::sum);
+    pairs.computeIfAbsent(key(x, y), k -> new long[1])[0]++;
     n++;
   }
 
   public void merge(RankTable other) {
-    other.pairs.forEach((k, c) -> pairs.merge(k, c, Long::sum));
+    other.pairs.forEach((k, c) -> pairs.computeIfAbsent(k, x -> new long[1])[0] += c[0]);
     n += other.n;
+  }
+
+  /** The counts in key order, so sums do not depend on insertion or merge order. */
+  private TreeMap<Long, Long> sorted() {
+    TreeMap<Long, Long> sorted = new TreeMap<>();
+    pairs.forEach((k, c) -> sorted.put(k, c[0]));
+    return sorted;
   }
 
   public long count() {
@@ -34,6 +42,7 @@ public final class RankTable implements Serializable {
   }
 
   public double meanX() {
+    TreeMap<Long, Long> pairs = sorted();
     double sum = 0;
     for (Map.Entry<Long, Long> e : pairs.entrySet()) {
       sum += (double) x(e.getKey()) * e.getValue();
@@ -52,6 +61,7 @@ public final class RankTable implements Serializable {
   }
 
   private double correlation(boolean ranked) {
+    TreeMap<Long, Long> pairs = sorted();
     if (n < 2) {
       return Double.NaN;
     }
@@ -91,6 +101,7 @@ public final class RankTable implements Serializable {
    * classes.
    */
   public double auc() {
+    TreeMap<Long, Long> pairs = sorted();
     TreeMap<Integer, Long> xCounts = new TreeMap<>();
     long positives = 0;
     for (Map.Entry<Long, Long> e : pairs.entrySet()) {
@@ -115,6 +126,7 @@ public final class RankTable implements Serializable {
 
   /** How many pairs have this y. */
   public long countY(int y) {
+    TreeMap<Long, Long> pairs = sorted();
     long count = 0;
     for (Map.Entry<Long, Long> e : pairs.entrySet()) {
       if (y(e.getKey()) == y) {

@@ -1,7 +1,6 @@
 package dev.anira.jobs;
 
 import dev.anira.analytics.HaltingEvents;
-import dev.anira.schemas.AlgorithmTrace;
 import dev.anira.schemas.DeadLetter;
 import dev.anira.schemas.HaltingEvent;
 import dev.anira.schemas.InstanceResult;
@@ -11,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -42,7 +43,10 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, H
   private final String producerId;
   private transient ValueState<byte[]> trace;
   private transient MapState<String, byte[]> results;
-  private transient MapState<String, List<byte[]>> pendingSteps;
+  // Per model with a result: how many step records complete it (stepsRun + 1).
+  private transient MapState<String, Integer> expected;
+  private transient ListState<JoinInput> steps;
+  private transient MapState<String, Integer> stepCounts;
   private transient ValueState<Boolean> anyJoined;
   private transient ValueState<Long> deadline;
 
@@ -64,13 +68,15 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, H
                     "results",
                     Types.STRING,
                     PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-    pendingSteps =
+    expected =
         getRuntimeContext()
-            .getMapState(
-                new MapStateDescriptor<>(
-                    "stepBytes",
-                    Types.STRING,
-                    Types.LIST(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)));
+            .getMapState(new MapStateDescriptor<>("expected", Types.STRING, Types.INT));
+    steps =
+        getRuntimeContext()
+            .getListState(new ListStateDescriptor<>("steps", TypeInformation.of(JoinInput.class)));
+    stepCounts =
+        getRuntimeContext()
+            .getMapState(new MapStateDescriptor<>("stepCounts", Types.STRING, Types.INT));
     anyJoined = getRuntimeContext().getState(new ValueStateDescriptor<>("joined", Boolean.class));
     deadline = getRuntimeContext().getState(new ValueStateDescriptor<>("deadline", Long.class));
   }
@@ -86,22 +92,22 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, H
     switch (input.kind) {
       case TRACE -> {
         trace.update(input.payload);
-        for (String model : new ArrayList<>(toList(results.keys()))) {
+        for (String model : toList(results.keys())) {
           tryEmit(model, ctx, out);
         }
       }
       case RESULT -> {
         InstanceResult result = JoinInput.RESULTS.decode(input.payload);
-        results.put(result.getModelId(), input.payload);
-        tryEmit(result.getModelId(), ctx, out);
+        results.put(input.modelId, input.payload);
+        expected.put(input.modelId, result.getStepsRun() + 1);
+        tryEmit(input.modelId, ctx, out);
       }
       case STEP -> {
-        String model = JoinInput.STEPS.decode(input.payload).getModelId();
-        List<byte[]> kept = pendingSteps.get(model);
-        List<byte[]> updated = kept == null ? new ArrayList<>() : new ArrayList<>(kept);
-        updated.add(input.payload);
-        pendingSteps.put(model, updated);
-        tryEmit(model, ctx, out);
+        // A copy: with object reuse the runtime may refill the input object.
+        steps.add(input.copy());
+        Integer count = stepCounts.get(input.modelId);
+        stepCounts.put(input.modelId, count == null ? 1 : count + 1);
+        tryEmit(input.modelId, ctx, out);
       }
       default -> throw new IllegalStateException(String.valueOf(input.kind));
     }
@@ -109,23 +115,33 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, H
 
   private void tryEmit(String model, Context ctx, Collector<HaltingEvent> out) throws Exception {
     byte[] traceBytes = trace.value();
+    Integer needed = expected.get(model);
+    Integer have = stepCounts.get(model);
+    if (traceBytes == null || needed == null || have == null || have < needed) {
+      return;
+    }
     byte[] resultBytes = results.get(model);
-    if (traceBytes == null || resultBytes == null) {
-      return;
+    List<byte[]> stepBytes = new ArrayList<>(have);
+    List<JoinInput> others = new ArrayList<>();
+    for (JoinInput step : steps.get()) {
+      if (model.equals(step.modelId)) {
+        stepBytes.add(step.payload);
+      } else {
+        others.add(step);
+      }
     }
-    InstanceResult result = JoinInput.RESULTS.decode(resultBytes);
-    List<byte[]> stepBytes = pendingSteps.get(model);
-    if (stepBytes == null || stepBytes.size() < result.getStepsRun() + 1) {
-      return;
-    }
-    List<RecurrenceStep> steps = new ArrayList<>(stepBytes.size());
+    List<RecurrenceStep> decoded = new ArrayList<>(stepBytes.size());
     for (byte[] bytes : stepBytes) {
-      steps.add(JoinInput.STEPS.decode(bytes));
+      decoded.add(JoinInput.STEPS.decode(bytes));
     }
-    AlgorithmTrace algorithm = JoinInput.TRACES.decode(traceBytes);
     List<HaltingEvent> events;
     try {
-      events = HaltingEvents.join(result, algorithm, steps, producerId);
+      events =
+          HaltingEvents.join(
+              JoinInput.RESULTS.decode(resultBytes),
+              JoinInput.TRACES.decode(traceBytes),
+              decoded,
+              producerId);
     } catch (RuntimeException e) {
       // The model's records cannot be joined with this trace; the trace may still serve others.
       ctx.output(INCONSISTENT, deadLetter(JoinInput.Kind.RESULT, resultBytes, e));
@@ -136,7 +152,9 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, H
     }
     events.forEach(out::collect);
     results.remove(model);
-    pendingSteps.remove(model);
+    expected.remove(model);
+    stepCounts.remove(model);
+    steps.update(others);
     anyJoined.update(true);
   }
 
@@ -153,14 +171,14 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, H
     for (Map.Entry<String, byte[]> e : results.entries()) {
       ctx.output(UNMATCHED, reinput(instanceId, JoinInput.Kind.RESULT, e.getValue()));
     }
-    for (Map.Entry<String, List<byte[]>> e : pendingSteps.entries()) {
-      for (byte[] step : e.getValue()) {
-        ctx.output(UNMATCHED, reinput(instanceId, JoinInput.Kind.STEP, step));
-      }
+    for (JoinInput step : steps.get()) {
+      ctx.output(UNMATCHED, step);
     }
     trace.clear();
     results.clear();
-    pendingSteps.clear();
+    expected.clear();
+    steps.clear();
+    stepCounts.clear();
     anyJoined.clear();
     deadline.clear();
   }

@@ -42,6 +42,9 @@ public final class JobRunner {
                 .toString());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(parallelism);
+    // Records are not copied between chained operators (a third of the join's time went to Avro
+    // deep copies). Every function here either consumes its input at once or stores a copy.
+    env.getConfig().enableObjectReuse();
     env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
     return env;
   }

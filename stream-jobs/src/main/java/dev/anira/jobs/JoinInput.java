@@ -29,52 +29,76 @@ public final class JoinInput {
   public String instanceId;
   public Kind kind;
   public long eventTime;
+
+  /** The model of a step or result; null for a trace. */
+  public String modelId;
+
   public byte[] payload;
 
   /** For Flink's POJO serializer. */
   public JoinInput() {}
 
-  private JoinInput(String instanceId, Kind kind, long eventTime, byte[] payload) {
+  private JoinInput(String instanceId, Kind kind, long eventTime, String modelId, byte[] payload) {
     this.instanceId = instanceId;
     this.kind = kind;
     this.eventTime = eventTime;
+    this.modelId = modelId;
     this.payload = payload;
   }
 
   public static JoinInput of(RecurrenceStep step) {
-    return new JoinInput(
-        step.getInstanceId(), Kind.STEP, step.getEventTime().toEpochMilli(), STEPS.encode(step));
+    return of(step, STEPS.encode(step));
   }
 
   public static JoinInput of(InstanceResult result) {
+    return of(result, RESULTS.encode(result));
+  }
+
+  public static JoinInput of(AlgorithmTrace trace) {
+    return of(trace, TRACES.encode(trace));
+  }
+
+  private static JoinInput of(RecurrenceStep step, byte[] bytes) {
+    return new JoinInput(
+        step.getInstanceId(),
+        Kind.STEP,
+        step.getEventTime().toEpochMilli(),
+        step.getModelId(),
+        bytes);
+  }
+
+  private static JoinInput of(InstanceResult result, byte[] bytes) {
     return new JoinInput(
         result.getInstanceId(),
         Kind.RESULT,
         result.getEventTime().toEpochMilli(),
-        RESULTS.encode(result));
+        result.getModelId(),
+        bytes);
   }
 
-  public static JoinInput of(AlgorithmTrace trace) {
+  private static JoinInput of(AlgorithmTrace trace, byte[] bytes) {
     return new JoinInput(
-        trace.getInstanceId(),
-        Kind.TRACE,
-        trace.getEventTime().toEpochMilli(),
-        TRACES.encode(trace));
+        trace.getInstanceId(), Kind.TRACE, trace.getEventTime().toEpochMilli(), null, bytes);
   }
 
   /**
-   * Decodes a message of one of the joined topics.
+   * Decodes a message of one of the joined topics, keeping its bytes as they came (decoding once
+   * validates them; the join decodes again only when it emits).
    *
    * @throws IllegalArgumentException for another topic, or a {@link
    *     dev.anira.schemas.serde.RecordDecodingException} for bad bytes
    */
   public static JoinInput decode(String topic, byte[] value) {
     return switch (Topic.byName(topic)) {
-      case TRACES -> of(TRACES.decode(value));
-      case STEPS -> of(STEPS.decode(value));
-      case RESULTS -> of(RESULTS.decode(value));
+      case TRACES -> of(TRACES.decode(value), value);
+      case STEPS -> of(STEPS.decode(value), value);
+      case RESULTS -> of(RESULTS.decode(value), value);
       default -> throw new IllegalArgumentException(topic + " is not an input of the join");
     };
+  }
+
+  public JoinInput copy() {
+    return new JoinInput(instanceId, kind, eventTime, modelId, payload);
   }
 
   /** The topic a record of this kind travels on. */
@@ -97,11 +121,12 @@ public final class JoinInput {
         && Objects.equals(instanceId, other.instanceId)
         && kind == other.kind
         && eventTime == other.eventTime
+        && Objects.equals(modelId, other.modelId)
         && java.util.Arrays.equals(payload, other.payload);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(instanceId, kind, eventTime, java.util.Arrays.hashCode(payload));
+    return Objects.hash(instanceId, kind, eventTime, modelId, java.util.Arrays.hashCode(payload));
   }
 }
