@@ -145,17 +145,21 @@ class RecordReplayIT {
     assertThat(problems)
         .anySatisfy(p -> assertThat(p).contains(truncated.toString()).contains("byte offset"))
         .anySatisfy(p -> assertThat(p).contains(scribbled.toString()).contains("byte offset"));
-    // Each damaged file held one block; the undamaged traces file still reads in full.
-    assertThat(records).isNotEmpty().containsOnly(Topic.TRACES.topicName());
+    List<String> undamaged = new ArrayList<>();
+    Recording.read(
+        new org.apache.flink.core.fs.Path(recording.toUri()),
+        AnalyticsJob.INPUTS,
+        r -> undamaged.add(r.topic()));
+    // What the damaged blocks held is gone; every other record still reads.
+    assertThat(records).contains(Topic.TRACES.topicName()).hasSizeLessThan(undamaged.size());
     assertThat(
             new CommandLine(new AnalyzeCommand())
                 .execute(concat(new String[] {"--from", damaged.toString()})))
         .isZero();
-    // Every result was in the damaged block: the traces and steps that survived wait for
-    // partners that never come, and end up in the dead-letter topic instead of being lost.
+    // Records whose partners were in the damaged blocks wait for them in vain and end up in the
+    // dead-letter topic instead of being lost.
     assertThat(fromFiles(damaged.resolve("analysis"), Topic.DEAD_LETTERS))
-        .isNotEmpty()
-        .allMatch(letter -> letter.contains("UNMATCHED"));
+        .anyMatch(letter -> letter.contains("UNMATCHED"));
   }
 
   private static int run(Object command, String... args) {
