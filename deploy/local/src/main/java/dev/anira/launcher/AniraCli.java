@@ -2,6 +2,7 @@ package dev.anira.launcher;
 
 import dev.anira.evaluation.EvalCommand;
 import dev.anira.jobs.AnalyzeCommand;
+import dev.anira.monitor.MonitorCommand;
 import dev.anira.producer.ProduceCommand;
 import dev.anira.recording.RecordCommand;
 import dev.anira.recording.ReplayCommand;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Command;
     versionProvider = AniraCli.Version.class,
     description = "Watch how recurrent Transformers spend compute, token by token, live.",
     subcommands = {
+      DemoCommand.class,
       KafkaCommand.class,
       ProduceCommand.class,
       TrainCommand.class,
@@ -29,6 +31,7 @@ import picocli.CommandLine.Command;
       AnalyzeCommand.class,
       RecordCommand.class,
       ReplayCommand.class,
+      MonitorCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -36,6 +36,40 @@ class AniraCliTest {
     assertThat(out.toString()).contains("--port=PORT").contains("--log-dir=DIR");
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"demo", "analyze", "record", "replay", "monitor", "produce", "serve", "bench"})
+  void theStreamingSubcommandsHaveHelp(String command) {
+    assertThat(run(command, "--help")).isZero();
+    assertThat(out.toString()).contains("Usage: anira " + command);
+  }
+
+  @Test
+  void analyticsOptionsAreValidatedBeforeAnythingStarts() {
+    assertThat(run("analyze", "--window", "0s")).isEqualTo(2);
+    assertThat(err.toString()).contains("--window must be positive");
+    assertThat(run("analyze", "--window", "soon")).isEqualTo(2);
+    assertThat(err.toString()).contains("expected e.g. 500ms, 30s");
+    assertThat(run("analyze", "--from", "/no/such/recording")).isEqualTo(2);
+    assertThat(err.toString()).contains("no recording at /no/such/recording");
+    assertThat(run("replay", "/no/such/recording", "--to-kafka")).isEqualTo(2);
+    assertThat(run("replay", ".", "--to-kafka", "--speed", "fast")).isEqualTo(2);
+    assertThat(err.toString()).contains("--speed must be a positive number or 'max'");
+    assertThat(run("record")).isEqualTo(2);
+    assertThat(err.toString()).contains("--out");
+  }
+
+  @Test
+  void aDemoOnABusyPortStopsAtOnceAndSaysWhy(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    try (var taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      assertThat(run("demo", "--port", String.valueOf(port), "--record", tmp.toString()))
+          .isEqualTo(2);
+      assertThat(err.toString()).contains("port " + port).contains("is in use");
+    }
+  }
+
   @Test
   void versionNamesTheBuild() {
     assertThat(run("--version")).isZero();

@@ -1,0 +1,379 @@
+package dev.anira.launcher;
+
+import dev.anira.analytics.AlertRules;
+import dev.anira.jobs.AnalyticsConfig;
+import dev.anira.jobs.AnalyticsJob;
+import dev.anira.jobs.DurationConverter;
+import dev.anira.jobs.KafkaIO;
+import dev.anira.jobs.LocalFlink;
+import dev.anira.kafka.EmbeddedKafkaBroker;
+import dev.anira.kafka.EmbeddedKafkaConfig;
+import dev.anira.monitor.MonitorConsumer;
+import dev.anira.monitor.MonitorServer;
+import dev.anira.monitor.MonitorState;
+import dev.anira.producer.ProduceCommand;
+import dev.anira.recording.RecordJob;
+import dev.anira.recording.Recording;
+import dev.anira.schemas.Topic;
+import dev.anira.service.ServeCommand;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code anira demo}: the whole pipeline in this process. An in-process Kafka broker, the task
+ * producer, the model service (CPU, bundled checkpoints, ONLINE and EARLY side by side), the
+ * analytics job and the recorder on one Flink MiniCluster, and the dashboard, all on 127.0.0.1.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the whole pipeline on this machine: Kafka (in process), the task producer (all tasks,"
+          + " train and extrapolation sizes), the model service (bundled checkpoints, ONLINE and"
+          + " EARLY), the analytics job and the recorder (Flink MiniCluster) and the dashboard,"
+          + " all bound to 127.0.0.1. Prints a summary every few seconds. Ctrl-C (or --duration)"
+          + " stops everything and prints where the recording is.",
+      "Example: anira demo --duration 5m --rate 30"
+    })
+public final class DemoCommand implements Callable<Integer> {
+
+  private static final long MIN_FREE_BYTES = 2L << 30;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--duration",
+      converter = DurationConverter.class,
+      description = "Stop after this long, e.g. 60s, 5m (default: until Ctrl-C).")
+  Duration duration;
+
+  @Option(
+      names = "--tasks",
+      split = ",",
+      defaultValue = "parity,addition,dyck,bfs,kahn,dfs,pcfg",
+      description = "Which tasks the producer mixes. Default: ${DEFAULT-VALUE}")
+  List<String> tasks;
+
+  @Option(
+      names = "--rate",
+      defaultValue = "20",
+      description = "Instances per second from the producer. Default: ${DEFAULT-VALUE}")
+  double rate;
+
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      description = "Dashboard port on 127.0.0.1, 0 for any free one. Default: ${DEFAULT-VALUE}")
+  int port;
+
+  @Option(
+      names = "--record",
+      paramLabel = "DIR",
+      description = "Where the recording goes (default: recordings/demo-<date>-<time>).")
+  Path record;
+
+  @Option(
+      names = "--window",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
+      description = "Report window. Default: ${DEFAULT-VALUE}")
+  Duration window;
+
+  @Option(
+      names = "--summary-every",
+      defaultValue = "5s",
+      converter = DurationConverter.class,
+      description = "How often the terminal summary prints. Default: ${DEFAULT-VALUE}")
+  Duration summaryEvery;
+
+  private final AtomicBoolean stop = new AtomicBoolean();
+  private final CountDownLatch finished = new CountDownLatch(1);
+
+  /** Ends the demo as Ctrl-C does (tests). */
+  public void requestStop() {
+    stop.set(true);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (rate <= 0 || port < 0 || port > 65535) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--rate must be positive and --port within 0..65535");
+    }
+    Path recording =
+        record != null
+            ? record
+            : Path.of(
+                "recordings",
+                "demo-"
+                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Files.createDirectories(recording);
+    requireDisk(recording, err);
+    requireDisk(Path.of(System.getProperty("java.io.tmpdir")), err);
+    Path checkpoints = Files.createTempDirectory("anira-demo-checkpoints");
+    Thread hook =
+        new Thread(
+            () -> {
+              stop.set(true);
+              try {
+                finished.await(90, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "anira-demo-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    MonitorState state = new MonitorState();
+    try (MonitorServer dashboard = startDashboard(state)) {
+      step(err, "dashboard", dashboard.url());
+      long t0 = System.nanoTime();
+      try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.ephemeral())) {
+        Map<String, Integer> topics = new HashMap<>();
+        for (Topic t : Topic.values()) {
+          topics.put(t.topicName(), t.defaultPartitions());
+        }
+        kafka.createTopics(topics, Duration.ofSeconds(30));
+        String bootstrap = kafka.bootstrapServers();
+        step(err, "Kafka", bootstrap + seconds(t0));
+
+        ServeCommand serve = new ServeCommand();
+        Thread serving =
+            background(
+                "model-service",
+                serve,
+                "--bootstrap",
+                bootstrap,
+                "--mechanisms",
+                "online,early",
+                "--device",
+                "cpu",
+                "--metrics-port",
+                "0");
+        step(err, "model service", "bundled checkpoints, ONLINE and EARLY, on the CPU");
+
+        JobClient job = startJobs(bootstrap, recording, checkpoints);
+        step(err, "Flink jobs", "analytics and recorder on a MiniCluster" + seconds(t0));
+
+        try (MonitorConsumer reader = new MonitorConsumer(bootstrap, state)) {
+          Thread reading = new Thread(reader, "monitor-consumer");
+          reading.setDaemon(true);
+          reading.start();
+
+          ProduceCommand produce = new ProduceCommand();
+          Thread producing =
+              background(
+                  "producer",
+                  produce,
+                  "--bootstrap",
+                  bootstrap,
+                  "--tasks",
+                  String.join(",", tasks),
+                  "--rate",
+                  String.valueOf(rate));
+          step(err, "producer", String.join(", ", tasks) + " at " + rate + " instances/s");
+          err.printf(
+              "%nanira demo is running: open %s   (%s)%n%n",
+              dashboard.url(), duration == null ? "Ctrl-C stops" : "stops after " + duration);
+          err.flush();
+
+          waitAndSummarize(state, out);
+
+          err.println("\nanira demo: stopping ...");
+          err.flush();
+          produce.requestStop();
+          producing.join(30_000);
+          serve.requestStop();
+          serving.join(60_000);
+          // A savepoint commits the recorder's pending files and the last reports.
+          job.stopWithSavepoint(
+                  false,
+                  checkpoints.resolve("savepoint").toUri().toString(),
+                  SavepointFormatType.CANONICAL)
+              .get(90, TimeUnit.SECONDS);
+        }
+      }
+      printSummary(state.summary(), out);
+      out.printf(
+          "%nrecording: %s%n  replay it:  ./anira replay %s --to-kafka%n  analyze it: ./anira analyze --from %s%n",
+          recording.toAbsolutePath(), recording, recording);
+      out.flush();
+      return 0;
+    } finally {
+      deleteTree(checkpoints);
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C is what ended the demo
+      }
+    }
+  }
+
+  private MonitorServer startDashboard(MonitorState state) throws IOException {
+    try {
+      return new MonitorServer(state, "127.0.0.1", port);
+    } catch (IllegalStateException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private JobClient startJobs(String bootstrap, Path recording, Path checkpoints) throws Exception {
+    AnalyticsConfig config =
+        new AnalyticsConfig(
+            2,
+            window,
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(5),
+            checkpoints.toUri().toString(),
+            AlertRules.Config.defaults(),
+            "stream-jobs");
+    StreamExecutionEnvironment env = AnalyticsJob.environment(config, LocalFlink.configuration());
+    AnalyticsJob.build(
+        env.fromSource(
+            KafkaIO.source(
+                bootstrap, "anira-stream-jobs", AnalyticsJob.INPUTS, false, new Properties()),
+            WatermarkStrategy.noWatermarks(),
+            "kafka"),
+        config,
+        KafkaIO.sinks(bootstrap, "anira-demo", DeliveryGuarantee.EXACTLY_ONCE, new Properties()));
+    List<Topic> all = Arrays.asList(Topic.values());
+    RecordJob.build(
+        env.fromSource(
+            KafkaIO.source(bootstrap, "anira-recorder", all, false, new Properties()),
+            WatermarkStrategy.noWatermarks(),
+            "kafka-recorder"),
+        all,
+        Recording.sinks(recording.toAbsolutePath().toUri().toString()),
+        "recorder");
+    return env.executeAsync("anira-demo");
+  }
+
+  private void waitAndSummarize(MonitorState state, PrintWriter out) throws InterruptedException {
+    long start = System.nanoTime();
+    long next = start + summaryEvery.toNanos();
+    while (!stop.get()) {
+      if (duration != null && System.nanoTime() - start >= duration.toNanos()) {
+        return;
+      }
+      if (System.nanoTime() >= next) {
+        next += summaryEvery.toNanos();
+        out.printf("-- after %d s%n", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
+        printSummary(state.summary(), out);
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  static void printSummary(List<MonitorState.Row> rows, PrintWriter out) {
+    if (rows.isEmpty()) {
+      out.println("(no results yet: the model service and the first windows are warming up)");
+      out.flush();
+      return;
+    }
+    out.printf(
+        Locale.ROOT,
+        "%-9s %-6s %9s %7s %6s %6s %7s %7s %6s%n",
+        "task",
+        "mech",
+        "instances",
+        "acc",
+        "depth",
+        "rho",
+        "R2stat",
+        "R2algo",
+        "alerts");
+    for (MonitorState.Row r : rows) {
+      out.printf(
+          Locale.ROOT,
+          "%-9s %-6s %9d %6.1f%% %6.2f %6s %7s %7s %6d%n",
+          r.task(),
+          r.mechanism(),
+          r.instances(),
+          100 * r.accuracy(),
+          r.meanDepth(),
+          number(r.rho()),
+          number(r.r2Static()),
+          number(r.r2Algorithm()),
+          r.alerts());
+    }
+    out.flush();
+  }
+
+  private static String number(Double value) {
+    return value == null ? "n/a" : String.format(Locale.ROOT, "%.2f", value);
+  }
+
+  private static Thread background(String name, Callable<Integer> command, String... args) {
+    Thread thread = new Thread(() -> new CommandLine(command).execute(args), name);
+    thread.start();
+    return thread;
+  }
+
+  private void requireDisk(Path dir, PrintWriter err) throws IOException {
+    long free = Files.getFileStore(dir).getUsableSpace();
+    if (free < MIN_FREE_BYTES) {
+      throw new IllegalStateException(
+          String.format(
+              Locale.ROOT,
+              "only %.1f GB free under %s; the demo needs at least %d GB (Kafka logs, recording,"
+                  + " checkpoints)",
+              free / 1e9,
+              dir.toAbsolutePath(),
+              MIN_FREE_BYTES >> 30));
+    }
+  }
+
+  private static void step(PrintWriter err, String what, String detail) {
+    err.printf("  %-14s %s%n", what, detail);
+    err.flush();
+  }
+
+  private static String seconds(long start) {
+    return String.format(Locale.ROOT, " (%.1f s)", (System.nanoTime() - start) / 1e9);
+  }
+
+  private static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      List<Path> paths = new ArrayList<>(walk.toList());
+      paths.sort(Comparator.reverseOrder());
+      for (Path p : paths) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // a leftover temp dir is not worth failing the demo's exit for
+    }
+  }
+}

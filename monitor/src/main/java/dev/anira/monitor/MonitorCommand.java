@@ -1,0 +1,74 @@
+package dev.anira.monitor;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code anira monitor}: the live dashboard. */
+@Command(
+    name = "monitor",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serve the live halting dashboard: alignment ρ over time, depth × complexity heatmaps,"
+          + " decision timing (R² static vs algorithmic), online tracking, generalization by size,"
+          + " a per-instance halting timeline, and alerts; filters by task, mechanism and model.",
+      "It reads anira.alignment, anira.timing, anira.generalization, anira.alerts and anira.halting"
+          + " from the beginning, so pointed at a broker that 'anira replay' fills it shows a"
+          + " recorded run the same way. Runs until Ctrl-C.",
+      "Example: anira monitor --bootstrap 127.0.0.1:9092 --port 8080"
+    })
+public final class MonitorCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--bootstrap",
+      paramLabel = "HOST:PORT",
+      defaultValue = "127.0.0.1:9092",
+      description = "Kafka bootstrap servers. Default: ${DEFAULT-VALUE}")
+  String bootstrap;
+
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      description =
+          "Address to bind; loopback keeps the dashboard private. Default: ${DEFAULT-VALUE}")
+  String host;
+
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      description = "HTTP port, 0 for any free one. Default: ${DEFAULT-VALUE}")
+  int port;
+
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  @Override
+  public Integer call() throws Exception {
+    if (port < 0 || port > 65535) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0..65535");
+    }
+    MonitorState state = new MonitorState();
+    MonitorServer server;
+    try {
+      server = new MonitorServer(state, host, port);
+    } catch (IllegalStateException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    try (server;
+        MonitorConsumer consumer = new MonitorConsumer(bootstrap, state)) {
+      Thread reader = new Thread(consumer, "monitor-consumer");
+      reader.start();
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("anira monitor: " + server.url() + " (reading " + bootstrap + "; Ctrl-C stops)");
+      err.flush();
+      Thread hook = new Thread(stopped::countDown, "monitor-stop");
+      Runtime.getRuntime().addShutdownHook(hook);
+      stopped.await();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,304 @@
+package dev.anira.monitor;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anira.schemas.Alert;
+import dev.anira.schemas.AlignmentReport;
+import dev.anira.schemas.GeneralizationReport;
+import dev.anira.schemas.HaltingEvent;
+import dev.anira.schemas.Split;
+import dev.anira.schemas.TimingReport;
+import dev.anira.schemas.WindowScope;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the dashboard shows, kept up to date from the topics: the reports as the analytics job wrote
+ * them, depth × complexity counts and the latest instances from the halting events, and the alerts.
+ * All methods are synchronized: one consumer thread writes, HTTP threads read.
+ */
+public final class MonitorState {
+
+  static final int MAX_POINTS = 360;
+  static final int MAX_INSTANCES = 500;
+  static final int MAX_ALERTS = 100;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A model's identity as the filters see it. */
+  record Model(String modelId, String task, String mechanism) {}
+
+  private final Map<String, Model> models = new TreeMap<>();
+
+  /** modelId|bucket|split → [windowEnd, ρ over correct tokens (null when undefined)]. */
+  private final Map<String, Deque<Object[]>> rho = new TreeMap<>();
+
+  private final Map<String, AlignmentReport> alignment = new TreeMap<>();
+  private final Map<String, TimingReport> timing = new TreeMap<>();
+  private final Map<String, GeneralizationReport> generalization = new TreeMap<>();
+
+  /** modelId → depth → complexity → tokens. */
+  private final Map<String, TreeMap<Integer, TreeMap<Integer, Long>>> heatmap = new TreeMap<>();
+
+  /** modelId → instances, tokens, correct tokens, depth sum (from the halting events). */
+  private final Map<String, long[]> totals = new TreeMap<>();
+
+  private final LinkedHashMap<String, List<HaltingEvent>> instances = new LinkedHashMap<>();
+  private final Deque<Alert> alerts = new ArrayDeque<>();
+  private long version;
+
+  public synchronized void add(AlignmentReport r) {
+    model(r.getModelId(), r.getTask(), r.getMechanism().name());
+    String key = r.getModelId() + "|" + r.getSizeBucket() + "|" + r.getSplit();
+    if (r.getScope() == WindowScope.WINDOW) {
+      Deque<Object[]> points = rho.computeIfAbsent(key, k -> new ArrayDeque<>());
+      points.addLast(new Object[] {r.getWindowEnd().toEpochMilli(), r.getSpearmanCorrect()});
+      while (points.size() > MAX_POINTS) {
+        points.removeFirst();
+      }
+    } else {
+      alignment.put(key, r);
+    }
+    version++;
+  }
+
+  public synchronized void add(TimingReport r) {
+    model(r.getModelId(), r.getTask(), r.getMechanism().name());
+    if (r.getScope() == WindowScope.CUMULATIVE) {
+      timing.put(r.getModelId() + "|" + r.getSizeBucket() + "|" + r.getSplit(), r);
+      version++;
+    }
+  }
+
+  public synchronized void add(GeneralizationReport r) {
+    model(r.getModelId(), r.getTask(), r.getMechanism().name());
+    if (r.getScope() == WindowScope.CUMULATIVE) {
+      generalization.put(
+          r.getModelId() + "|" + String.format("%06d", r.getSize()) + "|" + r.getSplit(), r);
+      version++;
+    }
+  }
+
+  public synchronized void add(Alert a) {
+    alerts.addFirst(a);
+    while (alerts.size() > MAX_ALERTS) {
+      alerts.removeLast();
+    }
+    version++;
+  }
+
+  public synchronized void add(HaltingEvent e) {
+    model(e.getModelId(), e.getTask(), e.getMechanism().name());
+    heatmap
+        .computeIfAbsent(e.getModelId(), m -> new TreeMap<>())
+        .computeIfAbsent(e.getDepth(), d -> new TreeMap<>())
+        .merge(e.getComplexity(), 1L, Long::sum);
+    long[] t = totals.computeIfAbsent(e.getModelId(), m -> new long[4]);
+    if (e.getAnswerIndex() == 0) {
+      t[0]++;
+    }
+    t[1]++;
+    t[2] += e.getCorrect() ? 1 : 0;
+    t[3] += e.getDepth();
+    String key = e.getInstanceId();
+    List<HaltingEvent> events = instances.remove(key);
+    if (events == null) {
+      events = new ArrayList<>();
+    }
+    events.add(e);
+    instances.put(key, events); // most recent last
+    while (instances.size() > MAX_INSTANCES) {
+      instances.remove(instances.keySet().iterator().next());
+    }
+    version++;
+  }
+
+  private void model(String modelId, String task, String mechanism) {
+    models.putIfAbsent(modelId, new Model(modelId, task, mechanism));
+  }
+
+  /** Changes so far; the page polls cheaply and fetches only when this moved. */
+  public synchronized long version() {
+    return version;
+  }
+
+  /** One row per model for the terminal: what the demo prints every few seconds. */
+  public record Row(
+      String task,
+      String mechanism,
+      String modelId,
+      long instances,
+      double accuracy,
+      double meanDepth,
+      Double rho,
+      Double r2Static,
+      Double r2Algorithm,
+      long alerts) {}
+
+  public synchronized List<Row> summary() {
+    List<Row> rows = new ArrayList<>();
+    for (Model m : models.values()) {
+      long[] t = totals.get(m.modelId());
+      if (t == null) {
+        continue;
+      }
+      // ρ and R² of the model's largest train-size bucket so far.
+      AlignmentReport best = null;
+      for (AlignmentReport r : alignment.values()) {
+        if (r.getModelId().equals(m.modelId())
+            && r.getSplit() == Split.TRAIN
+            && (best == null || r.getTokens() > best.getTokens())) {
+          best = r;
+        }
+      }
+      TimingReport timed =
+          best == null
+              ? null
+              : timing.get(best.getModelId() + "|" + best.getSizeBucket() + "|" + best.getSplit());
+      long raised = alerts.stream().filter(a -> a.getModelId().equals(m.modelId())).count();
+      rows.add(
+          new Row(
+              m.task(),
+              m.mechanism(),
+              m.modelId(),
+              t[0],
+              (double) t[2] / t[1],
+              (double) t[3] / t[1],
+              best == null ? null : best.getSpearmanCorrect(),
+              timed == null ? null : timed.getR2Static(),
+              timed == null ? null : timed.getR2Algorithm(),
+              raised));
+    }
+    rows.sort(
+        java.util.Comparator.comparing(Row::task)
+            .thenComparing(Row::mechanism)
+            .thenComparing(Row::modelId));
+    return rows;
+  }
+
+  /** Everything the page draws, as JSON. */
+  public synchronized ObjectNode snapshot() {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("version", version);
+    ArrayNode modelList = root.putArray("models");
+    models
+        .values()
+        .forEach(
+            m ->
+                modelList
+                    .addObject()
+                    .put("modelId", m.modelId())
+                    .put("task", m.task())
+                    .put("mechanism", m.mechanism()));
+    ObjectNode series = root.putObject("rho");
+    rho.forEach(
+        (key, points) -> {
+          ArrayNode line = series.putArray(key);
+          for (Object[] p : points) {
+            ArrayNode point = line.addArray().add((Long) p[0]);
+            if (p[1] == null) {
+              point.addNull();
+            } else {
+              point.add((Double) p[1]);
+            }
+          }
+        });
+    ArrayNode timingRows = root.putArray("timing");
+    timing
+        .values()
+        .forEach(
+            r ->
+                timingRows
+                    .addObject()
+                    .put("modelId", r.getModelId())
+                    .put("sizeBucket", r.getSizeBucket())
+                    .put("split", r.getSplit().name())
+                    .put("tokens", r.getTokens())
+                    .put("r2Static", r.getR2Static())
+                    .put("r2Algorithm", r.getR2Algorithm())
+                    .put("r2Full", r.getR2Full())
+                    .set("tracking", tracking(r)));
+    ArrayNode generalizationRows = root.putArray("generalization");
+    generalization
+        .values()
+        .forEach(
+            r ->
+                generalizationRows
+                    .addObject()
+                    .put("modelId", r.getModelId())
+                    .put("size", r.getSize())
+                    .put("split", r.getSplit().name())
+                    .put("tokens", r.getTokens())
+                    .put("accuracy", r.getAccuracy())
+                    .put("meanDepth", r.getMeanDepth())
+                    .put("moreComputeStillWrong", r.getMoreComputeStillWrong()));
+    ObjectNode maps = root.putObject("heatmap");
+    heatmap.forEach(
+        (model, byDepth) -> {
+          ArrayNode cells = maps.putArray(model);
+          byDepth.forEach(
+              (depth, byComplexity) ->
+                  byComplexity.forEach(
+                      (complexity, n) -> cells.addArray().add(complexity).add(depth).add(n)));
+        });
+    ArrayNode alertRows = root.putArray("alerts");
+    alerts.forEach(
+        a ->
+            alertRows
+                .addObject()
+                .put("kind", a.getKind().name())
+                .put("severity", a.getSeverity().name())
+                .put("modelId", a.getModelId())
+                .put("task", a.getTask())
+                .put("windowEnd", a.getWindowEnd().toEpochMilli())
+                .put("message", a.getMessage()));
+    ArrayNode recent = root.putArray("instances");
+    List<String> ids = new ArrayList<>(instances.keySet());
+    for (int i = ids.size() - 1; i >= Math.max(0, ids.size() - 50); i--) {
+      recent.add(ids.get(i));
+    }
+    return root;
+  }
+
+  private static ArrayNode tracking(TimingReport r) {
+    ArrayNode steps = JSON.createArrayNode();
+    r.getTracking().forEach(t -> steps.addObject().put("step", t.getStep()).put("auc", t.getAuc()));
+    return steps;
+  }
+
+  /**
+   * One instance's halting timeline: per model, per answer token, λ at each step it ran, its depth
+   * and the algorithm's resolution step; null when the instance is not among the latest.
+   */
+  public synchronized ObjectNode instance(String instanceId) {
+    List<HaltingEvent> events = instances.get(instanceId);
+    if (events == null) {
+      return null;
+    }
+    ObjectNode root = JSON.createObjectNode().put("instanceId", instanceId);
+    ArrayNode tokens = root.putArray("tokens");
+    for (HaltingEvent e : events) {
+      ObjectNode t =
+          tokens
+              .addObject()
+              .put("modelId", e.getModelId())
+              .put("task", e.getTask())
+              .put("mechanism", e.getMechanism().name())
+              .put("answerIndex", e.getAnswerIndex())
+              .put("position", e.getPosition())
+              .put("depth", e.getDepth())
+              .put("maxDepth", e.getMaxDepth())
+              .put("complexity", e.getComplexity())
+              .put("correct", e.getCorrect());
+      ArrayNode lambda = t.putArray("lambda");
+      e.getStepHaltProbabilities().forEach(lambda::add);
+    }
+    return root;
+  }
+}

@@ -1,0 +1,108 @@
+package dev.anira.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anira.schemas.AlignmentReport;
+import dev.anira.schemas.HaltingEvent;
+import dev.anira.schemas.Mechanism;
+import dev.anira.schemas.Split;
+import dev.anira.schemas.WindowScope;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MonitorStateTest {
+
+  @Test
+  void haltingEventsFeedTheHeatmapTheTotalsAndTheTimeline() {
+    MonitorState state = new MonitorState();
+    state.add(event("i-1", 0, 2, 2, true, List.of(0.1f, 0.9f)));
+    state.add(event("i-1", 1, 3, 2, false, List.of(0.1f, 0.2f, 0.7f)));
+    state.add(event("i-2", 0, 2, 2, true, List.of(0.2f, 0.8f)));
+    state.add(report(WindowScope.WINDOW, 0.5));
+    state.add(report(WindowScope.CUMULATIVE, 0.6));
+
+    ObjectNode snapshot = state.snapshot();
+    // (complexity, depth, tokens): two tokens at (2, 2), one at (2, 3).
+    assertThat(snapshot.get("heatmap").get("m-online").toString()).isEqualTo("[[2,2,2],[2,3,1]]");
+    assertThat(snapshot.get("rho").get("m-online|2-3|TRAIN").toString()).isEqualTo("[[10000,0.5]]");
+    assertThat(snapshot.get("instances").toString()).isEqualTo("[\"i-2\",\"i-1\"]");
+
+    MonitorState.Row row = state.summary().get(0);
+    assertThat(row.instances()).isEqualTo(2);
+    assertThat(row.accuracy()).isEqualTo(2.0 / 3);
+    assertThat(row.meanDepth()).isEqualTo(7.0 / 3);
+    assertThat(row.rho()).isEqualTo(0.6);
+
+    ObjectNode timeline = state.instance("i-1");
+    assertThat(timeline.get("tokens")).hasSize(2);
+    assertThat(timeline.get("tokens").get(1).get("lambda").toString()).isEqualTo("[0.1,0.2,0.7]");
+    assertThat(state.instance("nope")).isNull();
+  }
+
+  @Test
+  void onlyTheLatestInstancesAreKept() {
+    MonitorState state = new MonitorState();
+    for (int i = 0; i < MonitorState.MAX_INSTANCES + 10; i++) {
+      state.add(event("i-" + i, 0, 1, 1, true, List.of(0.9f)));
+    }
+    assertThat(state.instance("i-0")).isNull();
+    assertThat(state.instance("i-" + (MonitorState.MAX_INSTANCES + 9))).isNotNull();
+  }
+
+  private static HaltingEvent event(
+      String id, int answerIndex, int depth, int complexity, boolean correct, List<Float> lambda) {
+    return HaltingEvent.newBuilder()
+        .setInstanceId(id)
+        .setModelId("m-online")
+        .setMechanism(Mechanism.ONLINE)
+        .setTask("parity")
+        .setSize(3)
+        .setSplit(Split.TRAIN)
+        .setPosition(answerIndex)
+        .setAnswerIndex(answerIndex)
+        .setDepth(depth)
+        .setMaxDepth(12)
+        .setComplexity(complexity)
+        .setComplexityAlgorithm("sequential")
+        .setLag(depth - complexity)
+        .setPrediction(correct ? 1 : 0)
+        .setTarget(1)
+        .setCorrect(correct)
+        .setHaltProbability(lambda.get(lambda.size() - 1))
+        .setStepHaltProbabilities(lambda)
+        .setStaticFeatures(List.of())
+        .setAlgorithmFeatures(List.of())
+        .setEventTime(Instant.EPOCH)
+        .setProducerId("t")
+        .build();
+  }
+
+  private static AlignmentReport report(WindowScope scope, double rho) {
+    return AlignmentReport.newBuilder()
+        .setModelId("m-online")
+        .setMechanism(Mechanism.ONLINE)
+        .setTask("parity")
+        .setSizeBucket("2-3")
+        .setSplit(Split.TRAIN)
+        .setScope(scope)
+        .setWindowStart(Instant.EPOCH)
+        .setWindowEnd(Instant.ofEpochMilli(10_000))
+        .setMaxDepth(12)
+        .setTokens(3)
+        .setCorrectTokens(2)
+        .setAccuracy(2.0 / 3)
+        .setMeanDepth(2)
+        .setMeanComplexity(2)
+        .setComputeSaved(0.8)
+        .setSpearmanCorrect(rho)
+        .setPremature(0)
+        .setOnTime(2)
+        .setLate(1)
+        .setLagHistogram(List.of())
+        .setEventTime(Instant.EPOCH)
+        .setProducerId("t")
+        .build();
+  }
+}
