@@ -201,7 +201,8 @@ public final class DemoCommand implements Callable<Integer> {
           step(err, "producer", String.join(", ", tasks) + " at " + rate + " instances/s");
           err.printf(
               "%nanira demo is running: open %s   (%s)%n%n",
-              dashboard.url(), duration == null ? "Ctrl-C stops" : "stops after " + duration);
+              dashboard.url(),
+              duration == null ? "Ctrl-C stops" : "stops after " + duration.toSeconds() + " s");
           err.flush();
 
           waitAndSummarize(state, out);

@@ -10,6 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The CI-sized demo: one minute of the whole pipeline in this JVM. */
+/**
+ * The CI-sized demo: one minute of the whole pipeline in this JVM, with the dashboard loaded in a
+ * real headless browser while it runs.
+ */
 class DemoCommandIT {
 
   private static final String[] TASKS = {
@@ -33,39 +38,27 @@ class DemoCommandIT {
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     Path recording = tmp.resolve("recording");
+    boolean browser = DashboardProbe.available();
+    if (System.getenv("CI") != null) {
+      assertThat(browser).as(".ci/run installs chromium and chromium-driver").isTrue();
+    }
     AtomicReference<String> page = new AtomicReference<>();
+    AtomicReference<Map<String, Integer>> charts = new AtomicReference<>();
     Thread probe =
         new Thread(
             () -> {
-              // Once the dashboard is up, fetch the page and a snapshot as a browser would.
-              Pattern url = Pattern.compile("dashboard\\s+(http://\\S+)");
-              for (int i = 0; i < 600 && page.get() == null; i++) {
-                Matcher m = url.matcher(err.toString());
-                if (m.find()) {
-                  try {
-                    HttpClient http = HttpClient.newHttpClient();
-                    String index =
-                        http.send(
-                                HttpRequest.newBuilder(URI.create(m.group(1))).build(),
-                                HttpResponse.BodyHandlers.ofString())
-                            .body();
-                    String vendor =
-                        http.send(
-                                HttpRequest.newBuilder(
-                                        URI.create(m.group(1) + "vendor/echarts.min.js"))
-                                    .build(),
-                                HttpResponse.BodyHandlers.ofString())
-                            .body();
-                    page.set(index + "\n" + vendor.length());
-                  } catch (Exception e) {
-                    page.set("error " + e);
-                  }
+              try {
+                String url = dashboardUrl(err);
+                page.set(get(url) + "\n" + get(url + "vendor/echarts.min.js").length());
+                if (browser) {
+                  // Late enough for windows to have closed, early enough to finish in the run.
+                  Thread.sleep(35_000);
+                  charts.set(
+                      DashboardProbe.pointsPerChart(
+                          url, Path.of("target", "dashboard.png"), Duration.ofSeconds(20)));
                 }
-                try {
-                  Thread.sleep(100);
-                } catch (InterruptedException e) {
-                  return;
-                }
+              } catch (Exception e) {
+                page.set("error " + e);
               }
             });
     probe.start();
@@ -83,7 +76,7 @@ class DemoCommandIT {
             recording.toString(),
             "--summary-every",
             "20s");
-    probe.join(5_000);
+    probe.join(30_000);
 
     assertThat(exit).as(err.toString()).isZero();
     String summary = out.toString();
@@ -101,5 +94,30 @@ class DemoCommandIT {
       assertThat(files.filter(p -> p.toString().endsWith(".avro"))).isNotEmpty();
     }
     assertThat(page.get()).contains("halting monitor").doesNotContain("error");
+    if (browser) {
+      assertThat(charts.get())
+          .as("points per chart; screenshot in target/dashboard.png")
+          .isNotNull()
+          .allSatisfy((chart, points) -> assertThat(points).as(chart).isPositive());
+      assertThat(Path.of("target", "dashboard.png")).isNotEmptyFile();
+    }
+  }
+
+  private static String dashboardUrl(StringWriter err) throws InterruptedException {
+    Pattern url = Pattern.compile("dashboard\\s+(http://\\S+)");
+    for (int i = 0; i < 600; i++) {
+      Matcher m = url.matcher(err.toString());
+      if (m.find()) {
+        return m.group(1);
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("the demo never printed its dashboard address");
+  }
+
+  private static String get(String url) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 }

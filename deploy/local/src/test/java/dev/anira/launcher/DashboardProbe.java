@@ -1,0 +1,75 @@
+package dev.anira.launcher;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Loads the dashboard in a headless Chromium (Debian's chromium and chromium-driver, never a
+ * download) and reads how many points each chart drew.
+ */
+final class DashboardProbe {
+
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+  static final List<String> CHARTS =
+      List.of("rho", "heatmap", "timing", "tracking", "generalization", "timeline");
+
+  private DashboardProbe() {}
+
+  static boolean available() {
+    return Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
+  }
+
+  /**
+   * Opens the page, waits until every chart has points (or the timeout), saves a screenshot and
+   * returns the points per chart.
+   */
+  static Map<String, Integer> pointsPerChart(String url, Path screenshot, Duration timeout)
+      throws Exception {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments(
+        "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,2000");
+    ChromeDriverService service =
+        new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build();
+    WebDriver browser = new ChromeDriver(service, options);
+    try {
+      browser.get(url);
+      Map<String, Integer> points = new LinkedHashMap<>();
+      try {
+        new WebDriverWait(browser, timeout)
+            .until(
+                b -> {
+                  read(b, points);
+                  return points.values().stream().allMatch(n -> n > 0);
+                });
+      } catch (org.openqa.selenium.TimeoutException incomplete) {
+        // the caller's assertion names the empty charts
+      }
+      Files.createDirectories(screenshot.getParent());
+      Files.write(screenshot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+      return points;
+    } finally {
+      browser.quit();
+    }
+  }
+
+  private static void read(WebDriver browser, Map<String, Integer> points) {
+    for (String chart : CHARTS) {
+      String value = browser.findElement(By.id(chart)).getDomAttribute("data-points");
+      points.put(chart, value == null ? 0 : Integer.parseInt(value));
+    }
+  }
+}
