@@ -1,5 +1,7 @@
 package dev.anira.monitor;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -52,18 +54,26 @@ public final class MonitorCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0..65535");
     }
     MonitorState state = new MonitorState();
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     MonitorServer server;
     try {
-      server = new MonitorServer(state, host, port);
+      server = new MonitorServer(state, metrics, host, port);
     } catch (IllegalStateException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     try (server;
-        MonitorConsumer consumer = new MonitorConsumer(bootstrap, state)) {
+        MonitorConsumer consumer = new MonitorConsumer(bootstrap, state, metrics)) {
       Thread reader = new Thread(consumer, "monitor-consumer");
       reader.start();
       PrintWriter err = spec.commandLine().getErr();
-      err.println("anira monitor: " + server.url() + " (reading " + bootstrap + "; Ctrl-C stops)");
+      err.println(
+          "anira monitor: "
+              + server.url()
+              + " (metrics on "
+              + server.url()
+              + "metrics; reading "
+              + bootstrap
+              + "; Ctrl-C stops)");
       err.flush();
       Thread hook = new Thread(stopped::countDown, "monitor-stop");
       Runtime.getRuntime().addShutdownHook(hook);

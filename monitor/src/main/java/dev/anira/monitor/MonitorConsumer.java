@@ -9,6 +9,7 @@ import dev.anira.schemas.Topic;
 import dev.anira.schemas.serde.AnyRecordSerializer;
 import dev.anira.schemas.serde.DeadLetters;
 import dev.anira.schemas.serde.SingleObjectCodec;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -45,9 +46,12 @@ public final class MonitorConsumer implements Runnable, AutoCloseable {
   private final KafkaProducer<String, SpecificRecordBase> deadLetters;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final AtomicLong rejected = new AtomicLong();
+  private final MeterRegistry metrics;
 
-  public MonitorConsumer(String bootstrap, MonitorState state) {
+  public MonitorConsumer(String bootstrap, MonitorState state, MeterRegistry metrics) {
     this.state = state;
+    this.metrics = metrics;
+    metrics.gauge("anira_monitor_rejected", rejected);
     Properties c = new Properties();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     c.put(ConsumerConfig.GROUP_ID_CONFIG, "anira-monitor-" + UUID.randomUUID());
@@ -90,6 +94,7 @@ public final class MonitorConsumer implements Runnable, AutoCloseable {
         case HALTING -> state.add(codec(HaltingEvent.class).decode(r.value()));
         default -> throw new IllegalArgumentException("not a topic the monitor reads");
       }
+      metrics.counter("anira_monitor_records", "topic", r.topic()).increment();
     } catch (RuntimeException e) {
       rejected.incrementAndGet();
       LOG.warn("{}[{}@{}] rejected: {}", r.topic(), r.partition(), r.offset(), e.getMessage());

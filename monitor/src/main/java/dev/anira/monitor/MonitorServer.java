@@ -3,6 +3,7 @@ package dev.anira.monitor;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,8 +18,8 @@ import java.util.concurrent.Executors;
 /**
  * The dashboard's web server (the JDK's own HTTP server: nothing to download, nothing to
  * configure). Serves the page, the vendored chart library, {@code /api/snapshot}, {@code
- * /api/instance?id=...} and {@code /events}, a server-sent event stream that announces each change
- * of the state so the page fetches only then.
+ * /api/instance?id=...}, {@code /events} (a server-sent event stream that announces each change of
+ * the state, so the page fetches only then) and Prometheus metrics on {@code /metrics}.
  */
 public final class MonitorServer implements AutoCloseable {
 
@@ -39,7 +40,8 @@ public final class MonitorServer implements AutoCloseable {
   /**
    * @throws IllegalStateException naming the address when the port is taken
    */
-  public MonitorServer(MonitorState state, String host, int port) throws IOException {
+  public MonitorServer(MonitorState state, PrometheusMeterRegistry metrics, String host, int port)
+      throws IOException {
     this.state = state;
     try {
       server = HttpServer.create(new InetSocketAddress(host, port), 0);
@@ -53,6 +55,14 @@ public final class MonitorServer implements AutoCloseable {
     server.createContext("/api/snapshot", x -> json(x, state.snapshot()));
     server.createContext("/api/instance", this::instance);
     server.createContext("/events", this::events);
+    server.createContext(
+        "/metrics",
+        x ->
+            send(
+                x,
+                200,
+                "text/plain; version=0.0.4; charset=utf-8",
+                metrics.scrape().getBytes(StandardCharsets.UTF_8)));
     server.start();
   }
 

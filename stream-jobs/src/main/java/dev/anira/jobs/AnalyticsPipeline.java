@@ -15,7 +15,10 @@ import dev.anira.schemas.WindowScope;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.AggregateFunction;
@@ -28,6 +31,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple4;
 import org.apache.flink.api.java.typeutils.TupleTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -64,6 +69,13 @@ public final class AnalyticsPipeline {
         long windowStart,
         long windowEnd,
         String producerId);
+
+    /**
+     * What a cumulative report shows as Flink gauges (Prometheus on a cluster); none by default.
+     */
+    default Map<String, Double> gauges(R report) {
+      return Map.of();
+    }
   }
 
   /**
@@ -135,6 +147,17 @@ public final class AnalyticsPipeline {
                   end,
                   producerId));
         }
+
+        @Override
+        public Map<String, Double> gauges(AlignmentReport r) {
+          Map<String, Double> g = new LinkedHashMap<>();
+          g.put("tokens", (double) r.getTokens());
+          g.put("accuracy", r.getAccuracy());
+          g.put("meanDepth", r.getMeanDepth());
+          g.put("computeSaved", r.getComputeSaved());
+          g.put("spearmanCorrect", orNaN(r.getSpearmanCorrect()));
+          return g;
+        }
       };
 
   static final Analysis<TimingAccumulator, TimingReport> TIMING =
@@ -181,6 +204,15 @@ public final class AnalyticsPipeline {
                           .setEventTime(Instant.ofEpochMilli(end))
                           .setProducerId(producerId))
                   .build());
+        }
+
+        @Override
+        public Map<String, Double> gauges(TimingReport r) {
+          Map<String, Double> g = new LinkedHashMap<>();
+          g.put("r2Static", orNaN(r.getR2Static()));
+          g.put("r2Algorithm", orNaN(r.getR2Algorithm()));
+          g.put("r2Full", orNaN(r.getR2Full()));
+          return g;
         }
       };
 
@@ -360,6 +392,8 @@ public final class AnalyticsPipeline {
     private final String producerId;
     private transient ValueState<A> total;
     private transient ValueState<Long> firstStart;
+    // Latest gauge values per key; the gauges read them. Keys stay on one subtask.
+    private transient Map<String, Map<String, Double>> latest;
 
     Cumulate(Analysis<A, R> analysis, TypeInformation<A> accumulatorType, String producerId) {
       this.analysis = analysis;
@@ -371,6 +405,7 @@ public final class AnalyticsPipeline {
     public void open(OpenContext context) {
       total = getRuntimeContext().getState(new ValueStateDescriptor<>("total", accumulatorType));
       firstStart = getRuntimeContext().getState(new ValueStateDescriptor<>("first", Types.LONG));
+      latest = new HashMap<>();
     }
 
     @Override
@@ -382,11 +417,42 @@ public final class AnalyticsPipeline {
       if (firstStart.value() == null) {
         firstStart.update(w.f1);
       }
-      analysis
-          .report(
-              sum, Key.parse(w.f0), WindowScope.CUMULATIVE, firstStart.value(), w.f2, producerId)
-          .forEach(out::collect);
+      Key key = Key.parse(w.f0);
+      for (R report :
+          analysis.report(sum, key, WindowScope.CUMULATIVE, firstStart.value(), w.f2, producerId)) {
+        publish(w.f0, key, analysis.gauges(report));
+        out.collect(report);
+      }
     }
+
+    private void publish(String id, Key key, Map<String, Double> values) {
+      if (values.isEmpty()) {
+        return;
+      }
+      Map<String, Double> current = latest.get(id);
+      if (current == null) {
+        current = new HashMap<>(values);
+        latest.put(id, current);
+        MetricGroup group =
+            getRuntimeContext()
+                .getMetricGroup()
+                .addGroup("model", key.modelId())
+                .addGroup("task", key.task())
+                .addGroup("mechanism", key.mechanism().name())
+                .addGroup("bucket", key.sizeBucket())
+                .addGroup("split", key.split().name());
+        Map<String, Double> read = current;
+        for (String name : values.keySet()) {
+          group.gauge(name, (Gauge<Double>) () -> read.get(name));
+        }
+      } else {
+        current.putAll(values);
+      }
+    }
+  }
+
+  private static double orNaN(Double value) {
+    return value == null ? Double.NaN : value;
   }
 
   /** One {@link AlertRules} per key, kept in keyed state so it survives restarts. */

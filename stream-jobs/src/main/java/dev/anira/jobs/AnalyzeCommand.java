@@ -177,6 +177,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
   double alertPrematureSpike;
 
   @Option(
+      names = "--metrics-port",
+      defaultValue = "-1",
+      description =
+          "Serve the job's metrics (per-model gauges, counters) in Prometheus format on"
+              + " 127.0.0.1 at this port; 0 for any free one, -1 off. Default: ${DEFAULT-VALUE}")
+  int metricsPort;
+
+  @Option(
       names = "--producer-id",
       defaultValue = "stream-jobs",
       description = "Default: ${DEFAULT-VALUE}")
@@ -227,7 +235,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
           spec.commandLine(), "--from: no recording at " + from);
     }
     Path outputs = out != null ? out : from != null ? from.resolve("analysis") : null;
-    StreamExecutionEnvironment env = AnalyticsJob.environment(config, LocalFlink.configuration());
+    org.apache.flink.configuration.Configuration flink = LocalFlink.configuration();
+    if (metricsPort >= 0) {
+      LoopbackMetricsReporter.configure(flink, metricsPort);
+    }
+    StreamExecutionEnvironment env = AnalyticsJob.environment(config, flink);
     DataStream<RawRecord> input =
         from != null
             ? env.createInput(

@@ -3,7 +3,9 @@ package dev.anira.jobs;
 import dev.anira.schemas.DeadLetter;
 import dev.anira.schemas.serde.DeadLetters;
 import java.io.Serializable;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -26,10 +28,16 @@ public final class Decode<T> extends ProcessFunction<RawRecord, T> {
 
   private final Decoder<T> decoder;
   private final String producerId;
+  private transient Counter rejected;
 
   public Decode(Decoder<T> decoder, String producerId) {
     this.decoder = decoder;
     this.producerId = producerId;
+  }
+
+  @Override
+  public void open(OpenContext context) {
+    rejected = getRuntimeContext().getMetricGroup().counter("deadLetters");
   }
 
   @Override
@@ -41,6 +49,7 @@ public final class Decode<T> extends ProcessFunction<RawRecord, T> {
       }
       out.collect(decoder.decode(raw.topic, raw.value));
     } catch (RuntimeException e) {
+      rejected.inc();
       ctx.output(
           DEAD_LETTERS,
           DeadLetters.of(

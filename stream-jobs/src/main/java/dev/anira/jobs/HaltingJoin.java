@@ -20,6 +20,7 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -49,6 +50,9 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, H
   private transient MapState<String, Integer> stepCounts;
   private transient ValueState<Boolean> anyJoined;
   private transient ValueState<Long> deadline;
+  private transient Counter emitted;
+  private transient Counter unmatched;
+  private transient Counter inconsistent;
 
   /**
    * @param timeoutMillis event time to wait, after an instance's first record, for its partners
@@ -79,6 +83,9 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, H
             .getMapState(new MapStateDescriptor<>("stepCounts", Types.STRING, Types.INT));
     anyJoined = getRuntimeContext().getState(new ValueStateDescriptor<>("joined", Boolean.class));
     deadline = getRuntimeContext().getState(new ValueStateDescriptor<>("deadline", Long.class));
+    emitted = getRuntimeContext().getMetricGroup().counter("haltingEvents");
+    unmatched = getRuntimeContext().getMetricGroup().counter("unmatchedRecords");
+    inconsistent = getRuntimeContext().getMetricGroup().counter("inconsistentRecords");
   }
 
   @Override
@@ -144,12 +151,14 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, H
               producerId);
     } catch (RuntimeException e) {
       // The model's records cannot be joined with this trace; the trace may still serve others.
+      inconsistent.inc(1 + stepBytes.size());
       ctx.output(INCONSISTENT, deadLetter(JoinInput.Kind.RESULT, resultBytes, e));
       for (byte[] step : stepBytes) {
         ctx.output(INCONSISTENT, deadLetter(JoinInput.Kind.STEP, step, e));
       }
       events = List.of();
     }
+    emitted.inc(events.size());
     events.forEach(out::collect);
     results.remove(model);
     expected.remove(model);
@@ -166,12 +175,15 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, H
     boolean joined = Boolean.TRUE.equals(anyJoined.value());
     // A trace whose models all joined has done its job; one that never met a result has not.
     if (traceBytes != null && !joined) {
+      unmatched.inc();
       ctx.output(UNMATCHED, reinput(instanceId, JoinInput.Kind.TRACE, traceBytes));
     }
     for (Map.Entry<String, byte[]> e : results.entries()) {
+      unmatched.inc();
       ctx.output(UNMATCHED, reinput(instanceId, JoinInput.Kind.RESULT, e.getValue()));
     }
     for (JoinInput step : steps.get()) {
+      unmatched.inc();
       ctx.output(UNMATCHED, step);
     }
     trace.clear();

@@ -49,7 +49,9 @@ class AnalyticsJobIT {
               Fixtures.ALERTS,
               "stream-jobs");
       FailOnce.reset();
-      StreamExecutionEnvironment env = AnalyticsJob.environment(config, LocalFlink.configuration());
+      org.apache.flink.configuration.Configuration flink = LocalFlink.configuration();
+      LoopbackMetricsReporter.configure(flink, 0);
+      StreamExecutionEnvironment env = AnalyticsJob.environment(config, flink);
       DataStream<RawRecord> input =
           env.fromSource(
                   KafkaIO.source(
@@ -72,6 +74,12 @@ class AnalyticsJobIT {
               new Properties()));
       env.execute("analytics-it");
       assertThat(FailOnce.FAILED).isTrue();
+      // The per-model gauges hold the last cumulative report's values.
+      assertThat(LoopbackMetricsReporter.scrape())
+          .containsPattern(
+              "(?m)^anira_job_spearmanCorrect\\{bucket=\"[0-9]+-[0-9]+\",mechanism=\"ONLINE\",model=\"m-online\"")
+          .containsPattern("(?m)^anira_job_r2Algorithm\\{.*model=\"m-online\"")
+          .containsPattern("(?m)^anira_job_haltingEvents\\{subtask_index=\"[01]\"\\} [1-9]");
 
       List<String> halting =
           strings(kafka, Topic.HALTING, HaltingEvent.class, data.expected().size());

@@ -6,6 +6,7 @@ import dev.anira.jobs.AnalyticsJob;
 import dev.anira.jobs.DurationConverter;
 import dev.anira.jobs.KafkaIO;
 import dev.anira.jobs.LocalFlink;
+import dev.anira.jobs.LoopbackMetricsReporter;
 import dev.anira.kafka.EmbeddedKafkaBroker;
 import dev.anira.kafka.EmbeddedKafkaConfig;
 import dev.anira.monitor.MonitorConsumer;
@@ -16,6 +17,8 @@ import dev.anira.recording.RecordJob;
 import dev.anira.recording.Recording;
 import dev.anira.schemas.Topic;
 import dev.anira.service.ServeCommand;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -152,7 +155,8 @@ public final class DemoCommand implements Callable<Integer> {
             "anira-demo-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     MonitorState state = new MonitorState();
-    try (MonitorServer dashboard = startDashboard(state)) {
+    PrometheusMeterRegistry monitorMetrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (MonitorServer dashboard = startDashboard(state, monitorMetrics)) {
       step(err, "dashboard", dashboard.url());
       long t0 = System.nanoTime();
       try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.ephemeral())) {
@@ -181,8 +185,16 @@ public final class DemoCommand implements Callable<Integer> {
 
         JobClient job = startJobs(bootstrap, recording, checkpoints);
         step(err, "Flink jobs", "analytics and recorder on a MiniCluster" + seconds(t0));
+        step(
+            err,
+            "metrics",
+            "Flink job http://127.0.0.1:"
+                + LoopbackMetricsReporter.port()
+                + "/metrics, dashboard "
+                + dashboard.url()
+                + "metrics, model service: see its line above");
 
-        try (MonitorConsumer reader = new MonitorConsumer(bootstrap, state)) {
+        try (MonitorConsumer reader = new MonitorConsumer(bootstrap, state, monitorMetrics)) {
           Thread reading = new Thread(reader, "monitor-consumer");
           reading.setDaemon(true);
           reading.start();
@@ -238,9 +250,10 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private MonitorServer startDashboard(MonitorState state) throws IOException {
+  private MonitorServer startDashboard(MonitorState state, PrometheusMeterRegistry metrics)
+      throws IOException {
     try {
-      return new MonitorServer(state, "127.0.0.1", port);
+      return new MonitorServer(state, metrics, "127.0.0.1", port);
     } catch (IllegalStateException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -258,7 +271,9 @@ public final class DemoCommand implements Callable<Integer> {
             checkpoints.toUri().toString(),
             AlertRules.Config.defaults(),
             "stream-jobs");
-    StreamExecutionEnvironment env = AnalyticsJob.environment(config, LocalFlink.configuration());
+    org.apache.flink.configuration.Configuration flink = LocalFlink.configuration();
+    LoopbackMetricsReporter.configure(flink, 0);
+    StreamExecutionEnvironment env = AnalyticsJob.environment(config, flink);
     AnalyticsJob.build(
         env.fromSource(
             KafkaIO.source(

@@ -44,15 +44,17 @@ class DemoCommandIT {
     }
     AtomicReference<String> page = new AtomicReference<>();
     AtomicReference<Map<String, Integer>> charts = new AtomicReference<>();
+    AtomicReference<String> metrics = new AtomicReference<>();
     Thread probe =
         new Thread(
             () -> {
               try {
                 String url = dashboardUrl(err);
                 page.set(get(url) + "\n" + get(url + "vendor/echarts.min.js").length());
+                // Late enough for windows to have closed, early enough to finish in the run.
+                Thread.sleep(35_000);
+                metrics.set(get(url + "metrics"));
                 if (browser) {
-                  // Late enough for windows to have closed, early enough to finish in the run.
-                  Thread.sleep(35_000);
                   charts.set(
                       DashboardProbe.pointsPerChart(
                           url, Path.of("target", "dashboard.png"), Duration.ofSeconds(20)));
@@ -94,6 +96,9 @@ class DemoCommandIT {
       assertThat(files.filter(p -> p.toString().endsWith(".avro"))).isNotEmpty();
     }
     assertThat(page.get()).contains("halting monitor").doesNotContain("error");
+    assertThat(metrics.get())
+        .contains("anira_monitor_rejected")
+        .contains("anira_monitor_records_total{topic=\"anira.halting\"}");
     if (browser) {
       assertThat(charts.get())
           .as("points per chart; screenshot in target/dashboard.png")
