@@ -15,6 +15,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /** Runs a job to its end, or, for an unbounded one, until the process is asked to stop. */
 public final class JobRunner {
 
+  private static final Path DEFAULT_CHECKPOINTS =
+      Path.of(System.getProperty("java.io.tmpdir"), "anira-checkpoints");
+
   private JobRunner() {}
 
   /**
@@ -68,7 +71,7 @@ public final class JobRunner {
                     .stopWithSavepoint(
                         false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
                     .get(60, TimeUnit.SECONDS);
-                err.println(name + ": stopped cleanly");
+                err.println(name + ": stopped cleanly; savepoint in " + savepoints);
                 err.flush();
               } catch (Exception e) {
                 err.println(name + ": did not stop cleanly (" + e + ")");
@@ -80,6 +83,8 @@ public final class JobRunner {
     try {
       return client.getJobExecutionResult().get();
     } finally {
+      // Flink leaves a finished job's (empty) checkpoint directory behind.
+      LocalFlink.deleteTree(DEFAULT_CHECKPOINTS.resolve(client.getJobID().toString()));
       try {
         Runtime.getRuntime().removeShutdownHook(stop);
       } catch (IllegalStateException shuttingDown) {

@@ -1,5 +1,13 @@
 package dev.anira.jobs;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 
 /** Flink settings for a MiniCluster on this machine. */
@@ -26,6 +34,42 @@ public final class LocalFlink {
       conf.setString(key, "127.0.0.1");
     }
     conf.setString("rest.bind-port", "0");
+    conf.setString("io.tmp.dirs", scratch().toString());
     return conf;
+  }
+
+  private static Path scratch;
+
+  /**
+   * Flink's temporary files (its RPC jar alone is 21 MB per start) go to one directory per JVM,
+   * removed when the JVM exits, instead of piling up in the system temp dir.
+   */
+  private static synchronized Path scratch() {
+    if (scratch == null) {
+      try {
+        scratch = Files.createTempDirectory("anira-flink");
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create a temporary directory for Flink", e);
+      }
+      Path dir = scratch;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir), "anira-flink-tmp"));
+    }
+    return scratch;
+  }
+
+  /** Deletes a directory and everything under it, as far as it can. */
+  public static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      List<Path> paths = new ArrayList<>(walk.toList());
+      paths.sort(Comparator.reverseOrder());
+      for (Path p : paths) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // what is left is left; nothing depends on it
+    }
   }
 }

@@ -26,9 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,7 +36,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
@@ -240,7 +237,7 @@ public final class DemoCommand implements Callable<Integer> {
       out.flush();
       return 0;
     } finally {
-      deleteTree(checkpoints);
+      LocalFlink.deleteTree(checkpoints);
       finished.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -376,20 +373,5 @@ public final class DemoCommand implements Callable<Integer> {
 
   private static String seconds(long start) {
     return String.format(Locale.ROOT, " (%.1f s)", (System.nanoTime() - start) / 1e9);
-  }
-
-  private static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      List<Path> paths = new ArrayList<>(walk.toList());
-      paths.sort(Comparator.reverseOrder());
-      for (Path p : paths) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      // a leftover temp dir is not worth failing the demo's exit for
-    }
   }
 }
