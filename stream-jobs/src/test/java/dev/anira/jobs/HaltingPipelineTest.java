@@ -22,8 +22,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class HaltingPipelineTest {
 
-  private static final int MAX_DEPTH = 6;
-
   @ParameterizedTest
   @ValueSource(ints = {1, 2})
   void emitsExactlyTheOraclesEventsAndRoutesOrphansToTheSideOutput(int parallelism)
