@@ -1,6 +1,6 @@
 package dev.anira.service;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.anira.schemas.metrics.MetricsEndpoint;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -8,9 +8,6 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,7 +22,7 @@ public final class ServiceMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicLong occupancyPermille = new AtomicLong();
-  private HttpServer server;
+  private MetricsEndpoint endpoint;
 
   public ServiceMetrics(String device) {
     Gauge.builder("anira_service_device_info", () -> 1)
@@ -97,25 +94,14 @@ public final class ServiceMetrics implements AutoCloseable {
 
   /** Serves {@code /metrics}; returns the bound port (0 picks a free one). */
   public int serve(String host, int port) throws IOException {
-    server = HttpServer.create(new InetSocketAddress(host, port), 0);
-    server.createContext(
-        "/metrics",
-        exchange -> {
-          byte[] body = scrape().getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
-          exchange.sendResponseHeaders(200, body.length);
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-          }
-        });
-    server.start();
-    return server.getAddress().getPort();
+    endpoint = MetricsEndpoint.serve(host, port, this::scrape);
+    return endpoint.port();
   }
 
   @Override
   public void close() {
-    if (server != null) {
-      server.stop(0);
+    if (endpoint != null) {
+      endpoint.close();
     }
     registry.close();
   }

@@ -1,11 +1,8 @@
 package dev.anira.jobs;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.anira.schemas.metrics.MetricsEndpoint;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -34,7 +31,7 @@ public final class LoopbackMetricsReporter implements MetricReporter {
   /** One reporter per JVM: the MiniCluster's task managers share it. */
   private static final Map<String, Metric> METRICS = new ConcurrentHashMap<>();
 
-  private static HttpServer server;
+  private static MetricsEndpoint server;
 
   /** Adds this reporter to a MiniCluster's configuration, serving on the given port. */
   public static void configure(org.apache.flink.configuration.Configuration conf, int port) {
@@ -49,29 +46,17 @@ public final class LoopbackMetricsReporter implements MetricReporter {
       if (server == null) {
         METRICS.clear();
         try {
-          server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+          server = MetricsEndpoint.serve("127.0.0.1", port, LoopbackMetricsReporter::scrape);
         } catch (IOException e) {
           throw new UncheckedIOException("cannot serve Flink metrics on 127.0.0.1:" + port, e);
         }
-        server.createContext(
-            "/metrics",
-            x -> {
-              byte[] body = scrape().getBytes(StandardCharsets.UTF_8);
-              x.getResponseHeaders()
-                  .set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-              x.sendResponseHeaders(200, body.length);
-              try (OutputStream out = x.getResponseBody()) {
-                out.write(body);
-              }
-            });
-        server.start();
       }
     }
   }
 
   /** The port metrics are served on, once a job has started; -1 before. */
   public static synchronized int port() {
-    return server == null ? -1 : server.getAddress().getPort();
+    return server == null ? -1 : server.port();
   }
 
   /** Stops serving; the values stay readable through {@link #scrape} until the next run. */
@@ -79,7 +64,7 @@ public final class LoopbackMetricsReporter implements MetricReporter {
   public void close() {
     synchronized (LoopbackMetricsReporter.class) {
       if (server != null) {
-        server.stop(0);
+        server.close();
         server = null;
       }
     }

@@ -3,8 +3,11 @@ package dev.anira.producer;
 import dev.anira.schemas.Durations;
 import dev.anira.schemas.ProblemInstance;
 import dev.anira.schemas.Topic;
+import dev.anira.schemas.metrics.MetricsEndpoint;
 import dev.anira.schemas.serde.AnyRecordSerializer;
 import dev.anira.tasks.GeneratedInstance;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -127,6 +130,17 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
       description = "How long to wait for Kafka before giving up (default: ${DEFAULT-VALUE}).")
   String connectTimeout;
 
+  @Option(
+      names = "--metrics-port",
+      defaultValue = "-1",
+      description =
+          "Serve Prometheus metrics (instances per task and split) on 127.0.0.1 at this port; 0 for"
+              + " any free one, -1 off (default: ${DEFAULT-VALUE}).")
+  int metricsPort;
+
+  // Package-private: the integration test reads the counts after the run.
+  final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
   private final CountDownLatch done = new CountDownLatch(1);
   private final AtomicBoolean stop = new AtomicBoolean();
 
@@ -147,7 +161,15 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
     if (count != null && count < 1) {
       throw bad("--count must be at least 1, got " + count);
     }
+    if (metricsPort < -1 || metricsPort > 65535) {
+      throw bad("--metrics-port must be -1 (off), 0 (any) or a port, got " + metricsPort);
+    }
     InstanceSampler sampler = new InstanceSampler(mix, seed, producerId);
+    MetricsEndpoint endpoint = null;
+    if (metricsPort >= 0) {
+      endpoint = MetricsEndpoint.serve("127.0.0.1", metricsPort, metrics::scrape);
+      spec.commandLine().getErr().println("metrics " + endpoint.url());
+    }
     Thread hook = new Thread(this::stopFromSignal, "anira-produce-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
@@ -165,6 +187,9 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
           out == null ? "" : ", file " + out);
       stdout.flush();
     } finally {
+      if (endpoint != null) {
+        endpoint.close();
+      }
       // The summary is printed before a Ctrl-C's shutdown hook lets the JVM exit.
       done.countDown();
       removeHook(hook);
@@ -216,6 +241,14 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
         }
         produced++;
         perTask.merge(g.instance().getTask(), 1L, Long::sum);
+        metrics
+            .counter(
+                "anira_producer_instances",
+                "task",
+                g.instance().getTask(),
+                "split",
+                g.instance().getSplit().name())
+            .increment();
         if (now >= nextProgress) {
           err.printf("\rproduced %,d (%.0f/s) %s   ", produced, produced / seconds(start), perTask);
           err.flush();

@@ -36,11 +36,15 @@ class ProduceCommandIT {
           Map.of(Topic.TASKS.topicName(), 4, Topic.TRACES.topicName(), 4), Duration.ofSeconds(30));
       Path file = dir.resolve("instances.avro");
       StringWriter out = new StringWriter();
-      CommandLine cli = new CommandLine(new ProduceCommand());
+      ProduceCommand command = new ProduceCommand();
+      CommandLine cli = new CommandLine(command);
       cli.setOut(new PrintWriter(out));
-      cli.setErr(new PrintWriter(new StringWriter()));
+      StringWriter err = new StringWriter();
+      cli.setErr(new PrintWriter(err, true));
       int rc =
           cli.execute(
+              "--metrics-port",
+              "0",
               "--bootstrap",
               kafka.bootstrapServers(),
               "--tasks",
@@ -57,6 +61,11 @@ class ProduceCommandIT {
               file.toString());
       assertThat(rc).as(out.toString()).isZero();
       assertThat(out.toString()).contains("produced 300 instances");
+      assertThat(err.toString()).containsPattern("metrics http://127\\.0\\.0\\.1:[0-9]+/metrics");
+      String scrape = command.metrics.scrape();
+      assertThat(scrape)
+          .contains("anira_producer_instances_total{split=\"EXTRAPOLATION\",task=\"bfs\"}")
+          .contains("anira_producer_instances_total{split=\"TRAIN\",task=\"parity\"}");
 
       Map<String, ProblemInstance> instances =
           readAll(kafka, Topic.TASKS.topicName(), ProblemInstance.class);

@@ -189,7 +189,7 @@ public final class DemoCommand implements Callable<Integer> {
                 + LoopbackMetricsReporter.port()
                 + "/metrics, dashboard "
                 + dashboard.url()
-                + "metrics, model service: see its line above");
+                + "metrics, model service and producer: see their lines");
 
         try (MonitorConsumer reader = new MonitorConsumer(bootstrap, state, monitorMetrics)) {
           Thread reading = new Thread(reader, "monitor-consumer");
@@ -206,7 +206,9 @@ public final class DemoCommand implements Callable<Integer> {
                   "--tasks",
                   String.join(",", tasks),
                   "--rate",
-                  String.valueOf(rate));
+                  String.valueOf(rate),
+                  "--metrics-port",
+                  "0");
           step(err, "producer", String.join(", ", tasks) + " at " + rate + " instances/s");
           err.printf(
               "%nanira demo is running: open %s   (%s)%n%n",
