@@ -79,6 +79,16 @@ public interface KafkaCluster extends AutoCloseable {
    */
   default <T extends SpecificRecordBase> List<T> readCommitted(
       Topic topic, Class<T> type, int expected, Duration timeout) {
+    return readCommitted(topic, type, expected, timeout, false);
+  }
+
+  /**
+   * As {@link #readCommitted(Topic, Class, int, Duration)}; with {@code skipUndecodable}, records
+   * that are not valid {@code type} records (a test's deliberate junk) are left out instead of
+   * failing the read.
+   */
+  default <T extends SpecificRecordBase> List<T> readCommitted(
+      Topic topic, Class<T> type, int expected, Duration timeout, boolean skipUndecodable) {
     Properties c = new Properties();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     c.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
@@ -90,12 +100,22 @@ public interface KafkaCluster extends AutoCloseable {
         new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(topic.topicName()));
       long deadline = System.nanoTime() + timeout.toNanos();
+      java.util.function.Consumer<byte[]> add =
+          value -> {
+            try {
+              out.add(codec.decode(value == null ? new byte[0] : value));
+            } catch (dev.anira.schemas.serde.RecordDecodingException e) {
+              if (!skipUndecodable) {
+                throw e;
+              }
+            }
+          };
       while (out.size() < expected && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> out.add(codec.decode(r.value())));
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> add.accept(r.value()));
       }
       long extra = System.nanoTime() + Duration.ofSeconds(1).toNanos();
       while (System.nanoTime() < extra) {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> out.add(codec.decode(r.value())));
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> add.accept(r.value()));
       }
     }
     return out;
