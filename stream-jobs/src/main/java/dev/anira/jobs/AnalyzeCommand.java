@@ -39,6 +39,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Mixin KafkaJobOptions kafka;
+
   @Option(
       names = "--from",
       paramLabel = "DIR",
@@ -53,13 +55,6 @@ public final class AnalyzeCommand implements Callable<Integer> {
   Path out;
 
   @Option(
-      names = "--bootstrap",
-      paramLabel = "HOST:PORT",
-      defaultValue = "127.0.0.1:9092",
-      description = "Kafka bootstrap servers. Default: ${DEFAULT-VALUE}")
-  String bootstrap;
-
-  @Option(
       names = "--group-id",
       defaultValue = "anira-stream-jobs",
       description =
@@ -72,11 +67,6 @@ public final class AnalyzeCommand implements Callable<Integer> {
       description =
           "Prefix of the sinks' Kafka transactional ids; distinct per running job. Default: ${DEFAULT-VALUE}")
   String transactionalIdPrefix;
-
-  @Option(
-      names = "--bounded",
-      description = "Stop at the topics' end offsets as of the start, instead of running forever.")
-  boolean bounded;
 
   @Option(names = "--parallelism", defaultValue = "2", description = "Default: ${DEFAULT-VALUE}")
   int parallelism;
@@ -110,14 +100,6 @@ public final class AnalyzeCommand implements Callable<Integer> {
       description =
           "A silent partition stops holding back the watermark after this long. Default: ${DEFAULT-VALUE}")
   Duration idleness;
-
-  @Option(
-      names = "--checkpoint-interval",
-      defaultValue = "5s",
-      converter = DurationConverter.class,
-      description =
-          "Checkpoints commit state and the exactly-once outputs. Default: ${DEFAULT-VALUE}")
-  Duration checkpointInterval;
 
   @Option(
       names = "--checkpoint-dir",
@@ -199,7 +181,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
           outOfOrderness,
           joinTimeout,
           idleness,
-          checkpointInterval,
+          kafka.checkpointInterval,
           checkpointDir,
           new AlertRules.Config(
               alertBaselineWindows,
@@ -247,22 +229,26 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     TypeInformation.of(RawRecord.class))
                 .name("recording")
             : env.fromSource(
-                KafkaIO.source(bootstrap, groupId, AnalyticsJob.INPUTS, bounded, new Properties()),
+                KafkaIO.source(
+                    kafka.bootstrap, groupId, AnalyticsJob.INPUTS, kafka.bounded, new Properties()),
                 WatermarkStrategy.noWatermarks(),
                 "kafka");
     Sinks sinks =
         outputs != null
             ? Recording.sinks(outputs.toUri().toString())
             : KafkaIO.sinks(
-                bootstrap, transactionalIdPrefix, DeliveryGuarantee.EXACTLY_ONCE, new Properties());
+                kafka.bootstrap,
+                transactionalIdPrefix,
+                DeliveryGuarantee.EXACTLY_ONCE,
+                new Properties());
     AnalyticsJob.build(input, config, sinks);
     PrintWriter err = spec.commandLine().getErr();
     err.println(
         "anira analyze: "
-            + (from != null ? "recording " + from : "Kafka at " + bootstrap)
+            + (from != null ? "recording " + from : "Kafka at " + kafka.bootstrap)
             + " -> "
-            + (outputs != null ? outputs : "Kafka at " + bootstrap)
-            + (from == null && !bounded ? " (Ctrl-C stops)" : ""));
+            + (outputs != null ? outputs : "Kafka at " + kafka.bootstrap)
+            + (from == null && !kafka.bounded ? " (Ctrl-C stops)" : ""));
     err.flush();
     JobRunner.run(env, "anira analyze", err);
     if (outputs != null) {

@@ -1,14 +1,13 @@
 package dev.anira.recording;
 
-import dev.anira.jobs.DurationConverter;
 import dev.anira.jobs.JobRunner;
 import dev.anira.jobs.KafkaIO;
+import dev.anira.jobs.KafkaJobOptions;
 import dev.anira.jobs.LocalFlink;
 import dev.anira.jobs.RawRecord;
 import dev.anira.schemas.Topic;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
@@ -35,6 +34,8 @@ public final class RecordCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Mixin KafkaJobOptions kafka;
+
   @Option(
       names = "--out",
       paramLabel = "DIR",
@@ -50,30 +51,11 @@ public final class RecordCommand implements Callable<Integer> {
   List<String> topics;
 
   @Option(
-      names = "--bootstrap",
-      paramLabel = "HOST:PORT",
-      defaultValue = "127.0.0.1:9092",
-      description = "Kafka bootstrap servers. Default: ${DEFAULT-VALUE}")
-  String bootstrap;
-
-  @Option(
       names = "--group-id",
       defaultValue = "anira-recorder",
       description =
           "Consumer group; a new group starts at the earliest offsets. Default: ${DEFAULT-VALUE}")
   String groupId;
-
-  @Option(
-      names = "--bounded",
-      description = "Stop at the topics' end offsets as of the start, instead of running forever.")
-  boolean bounded;
-
-  @Option(
-      names = "--checkpoint-interval",
-      defaultValue = "5s",
-      converter = DurationConverter.class,
-      description = "How often files are committed. Default: ${DEFAULT-VALUE}")
-  Duration checkpointInterval;
 
   @Option(
       names = "--producer-id",
@@ -92,15 +74,15 @@ public final class RecordCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--topics: " + e.getMessage());
     }
-    if (checkpointInterval.toMillis() < 10) {
+    if (kafka.checkpointInterval.toMillis() < 10) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--checkpoint-interval must be at least 10ms");
     }
     StreamExecutionEnvironment env =
-        JobRunner.environment(LocalFlink.configuration(), 1, checkpointInterval, null);
+        JobRunner.environment(LocalFlink.configuration(), 1, kafka.checkpointInterval, null);
     DataStream<RawRecord> raw =
         env.fromSource(
-            KafkaIO.source(bootstrap, groupId, chosen, bounded, new Properties()),
+            KafkaIO.source(kafka.bootstrap, groupId, chosen, kafka.bounded, new Properties()),
             WatermarkStrategy.noWatermarks(),
             "kafka");
     RecordJob.build(
@@ -110,10 +92,10 @@ public final class RecordCommand implements Callable<Integer> {
         "anira record: "
             + chosen.size()
             + " topics from "
-            + bootstrap
+            + kafka.bootstrap
             + " -> "
             + out
-            + (bounded ? "" : " (Ctrl-C stops and commits what is pending)"));
+            + (kafka.bounded ? "" : " (Ctrl-C stops and commits what is pending)"));
     err.flush();
     JobRunner.run(env, "anira record", err);
     err.println("anira record: recording in " + out);

@@ -1,0 +1,29 @@
+package dev.anira.jobs;
+
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** The options every Flink job command on Kafka shares (a picocli mixin). */
+public final class KafkaJobOptions {
+
+  @Option(
+      names = "--bootstrap",
+      paramLabel = "HOST:PORT",
+      defaultValue = "127.0.0.1:9092",
+      description = "Kafka bootstrap servers. Default: ${DEFAULT-VALUE}")
+  public String bootstrap;
+
+  @Option(
+      names = "--bounded",
+      description = "Stop at the topics' end offsets as of the start, instead of running forever.")
+  public boolean bounded;
+
+  @Option(
+      names = "--checkpoint-interval",
+      defaultValue = "5s",
+      converter = DurationConverter.class,
+      description =
+          "How often state and the exactly-once outputs (Kafka transactions, files) commit."
+              + " Default: ${DEFAULT-VALUE}")
+  public Duration checkpointInterval;
+}
