@@ -44,7 +44,12 @@ public final class AnalyticsJob {
             decoded, config.outOfOrderness(), config.joinTimeout(), config.idleness(), producerId);
     AnalyticsPipeline.Reports reports =
         AnalyticsPipeline.analyze(
-            events, config.window(), config.outOfOrderness(), config.alerts(), producerId);
+            events,
+            config.window(),
+            config.outOfOrderness(),
+            config.idleness(),
+            config.alerts(),
+            producerId);
     sinks.write(Topic.HALTING, events);
     sinks.write(Topic.ALIGNMENT, reports.alignment());
     sinks.write(Topic.TIMING, reports.timing());

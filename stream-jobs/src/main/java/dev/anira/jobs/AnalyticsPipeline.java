@@ -270,19 +270,25 @@ public final class AnalyticsPipeline {
    *
    * @param outOfOrderness how late an event may arrive: events are stamped with their own event
    *     time (the join emits them when the last partner arrives, which can be later)
+   * @param idleness a join subtask that emits nothing this long stops holding the windows back
    */
   public static Reports analyze(
       DataStream<HaltingEvent> events,
       Duration window,
       Duration outOfOrderness,
+      Duration idleness,
       AlertRules.Config alerts,
       String producerId) {
     // One watermark for all three windowings, so an event is late for all of them or for none.
+    // It is re-derived from the events because each is stamped with its instance's time, not its
+    // completion's. Without idleness, a join subtask that has no instance to finish (little
+    // traffic, many subtasks) would hold every window back until it gets one.
     DataStream<HaltingEvent> stamped =
         events
             .assignTimestampsAndWatermarks(
                 WatermarkStrategy.<HaltingEvent>forBoundedOutOfOrderness(outOfOrderness)
-                    .withTimestampAssigner((e, previous) -> e.getEventTime().toEpochMilli()))
+                    .withTimestampAssigner((e, previous) -> e.getEventTime().toEpochMilli())
+                    .withIdleness(idleness))
             .name("event-time");
     Windowed<AlignmentReport> alignment =
         windowed(stamped, window, producerId, ALIGNMENT, AlignmentReport.class);

@@ -45,7 +45,12 @@ class AnalyticsPipelineTest {
             "stream-jobs");
     AnalyticsPipeline.Reports reports =
         AnalyticsPipeline.analyze(
-            events, Duration.ofMillis(WINDOW), Duration.ofHours(1), Fixtures.ALERTS, "stream-jobs");
+            events,
+            Duration.ofMillis(WINDOW),
+            Duration.ofHours(1),
+            Duration.ofSeconds(30),
+            Fixtures.ALERTS,
+            "stream-jobs");
     List<String> out = new ArrayList<>();
     try (CloseableIterator<String> it = strings(reports).executeAndCollect()) {
       it.forEachRemaining(out::add);

@@ -43,6 +43,9 @@ public final class Fixtures {
   public static final AlertRules.Config ALERTS =
       new AlertRules.Config(1, 1, 2, null, 0.05, null, 0.02, null, 0.02);
 
+  /** The report window the oracle's expected reports are cut by. */
+  public static final Duration WINDOW = Duration.ofMillis(AnalyticsPipelineTest.WINDOW);
+
   private Fixtures() {}
 
   /** Every output topic's records the oracle expects, as sorted strings. */
@@ -192,15 +195,7 @@ public final class Fixtures {
    * many bad.
    */
   public static int send(KafkaCluster kafka, Data data, boolean withBad) {
-    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-    for (JoinInput input : data.inputs()) {
-      records.add(
-          new ProducerRecord<>(
-              JoinInput.topicOf(input.kind).topicName(),
-              input.instanceId.getBytes(),
-              input.payload));
-    }
-    Collections.shuffle(records, new Random(3));
+    List<ProducerRecord<byte[], byte[]>> records = records(data);
     if (!withBad) {
       produce(kafka, records);
       return 0;
@@ -239,7 +234,21 @@ public final class Fixtures {
     return 5;
   }
 
-  private static void produce(KafkaCluster kafka, List<ProducerRecord<byte[], byte[]>> records) {
+  /** The fixture's good records, keyed by instance, in a fixed shuffled order. */
+  public static List<ProducerRecord<byte[], byte[]>> records(Data data) {
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (JoinInput input : data.inputs()) {
+      records.add(
+          new ProducerRecord<>(
+              JoinInput.topicOf(input.kind).topicName(),
+              input.instanceId.getBytes(),
+              input.payload));
+    }
+    Collections.shuffle(records, new Random(3));
+    return records;
+  }
+
+  public static void produce(KafkaCluster kafka, List<ProducerRecord<byte[], byte[]>> records) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(ProducerConfig.ACKS_CONFIG, "all");

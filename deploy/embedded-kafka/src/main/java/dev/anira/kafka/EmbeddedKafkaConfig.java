@@ -47,6 +47,10 @@ public record EmbeddedKafkaConfig(
     return new EmbeddedKafkaConfig(host, newPort, controllerPort, logDir, keepLogDir, overrides);
   }
 
+  public EmbeddedKafkaConfig withControllerPort(int newPort) {
+    return new EmbeddedKafkaConfig(host, port, newPort, logDir, keepLogDir, overrides);
+  }
+
   public EmbeddedKafkaConfig withHost(String newHost) {
     return new EmbeddedKafkaConfig(newHost, port, controllerPort, logDir, keepLogDir, overrides);
   }
