@@ -2,6 +2,7 @@ package dev.anira.service;
 
 import dev.anira.schemas.DeadLetter;
 import dev.anira.schemas.InstanceResult;
+import dev.anira.schemas.KafkaClientSettings;
 import dev.anira.schemas.ProblemInstance;
 import dev.anira.schemas.RecurrenceStep;
 import dev.anira.schemas.Topic;
@@ -79,7 +80,7 @@ public final class InferenceService implements AutoCloseable {
               config.producerId(),
               metrics));
     }
-    Properties c = new Properties();
+    Properties c = KafkaClientSettings.fromEnvironment();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
     c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -88,7 +89,7 @@ public final class InferenceService implements AutoCloseable {
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
     this.consumer =
         new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    Properties p = new Properties();
+    Properties p = KafkaClientSettings.fromEnvironment();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.transactionalId());
     p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);

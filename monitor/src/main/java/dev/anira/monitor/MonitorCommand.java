@@ -81,4 +81,9 @@ public final class MonitorCommand implements Callable<Integer> {
     }
     return 0;
   }
+
+  /** The container image's entry point. */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new MonitorCommand()).execute(args));
+  }
 }

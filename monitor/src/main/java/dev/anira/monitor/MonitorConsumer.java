@@ -4,6 +4,7 @@ import dev.anira.schemas.Alert;
 import dev.anira.schemas.AlignmentReport;
 import dev.anira.schemas.GeneralizationReport;
 import dev.anira.schemas.HaltingEvent;
+import dev.anira.schemas.KafkaClientSettings;
 import dev.anira.schemas.TimingReport;
 import dev.anira.schemas.Topic;
 import dev.anira.schemas.serde.AnyRecordSerializer;
@@ -52,14 +53,14 @@ public final class MonitorConsumer implements Runnable, AutoCloseable {
     this.state = state;
     this.metrics = metrics;
     metrics.gauge("anira_monitor_rejected", rejected);
-    Properties c = new Properties();
+    Properties c = KafkaClientSettings.fromEnvironment();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     c.put(ConsumerConfig.GROUP_ID_CONFIG, "anira-monitor-" + UUID.randomUUID());
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    Properties p = new Properties();
+    Properties p = KafkaClientSettings.fromEnvironment();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     deadLetters = new KafkaProducer<>(p, new StringSerializer(), new AnyRecordSerializer());
   }

@@ -4,11 +4,11 @@ import dev.anira.analytics.AlertRules;
 import dev.anira.recording.Recording;
 import dev.anira.recording.RecordingInputFormat;
 import dev.anira.recording.Summary;
+import dev.anira.schemas.KafkaClientSettings;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -230,7 +230,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 .name("recording")
             : env.fromSource(
                 KafkaIO.source(
-                    kafka.bootstrap, groupId, AnalyticsJob.INPUTS, kafka.bounded, new Properties()),
+                    kafka.bootstrap,
+                    groupId,
+                    AnalyticsJob.INPUTS,
+                    kafka.bounded,
+                    KafkaClientSettings.fromEnvironment()),
                 WatermarkStrategy.noWatermarks(),
                 "kafka");
     Sinks sinks =
@@ -240,7 +244,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 kafka.bootstrap,
                 transactionalIdPrefix,
                 DeliveryGuarantee.EXACTLY_ONCE,
-                new Properties());
+                KafkaClientSettings.fromEnvironment());
     AnalyticsJob.build(input, config, sinks);
     PrintWriter err = spec.commandLine().getErr();
     err.println(

@@ -5,12 +5,12 @@ import dev.anira.jobs.KafkaIO;
 import dev.anira.jobs.KafkaJobOptions;
 import dev.anira.jobs.LocalFlink;
 import dev.anira.jobs.RawRecord;
+import dev.anira.schemas.KafkaClientSettings;
 import dev.anira.schemas.Topic;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -82,7 +82,12 @@ public final class RecordCommand implements Callable<Integer> {
         JobRunner.environment(LocalFlink.configuration(), 1, kafka.checkpointInterval, null);
     DataStream<RawRecord> raw =
         env.fromSource(
-            KafkaIO.source(kafka.bootstrap, groupId, chosen, kafka.bounded, new Properties()),
+            KafkaIO.source(
+                kafka.bootstrap,
+                groupId,
+                chosen,
+                kafka.bounded,
+                KafkaClientSettings.fromEnvironment()),
             WatermarkStrategy.noWatermarks(),
             "kafka");
     RecordJob.build(

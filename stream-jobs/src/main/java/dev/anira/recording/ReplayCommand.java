@@ -1,5 +1,6 @@
 package dev.anira.recording;
 
+import dev.anira.schemas.KafkaClientSettings;
 import dev.anira.schemas.Topic;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -75,7 +76,7 @@ public final class ReplayCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "no recording at " + dir);
     }
     PrintWriter err = spec.commandLine().getErr();
-    Properties props = new Properties();
+    Properties props = KafkaClientSettings.fromEnvironment();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");

@@ -1,6 +1,7 @@
 package dev.anira.producer;
 
 import dev.anira.schemas.Durations;
+import dev.anira.schemas.KafkaClientSettings;
 import dev.anira.schemas.ProblemInstance;
 import dev.anira.schemas.Topic;
 import dev.anira.schemas.metrics.MetricsEndpoint;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -282,15 +284,11 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
 
   private KafkaProducer<String, SpecificRecordBase> connect(Duration timeout) {
     // Fail within the timeout on an unreachable broker instead of blocking on the first send.
-    try (Admin admin =
-        Admin.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                (int) timeout.toMillis(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                (int) timeout.toMillis()))) {
+    Properties adminProps = KafkaClientSettings.fromEnvironment();
+    adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    adminProps.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    try (Admin admin = Admin.create(adminProps)) {
       admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(
@@ -301,7 +299,7 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
               + " s (is it running? try ./anira kafka)",
           e);
     }
-    Map<String, Object> props = new LinkedHashMap<>();
+    Properties props = KafkaClientSettings.fromEnvironment();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -370,5 +368,10 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
 
   private static double seconds(long start) {
     return Math.max(1e-3, (System.nanoTime() - start) / 1e9);
+  }
+
+  /** The container image's entry point. */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new ProduceCommand()).execute(args));
   }
 }
