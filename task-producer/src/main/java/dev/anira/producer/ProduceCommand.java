@@ -133,6 +133,12 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
   String connectTimeout;
 
   @Option(
+      names = "--metrics-host",
+      defaultValue = "127.0.0.1",
+      description = "Prometheus endpoint address; 0.0.0.0 in a container (default: ${DEFAULT-VALUE}).")
+  String metricsHost;
+
+  @Option(
       names = "--metrics-port",
       defaultValue = "-1",
       description =
@@ -169,7 +175,7 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
     InstanceSampler sampler = new InstanceSampler(mix, seed, producerId);
     MetricsEndpoint endpoint = null;
     if (metricsPort >= 0) {
-      endpoint = MetricsEndpoint.serve("127.0.0.1", metricsPort, metrics::scrape);
+      endpoint = MetricsEndpoint.serve(metricsHost, metricsPort, metrics::scrape);
       spec.commandLine().getErr().println("metrics " + endpoint.url());
     }
     Thread hook = new Thread(this::stopFromSignal, "anira-produce-shutdown");
