@@ -21,9 +21,10 @@ fi
 
 rm -rf "$out"
 mkdir -p "$out/opt/java" "$out/etc" "$out/tmp" "$out/home/anira"
-# What the services use: Kafka clients (SASL, GSS, JMX), the JDK HTTP server, DJL (Unsafe).
+# What the services use: Kafka clients (SASL, GSS, JMX), the JDK HTTP server, DJL (Unsafe),
+# Log4j (java.beans, in java.desktop).
 "$java_home/bin/jlink" \
-  --add-modules java.base,java.logging,java.management,java.naming,java.net.http,java.scripting,java.security.jgss,java.security.sasl,java.sql,java.xml,jdk.crypto.ec,jdk.httpserver,jdk.management,jdk.unsupported,jdk.zipfs \
+  --add-modules java.base,java.desktop,java.logging,java.management,java.naming,java.net.http,java.scripting,java.security.jgss,java.security.sasl,java.sql,java.xml,jdk.crypto.ec,jdk.httpserver,jdk.management,jdk.unsupported,jdk.zipfs \
   --strip-debug --no-man-pages --no-header-files --compress=2 \
   --output "$out/opt/java/openjdk"
 

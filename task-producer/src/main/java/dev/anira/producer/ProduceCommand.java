@@ -135,7 +135,8 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
   @Option(
       names = "--metrics-host",
       defaultValue = "127.0.0.1",
-      description = "Prometheus endpoint address; 0.0.0.0 in a container (default: ${DEFAULT-VALUE}).")
+      description =
+          "Prometheus endpoint address; 0.0.0.0 in a container (default: ${DEFAULT-VALUE}).")
   String metricsHost;
 
   @Option(

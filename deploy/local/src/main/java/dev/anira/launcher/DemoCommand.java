@@ -216,7 +216,9 @@ public final class DemoCommand implements Callable<Integer> {
               duration == null ? "Ctrl-C stops" : "stops after " + duration.toSeconds() + " s");
           err.flush();
 
-          waitAndSummarize(state, out);
+          try (ConsumerLag lag = new ConsumerLag(bootstrap)) {
+            waitAndSummarize(state, lag, out);
+          }
 
           err.println("\nanira demo: stopping ...");
           err.flush();
@@ -293,7 +295,8 @@ public final class DemoCommand implements Callable<Integer> {
     return env.executeAsync("anira-demo");
   }
 
-  private void waitAndSummarize(MonitorState state, PrintWriter out) throws InterruptedException {
+  private void waitAndSummarize(MonitorState state, ConsumerLag lag, PrintWriter out)
+      throws InterruptedException {
     long start = System.nanoTime();
     long next = start + summaryEvery.toNanos();
     while (!stop.get()) {
@@ -304,9 +307,22 @@ public final class DemoCommand implements Callable<Integer> {
         next += summaryEvery.toNanos();
         out.printf("-- after %d s%n", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
         printSummary(state.summary(), out);
+        printLag(lag, out);
       }
       Thread.sleep(200);
     }
+  }
+
+  /** Whether the parts keep up: lag that grows from one summary to the next means they do not. */
+  private static void printLag(ConsumerLag lag, PrintWriter out) {
+    try {
+      out.printf(
+          "lag (records behind): model service %d, analytics %d (commits at checkpoints)%n",
+          lag.of("anira-model-service"), lag.of("anira-stream-jobs"));
+    } catch (Exception e) {
+      out.println("lag: unavailable (" + e.getMessage() + ")");
+    }
+    out.flush();
   }
 
   static void printSummary(List<MonitorState.Row> rows, PrintWriter out) {

@@ -1,0 +1,61 @@
+package dev.anira.launcher;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * How far a consumer group is behind: the records between its committed offsets and the ends of the
+ * partitions it reads. Lag that keeps growing means a part cannot keep up with the rate.
+ */
+final class ConsumerLag implements AutoCloseable {
+
+  private final Admin admin;
+
+  ConsumerLag(String bootstrap) {
+    admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                10_000));
+  }
+
+  /** Records behind, summed over the group's partitions; -1 before the group first commits. */
+  long of(String group) throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        admin
+            .listConsumerGroupOffsets(group)
+            .partitionsToOffsetAndMetadata()
+            .get(10, TimeUnit.SECONDS);
+    if (committed.isEmpty()) {
+      return -1;
+    }
+    Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+    committed.keySet().forEach(p -> ends.put(p, OffsetSpec.latest()));
+    var latest =
+        admin
+            .listOffsets(ends, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+            .all()
+            .get(10, TimeUnit.SECONDS);
+    long behind = 0;
+    for (var entry : committed.entrySet()) {
+      long end = latest.get(entry.getKey()).offset();
+      behind += Math.max(0, end - (entry.getValue() == null ? 0 : entry.getValue().offset()));
+    }
+    return behind;
+  }
+
+  @Override
+  public void close() {
+    admin.close();
+  }
+}
