@@ -10,7 +10,6 @@ import dev.anira.jobs.KafkaIO;
 import dev.anira.jobs.LocalFlink;
 import dev.anira.kafka.EmbeddedKafkaBroker;
 import dev.anira.kafka.EmbeddedKafkaConfig;
-import dev.anira.kafka.KafkaCluster;
 import dev.anira.schemas.Alert;
 import dev.anira.schemas.AlignmentReport;
 import dev.anira.schemas.DeadLetter;
@@ -28,7 +27,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
@@ -96,7 +94,8 @@ class BrokerRestartIT {
       broker = EmbeddedKafkaBroker.start(brokerConfig);
       Fixtures.produce(broker, halves.get(false));
 
-      assertThat(strings(broker, Topic.HALTING, HaltingEvent.class, data.expected().size()))
+      assertThat(
+              Fixtures.committed(broker, Topic.HALTING, HaltingEvent.class, data.expected().size()))
           .isEqualTo(data.expected().stream().map(Object::toString).sorted().toList());
       // Draining fires the last windows; the final savepoint commits them.
       job.stopWithSavepoint(
@@ -106,19 +105,22 @@ class BrokerRestartIT {
 
       Map<Topic, List<String>> expected = Fixtures.expectedReports(data);
       assertThat(
-              strings(
+              Fixtures.committed(
                   broker, Topic.ALIGNMENT, AlignmentReport.class, size(expected, Topic.ALIGNMENT)))
           .isEqualTo(expected.get(Topic.ALIGNMENT));
-      assertThat(strings(broker, Topic.TIMING, TimingReport.class, size(expected, Topic.TIMING)))
+      assertThat(
+              Fixtures.committed(
+                  broker, Topic.TIMING, TimingReport.class, size(expected, Topic.TIMING)))
           .isEqualTo(expected.get(Topic.TIMING));
       assertThat(
-              strings(
+              Fixtures.committed(
                   broker,
                   Topic.GENERALIZATION,
                   GeneralizationReport.class,
                   size(expected, Topic.GENERALIZATION)))
           .isEqualTo(expected.get(Topic.GENERALIZATION));
-      assertThat(strings(broker, Topic.ALERTS, Alert.class, size(expected, Topic.ALERTS)))
+      assertThat(
+              Fixtures.committed(broker, Topic.ALERTS, Alert.class, size(expected, Topic.ALERTS)))
           .isEqualTo(expected.get(Topic.ALERTS));
       // Only the fixture's orphan instance: no late event, no duplicate join partner.
       assertThat(
@@ -139,15 +141,6 @@ class BrokerRestartIT {
 
   private static int size(Map<Topic, List<String>> expected, Topic topic) {
     return expected.get(topic).size();
-  }
-
-  /** Sorted toString of every committed record, so duplicates and gaps both show. */
-  private static <T extends SpecificRecordBase> List<String> strings(
-      KafkaCluster kafka, Topic topic, Class<T> type, int expected) {
-    return kafka.readCommitted(topic, type, expected, Duration.ofSeconds(60)).stream()
-        .map(Object::toString)
-        .sorted()
-        .toList();
   }
 
   private static int freePort() throws IOException {

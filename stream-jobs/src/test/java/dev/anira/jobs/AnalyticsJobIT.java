@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
-import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -82,23 +81,25 @@ class AnalyticsJobIT {
           .containsPattern("(?m)^anira_job_haltingEvents\\{subtask_index=\"[01]\"\\} [1-9]");
 
       List<String> halting =
-          strings(kafka, Topic.HALTING, HaltingEvent.class, data.expected().size());
+          Fixtures.committed(kafka, Topic.HALTING, HaltingEvent.class, data.expected().size());
       assertThat(halting)
           .isEqualTo(data.expected().stream().map(Object::toString).sorted().toList());
       List<String> alignment =
           AnalyticsPipelineTest.batch(data.expected(), AnalyticsPipeline.ALIGNMENT);
-      assertThat(strings(kafka, Topic.ALIGNMENT, AlignmentReport.class, alignment.size()))
+      assertThat(
+              Fixtures.committed(kafka, Topic.ALIGNMENT, AlignmentReport.class, alignment.size()))
           .isEqualTo(alignment);
       List<String> timing = AnalyticsPipelineTest.batch(data.expected(), AnalyticsPipeline.TIMING);
-      assertThat(strings(kafka, Topic.TIMING, TimingReport.class, timing.size())).isEqualTo(timing);
+      assertThat(Fixtures.committed(kafka, Topic.TIMING, TimingReport.class, timing.size()))
+          .isEqualTo(timing);
       List<String> generalization =
           AnalyticsPipelineTest.batch(data.expected(), AnalyticsPipeline.GENERALIZATION);
       assertThat(
-              strings(
+              Fixtures.committed(
                   kafka, Topic.GENERALIZATION, GeneralizationReport.class, generalization.size()))
           .isEqualTo(generalization);
       List<String> alerts = AnalyticsPipelineTest.alerts(data.expected());
-      assertThat(strings(kafka, Topic.ALERTS, Alert.class, alerts.size()))
+      assertThat(Fixtures.committed(kafka, Topic.ALERTS, Alert.class, alerts.size()))
           .isNotEmpty()
           .isEqualTo(alerts);
 
@@ -121,14 +122,5 @@ class AnalyticsJobIT {
           .filteredOn(d -> d.getErrorType().equals("UNMATCHED"))
           .allSatisfy(d -> assertThat(d.getReason()).contains("i-7"));
     }
-  }
-
-  /** Sorted toString of every committed record, so duplicates and gaps both show. */
-  private static <T extends SpecificRecordBase> List<String> strings(
-      KafkaCluster kafka, Topic topic, Class<T> type, int expected) {
-    return kafka.readCommitted(topic, type, expected, Duration.ofSeconds(30)).stream()
-        .map(Object::toString)
-        .sorted()
-        .toList();
   }
 }

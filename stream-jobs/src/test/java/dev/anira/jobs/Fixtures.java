@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.SplittableRandom;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -256,5 +257,14 @@ public final class Fixtures {
         new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       records.forEach(producer::send);
     }
+  }
+
+  /** Sorted toString of every committed record of a topic, so duplicates and gaps both show. */
+  public static <T extends SpecificRecordBase> List<String> committed(
+      KafkaCluster kafka, Topic topic, Class<T> type, int expected) {
+    return kafka.readCommitted(topic, type, expected, Duration.ofSeconds(60)).stream()
+        .map(Object::toString)
+        .sorted()
+        .toList();
   }
 }
