@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Trains the checkpoints bundled under model-service/src/main/resources/dev/anira/models/.
 # CPU only, one PyTorch thread per run, two runs at a time (the dev machine has 2 cores):
-#   model-service/train-bundled.sh [NAME...]     # default: all of them
+#   model-service/train-bundled.sh [NAME...]     # default: every name whose checkpoint is missing
+#   FORCE=1 model-service/train-bundled.sh NAME  # retrain NAME even if its checkpoint exists
+# An interrupted run resumes: names whose NAME.json is already there are skipped, so delete a
+# checkpoint (or set FORCE=1) to train it again.
 # Each run is reproducible: same command, same seed -> bit-identical weights (sha256 in the JSON).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,24 +12,27 @@ OUT=model-service/src/main/resources/dev/anira/models
 LOGS=${ANIRA_TRAIN_LOGS:-target/train-logs}
 mkdir -p "$OUT" "$LOGS"
 
-# name | task mechanism steps [extra options]
+# name | task mechanism steps [extra options]; everything else is `anira train`'s defaults.
+# addition: the longest carry chain at 8 digits needs 9 steps, so D_max is 14 (>= 1.5x).
+# Graph tasks: a second prelude layer, so EARLY's router reads more than the token itself.
+GRAPH="--prelude-layers 2"
 declare -A RUNS=(
-  [bfs-online]="bfs online 2500"
-  [bfs-early]="bfs early 2500"
-  [kahn-online]="kahn online 2500"
-  [kahn-early]="kahn early 2500"
-  [dfs-online]="dfs online 2500"
-  [dfs-early]="dfs early 2500"
-  [bfs-fixed]="bfs fixed 2500"
-  [parity-online]="parity online 1500"
-  [parity-early]="parity early 1500"
-  [addition-online]="addition online 2000"
-  [addition-early]="addition early 2000"
-  [addition-fixed]="addition fixed 2000"
+  [parity-online]="parity online 3000"
+  [parity-early]="parity early 3000"
+  [addition-online]="addition online 3000 --max-depth 14"
+  [addition-early]="addition early 3000 --max-depth 14"
+  [addition-fixed]="addition fixed 3000 --max-depth 14"
   [dyck-online]="dyck online 2000"
   [dyck-early]="dyck early 2000"
   [pcfg-online]="pcfg online 2000"
   [pcfg-early]="pcfg early 2000"
+  [bfs-online]="bfs online 4000 $GRAPH"
+  [bfs-early]="bfs early 4000 $GRAPH"
+  [bfs-fixed]="bfs fixed 4000 $GRAPH"
+  [kahn-online]="kahn online 4000 $GRAPH"
+  [kahn-early]="kahn early 4000 $GRAPH"
+  [dfs-online]="dfs online 4000 $GRAPH"
+  [dfs-early]="dfs early 4000 $GRAPH"
 )
 LANE_A=(parity-online addition-online dyck-online pcfg-online bfs-online kahn-online dfs-online addition-fixed)
 LANE_B=(parity-early addition-early dyck-early pcfg-early bfs-early kahn-early dfs-early bfs-fixed)
@@ -45,11 +51,18 @@ train() {
 lane() {
   for name in "$@"; do
     if [[ -n ${WANT:-} && " $WANT " != *" $name "* ]]; then continue; fi
+    if [[ -f $OUT/$name.json && -z ${FORCE:-} ]]; then
+      echo "$(date +%T) skip  $name (checkpoint exists; FORCE=1 retrains)"
+      continue
+    fi
     train "$name"
   done
 }
 
 WANT="$*"
+for name in $WANT; do
+  [[ -n ${RUNS[$name]:-} ]] || { echo "train-bundled.sh: no run named $name; known: ${!RUNS[*]}" >&2; exit 2; }
+done
 # Build once, then run from a frozen copy of the jars: rebuilding the project while the lanes run
 # (hours) would swap classes under running JVMs.
 ./anira --version >/dev/null

@@ -41,9 +41,7 @@ public class TrainStepBenchmark {
   public void setUp() {
     Task addition = Tasks.byName("addition");
     TrainingConfig config =
-        new TrainingConfig(
-            "addition", "8", "9", Map.of(), null, 1_000_000, 32, 1, 1e-3, 0, 0.01, 0.0,
-            PonderLoss.Regulariser.STEPS, 0.2, 1, 1_000_000, 1);
+        new TrainingConfig("addition", "8", "9", Map.of(), null, 1_000_000, 32, 1, 1e-3, 0, TrainingConfig.Schedule.COSINE, 0.01, 0.0, PonderLoss.Regulariser.STEPS, 0.2, 1, 1_000_000, 1, PonderLoss.DepthSupervision.EXPECTED, PonderLoss.RegulariserTokens.ALL, 0);
     model = Anira.create(ModelConfig.defaults(addition.vocabSize(), mechanism), Device.cpu(), 1);
     TrainingData data =
         TrainingData.fromTaskLibrary(addition, SizeRange.parse("8"), Map.of(), 1);

@@ -118,25 +118,7 @@ public final class EvalCommand implements Callable<Integer> {
       Task task = Tasks.byName(training.task());
       Map<String, SizeRange> knobs = new LinkedHashMap<>();
       training.knobs().forEach((k, v) -> knobs.put(k, SizeRange.parse(v)));
-      TrainingConfig sized =
-          new TrainingConfig(
-              training.task(),
-              training.trainSizes(),
-              training.extrapolationSizes(),
-              training.knobs(),
-              null,
-              training.steps(),
-              training.batch(),
-              training.seed(),
-              training.learningRate(),
-              training.warmupSteps(),
-              training.beta(),
-              training.betaWarmup(),
-              training.regulariser(),
-              training.priorLambda(),
-              training.clipNorm(),
-              training.evalEvery(),
-              count);
+      TrainingConfig sized = training.withEvalCount(count);
       var sets = EvalSets.of(task, sized, knobs, seed);
       Evaluator evaluator = new Evaluator(64);
       return new Report(
@@ -160,8 +142,18 @@ public final class EvalCommand implements Callable<Integer> {
     node.put("extrapolationMeanDepth", r.extrapolation().meanDepth());
     ObjectNode spearman = node.putObject("spearman");
     r.train().spearman().forEach((k, v) -> putNumber(spearman, k, v));
+    ObjectNode partial = node.putObject("partialSpearman");
+    r.train().partialSpearman().forEach((k, v) -> putNumber(partial, k, v));
+    ObjectNode histogram = node.putObject("depthHistogram");
+    r.train().depthHistogram().forEach((depth, n) -> histogram.put(Integer.toString(depth), n));
     ObjectNode extrapolationSpearman = node.putObject("extrapolationSpearman");
     r.extrapolation().spearman().forEach((k, v) -> putNumber(extrapolationSpearman, k, v));
+    ObjectNode extrapolationPartial = node.putObject("extrapolationPartialSpearman");
+    r.extrapolation().partialSpearman().forEach((k, v) -> putNumber(extrapolationPartial, k, v));
+    ObjectNode extrapolationHistogram = node.putObject("extrapolationDepthHistogram");
+    r.extrapolation()
+        .depthHistogram()
+        .forEach((depth, n) -> extrapolationHistogram.put(Integer.toString(depth), n));
     node.put("instances", r.train().instances());
     node.put("tokens", r.train().tokens());
     return node.toString();
@@ -180,14 +172,16 @@ public final class EvalCommand implements Callable<Integer> {
     StringBuilder s = new StringBuilder();
     s.append(
         String.format(
-            "%-22s %-9s %-7s %8s %8s %7s  %s%n",
+            "%-22s %-9s %-7s %8s %8s %13s %8s %6s  %s%n",
             "checkpoint",
             "task",
             "mech",
             "acc",
             "extrap",
-            "depth",
-            "spearman rho (correct tokens)"));
+            "depth (extr.)",
+            "depths",
+            "top",
+            "rho / partial rho (correct tokens)"));
     for (Report r : reports) {
       StringBuilder rho = new StringBuilder();
       r.train()
@@ -196,19 +190,28 @@ public final class EvalCommand implements Callable<Integer> {
               (k, v) ->
                   rho.append(k)
                       .append(' ')
-                      .append(Double.isFinite(v) ? String.format("%+.2f", v) : "n/a")
+                      .append(signed(v))
+                      .append(" / ")
+                      .append(signed(r.train().partialSpearman().getOrDefault(k, Double.NaN)))
                       .append("  "));
       s.append(
           String.format(
-              "%-22s %-9s %-7s %7.1f%% %7.1f%% %7.2f  %s%n",
+              "%-22s %-9s %-7s %7.1f%% %7.1f%% %5.2f (%5.2f) %8d %5.0f%%  %s%n",
               r.name(),
               r.task(),
               r.mechanism(),
               100 * r.train().accuracy(),
               100 * r.extrapolation().accuracy(),
               r.train().meanDepth(),
+              r.extrapolation().meanDepth(),
+              r.train().distinctDepths(),
+              100 * r.train().largestDepthShare(),
               rho.toString().trim()));
     }
     return s.toString();
+  }
+
+  private static String signed(double v) {
+    return Double.isFinite(v) ? String.format("%+.2f", v) : "n/a";
   }
 }

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /** Runs a model over instances with hard halting (as deployed) and scores it. */
 public final class Evaluator {
@@ -26,7 +28,9 @@ public final class Evaluator {
     long tokens = 0;
     long correct = 0;
     long depthSum = 0;
+    // Per complexity definition, one row per correct token: depth, complexity, position, size.
     Map<String, List<double[]>> correctPairs = new LinkedHashMap<>();
+    SortedMap<Integer, Long> histogram = new TreeMap<>();
     for (int from = 0; from < instances.size(); from += batchSize) {
       List<GeneratedInstance> chunk =
           instances.subList(from, Math.min(instances.size(), from + batchSize));
@@ -38,36 +42,66 @@ public final class Evaluator {
       for (int b = 0; b < chunk.size(); b++) {
         AlgorithmTrace trace = chunk.get(b).trace();
         List<Integer> positions = trace.getAnswerPositions();
+        List<Double> positionFeature = staticFeature(trace, "position");
+        List<Double> inputSize = staticFeature(trace, "inputSize");
         for (int i = 0; i < positions.size(); i++) {
           int position = positions.get(i);
           int depth = run.depths()[b][position];
           boolean right = run.predictions()[b][position] == trace.getTargets().get(i);
           tokens++;
           depthSum += depth;
+          histogram.merge(depth, 1L, Long::sum);
           if (right) {
             correct++;
             for (Complexity complexity : trace.getComplexities()) {
               correctPairs
                   .computeIfAbsent(complexity.getAlgorithm(), k -> new ArrayList<>())
-                  .add(new double[] {depth, complexity.getValues().get(i)});
+                  .add(
+                      new double[] {
+                        depth,
+                        complexity.getValues().get(i),
+                        positionFeature.get(i),
+                        inputSize.get(i)
+                      });
             }
           }
         }
       }
     }
     Map<String, Double> spearman = new LinkedHashMap<>();
+    Map<String, Double> partial = new LinkedHashMap<>();
     correctPairs.forEach(
-        (name, pairs) -> {
-          double[] depths = pairs.stream().mapToDouble(p -> p[0]).toArray();
-          double[] complexities = pairs.stream().mapToDouble(p -> p[1]).toArray();
+        (name, rows) -> {
+          double[] depths = column(rows, 0);
+          double[] complexities = column(rows, 1);
           spearman.put(name, Spearman.rho(depths, complexities));
+          partial.put(
+              name,
+              Spearman.partialRho(
+                  depths, complexities, new double[][] {column(rows, 2), column(rows, 3)}));
         });
     return new Evaluation(
         instances.size(),
         tokens,
         tokens == 0 ? Double.NaN : (double) correct / tokens,
         tokens == 0 ? Double.NaN : (double) depthSum / tokens,
-        spearman);
+        spearman,
+        partial,
+        histogram);
+  }
+
+  private static double[] column(List<double[]> rows, int index) {
+    return rows.stream().mapToDouble(row -> row[index]).toArray();
+  }
+
+  /** A per-answer static feature every task's trace carries (DESIGN.md §3). */
+  private static List<Double> staticFeature(AlgorithmTrace trace, String name) {
+    return trace.getStaticFeatures().stream()
+        .filter(f -> f.getName().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () -> new IllegalStateException("trace of " + trace.getTask() + " has no " + name))
+        .getValues();
   }
 
   private static int[] toArray(List<Integer> values) {

@@ -25,22 +25,30 @@ final class Core {
    * @param state [B, T, d] h^{k-1} of the tokens that ask (queries)
    * @param context [B, T, d] the state every token shows to the others (frozen once halted)
    * @param steps [B] int32, the step k (1-based) each sequence is taking
+   * @param lengths [B] real tokens per row
    */
-  NDArray apply(NDArray state, NDArray context, NDArray steps) {
+  NDArray apply(NDArray state, NDArray context, NDArray steps, int[] lengths) {
     NDArray step = stepEmbedding(steps).expandDims(1);
     NDArray query = state.add(step);
-    return layer.apply(query, state == context ? query : context.add(step));
+    return layer.apply(query, state == context ? query : context.add(step), lengths);
   }
 
   /**
    * One step for gathered tokens: {@code queries} [N, d] are the states of tokens in rows {@code
-   * rows} at {@code positions}; keys and values come from the whole {@code context}.
+   * rows} at {@code positions}, in rows of {@code rowLengths} real tokens; keys and values come
+   * from the whole {@code context}.
    */
   NDArray applyGathered(
-      NDArray queries, NDArray context, NDArray steps, NDArray rows, long[] positions) {
+      NDArray queries,
+      NDArray context,
+      NDArray steps,
+      NDArray rows,
+      long[] positions,
+      long[] rowLengths) {
     NDArray perRow = stepEmbedding(steps);
     NDArray query = queries.add(perRow.get(new ai.djl.ndarray.index.NDIndex("{}", rows)));
-    return layer.applyGathered(query, context.add(perRow.expandDims(1)), rows, positions);
+    return layer.applyGathered(
+        query, context.add(perRow.expandDims(1)), rows, positions, rowLengths);
   }
 
   /** [B, d]: the learned embedding of each sequence's step k. */

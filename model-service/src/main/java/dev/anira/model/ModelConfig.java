@@ -17,6 +17,7 @@ import dev.anira.schemas.Mechanism;
  * @param mechanism how depth is decided
  * @param fixedDepth FIXED only: the D every token runs (≤ D_max)
  * @param haltThreshold ONLINE only: τ, a token halts at the first k with λ^k ≥ τ
+ * @param attention which tokens each token attends to
  */
 public record ModelConfig(
     @JsonProperty("vocabSize") int vocabSize,
@@ -27,7 +28,19 @@ public record ModelConfig(
     @JsonProperty("maxDepth") int maxDepth,
     @JsonProperty("mechanism") Mechanism mechanism,
     @JsonProperty("fixedDepth") int fixedDepth,
-    @JsonProperty("haltThreshold") double haltThreshold) {
+    @JsonProperty("haltThreshold") double haltThreshold,
+    @JsonProperty("attention") Attention attention) {
+
+  /** Which tokens a token attends to. */
+  public enum Attention {
+    /** Itself and the tokens before it. */
+    CAUSAL,
+    /**
+     * Every real token of its sequence: lets every token of a graph's description take part in each
+     * round of a search, where a causal mask leaves the edges blind to what follows them.
+     */
+    BIDIRECTIONAL
+  }
 
   public static final int DEFAULT_MODEL_DIM = 64;
   public static final int DEFAULT_HEADS = 4;
@@ -38,6 +51,8 @@ public record ModelConfig(
 
   @JsonCreator
   public ModelConfig {
+    // Checkpoints written before the field existed were causal.
+    attention = attention == null ? Attention.CAUSAL : attention;
     require(vocabSize >= 2, "vocabSize must be at least 2, got " + vocabSize);
     require(modelDim >= 2, "modelDim must be at least 2, got " + modelDim);
     require(heads >= 1, "heads must be at least 1, got " + heads);
@@ -67,7 +82,8 @@ public record ModelConfig(
         DEFAULT_MAX_DEPTH,
         mechanism,
         DEFAULT_MAX_DEPTH,
-        DEFAULT_HALT_THRESHOLD);
+        DEFAULT_HALT_THRESHOLD,
+        Attention.CAUSAL);
   }
 
   public int headDim() {

@@ -16,10 +16,14 @@ final class Prelude {
     }
   }
 
-  NDArray apply(NDArray embedded) {
+  /**
+   * @param embedded [B, T, d]
+   * @param lengths [B] real tokens per row
+   */
+  NDArray apply(NDArray embedded, int[] lengths) {
     NDArray x = embedded;
     for (TransformerLayer layer : layers) {
-      x = layer.apply(x);
+      x = layer.apply(x, lengths);
     }
     return x;
   }

@@ -85,7 +85,6 @@ public final class Recurrence implements AutoCloseable {
       }
       longest = Math.max(longest, newLengths[b]);
     }
-    // Right padding needs no mask: attention is causal, so real tokens never see the pad.
     int[] padded = new int[sequences.length * longest];
     boolean[] real = new boolean[padded.length];
     for (int b = 0; b < sequences.length; b++) {
@@ -108,7 +107,7 @@ public final class Recurrence implements AutoCloseable {
       Shape shape = new Shape(sequences.length, longest);
       NDArray tokens = scope.create(padded, shape);
       NDArray[] fresh = new NDArray[CARRIED];
-      fresh[CONTEXT] = model.prelude.apply(model.embedding.apply(tokens));
+      fresh[CONTEXT] = model.prelude.apply(model.embedding.apply(tokens), newLengths);
       fresh[LOGITS] = model.coda.apply(fresh[CONTEXT]);
       fresh[ACTIVE] = scope.create(real, shape);
       fresh[DEPTH] = scope.zeros(shape, DataType.INT32);
@@ -278,7 +277,7 @@ public final class Recurrence implements AutoCloseable {
     }
     NDArray before = active;
     NDArray newSteps = steps.add(steps.onesLike());
-    NDArray next = model.core.apply(state, context, newSteps);
+    NDArray next = model.core.apply(state, context, newSteps, lengths);
     NDArray newContext = NDArrays.where(expand(before, next.getShape()), next, context);
     NDArray delta = newContext.sub(context).square().sum(new int[] {2}).sqrt();
     NDArray logits = model.coda.apply(next);
@@ -392,12 +391,14 @@ public final class Recurrence implements AutoCloseable {
     long[] cells = new long[n];
     long[] rows = new long[n];
     long[] positions = new long[n];
+    long[] rowLengths = new long[n];
     int[] increment = new int[Math.toIntExact(batch)];
     for (int cell = 0, i = 0; cell < activeCells.length; cell++) {
       if (activeCells[cell]) {
         cells[i] = cell;
         rows[i] = cell / time;
         positions[i] = cell % time;
+        rowLengths[i] = lengths[(int) rows[i]];
         increment[(int) rows[i]] = 1;
         i++;
       }
@@ -408,7 +409,8 @@ public final class Recurrence implements AutoCloseable {
     NDArray newSteps = steps.add(scope.create(increment));
     NDArray flatContext = context.reshape(batch * time, dim);
     NDArray previous = take(flatContext, cellIndex);
-    NDArray next = model.core.applyGathered(previous, context, newSteps, rowIndex, positions);
+    NDArray next =
+        model.core.applyGathered(previous, context, newSteps, rowIndex, positions, rowLengths);
     NDArray cellSteps = take(newSteps, rowIndex);
     Decision d =
         decide(

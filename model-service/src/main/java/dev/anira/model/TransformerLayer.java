@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 final class TransformerLayer {
 
   private final LayerNorm attentionNorm;
-  private final CausalSelfAttention attention;
+  private final SelfAttention attention;
   private final LayerNorm feedForwardNorm;
   private final FeedForward feedForward;
 
@@ -16,32 +16,43 @@ final class TransformerLayer {
     double outputStd = 0.5 / Math.sqrt(config.modelDim() * (config.maxDepth() + 1.0));
     this.attentionNorm = new LayerNorm(weights, name + ".attentionNorm", config.modelDim());
     this.attention =
-        new CausalSelfAttention(
-            manager, weights, name + ".attention", config.modelDim(), config.heads(), outputStd);
+        new SelfAttention(
+            manager,
+            weights,
+            name + ".attention",
+            config.modelDim(),
+            config.heads(),
+            outputStd,
+            config.attention());
     this.feedForwardNorm = new LayerNorm(weights, name + ".feedForwardNorm", config.modelDim());
     this.feedForward =
         new FeedForward(
             weights, name + ".feedForward", config.modelDim(), config.ffDim(), outputStd);
   }
 
-  NDArray apply(NDArray x) {
-    return apply(x, x);
+  NDArray apply(NDArray x, int[] lengths) {
+    return apply(x, x, lengths);
   }
 
-  /** The layer for gathered queries [N, d]; see {@link CausalSelfAttention#applyGathered}. */
-  NDArray applyGathered(NDArray x, NDArray context, NDArray rows, long[] positions) {
+  /** The layer for gathered queries [N, d]; see {@link SelfAttention#applyGathered}. */
+  NDArray applyGathered(
+      NDArray x, NDArray context, NDArray rows, long[] positions, long[] rowLengths) {
     NDArray h =
         x.add(
             attention.applyGathered(
-                attentionNorm.apply(x), attentionNorm.apply(context), rows, positions));
+                attentionNorm.apply(x), attentionNorm.apply(context), rows, positions, rowLengths));
     return h.add(feedForward.apply(feedForwardNorm.apply(h)));
   }
 
-  /** Queries from {@code x}, keys and values from {@code context} (same tokens, maybe frozen). */
-  NDArray apply(NDArray x, NDArray context) {
+  /**
+   * Queries from {@code x}, keys and values from {@code context} (same tokens, maybe frozen).
+   *
+   * @param lengths [B] real tokens per row
+   */
+  NDArray apply(NDArray x, NDArray context, int[] lengths) {
     NDArray normalizedX = attentionNorm.apply(x);
     NDArray normalizedContext = x == context ? normalizedX : attentionNorm.apply(context);
-    NDArray h = x.add(attention.apply(normalizedX, normalizedContext));
+    NDArray h = x.add(attention.apply(normalizedX, normalizedContext, lengths));
     return h.add(feedForward.apply(feedForwardNorm.apply(h)));
   }
 }

@@ -3,7 +3,7 @@ package dev.anira.service;
 import ai.djl.Device;
 import dev.anira.model.Devices;
 import dev.anira.schemas.Mechanism;
-import dev.anira.training.MechanismConverter;
+import dev.anira.training.EnumConverter;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.util.EnumSet;
@@ -48,7 +48,7 @@ public final class ServeCommand implements Callable<Integer> {
       names = "--mechanisms",
       split = ",",
       defaultValue = "online,early",
-      converter = MechanismConverter.class,
+      converter = EnumConverter.MechanismName.class,
       description = "Which mechanisms run, side by side. Default: ${DEFAULT-VALUE}")
   List<Mechanism> mechanisms;
 

@@ -8,13 +8,28 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import dev.anira.model.ModelConfig;
 import dev.anira.model.StepTensors;
+import dev.anira.schemas.Mechanism;
 import java.util.List;
 
 /**
- * PonderNet's objective (DESIGN.md §2): {@code Σ_k p^k·CE(y, Coda(h^k)) + β·R(p)}, the task term
- * over answer positions only, the regulariser R over every real token. ONLINE's halting
- * distribution is {@code p^k = λ^k ∏_{j<k}(1−λ^j)} with {@code λ^{D_max} = 1}; EARLY's is the
- * router's softmax; FIXED is plain cross-entropy at its depth.
+ * The training objective, per answer position, averaged over answer positions (DESIGN.md §2; the
+ * formulas are in model-service/README.md, "Training objective"):
+ *
+ * <ul>
+ *   <li>{@link DepthSupervision#ALL} (default): every depth's readout is trained equally and the
+ *       halting distribution p is chosen from the per-depth losses (sg = stop-gradient) without
+ *       deciding which depth gets trained. ONLINE: {@code (1/D)·Σ_k CE_k + Σ_k p^k·sg(CE_k) +
+ *       β·R(p)}. EARLY: {@code (1/D)·Σ_k CE_k − log p^{k*}} with {@code k* = argmin_k sg(CE_k) +
+ *       β·k}, the router trained as a classifier of each token's cheapest best depth.
+ *   <li>{@link DepthSupervision#EXPECTED}: PonderNet's {@code Σ_k p^k·CE_k + β·R(p)} (Banino et al.
+ *       2021, eq. 6). Each depth is trained in proportion to its own halting mass, so the depth
+ *       that gets most mass early trains best and takes the rest: EARLY's router collapses onto one
+ *       depth even at β = 0.
+ * </ul>
+ *
+ * <p>ONLINE's halting distribution is {@code p^k = λ^k ∏_{j<k}(1−λ^j)} with {@code λ^{D_max} = 1};
+ * EARLY's is the router's softmax; FIXED is plain cross-entropy at its depth. The regulariser R
+ * covers answer positions ({@link RegulariserTokens#ANSWERS}, default) or every real token.
  *
  * <p>Every scalar enters as a tensor: {@code mul(Number)} corrupts gradients on the PyTorch engine
  * (STACK.md).
@@ -29,14 +44,42 @@ public final class PonderLoss {
     KL
   }
 
+  /** Which depths' readouts the task term trains. */
+  public enum DepthSupervision {
+    /** Every depth equally; the halting distribution learns from the stopped per-depth losses. */
+    ALL,
+    /** Each depth by its halting mass p^k (PonderNet). */
+    EXPECTED
+  }
+
+  /** The tokens whose halting the regulariser prices. */
+  public enum RegulariserTokens {
+    /** Answer positions only, as the task term. */
+    ANSWERS,
+    /**
+     * Every real token: input tokens then halt at step 1 (nothing else prices their depth), which
+     * freezes the context the answers read.
+     */
+    ALL
+  }
+
   private final ModelConfig config;
   private final Regulariser regulariser;
+  private final DepthSupervision supervision;
+  private final RegulariserTokens regularised;
   private final float[] logPrior;
   private final float[] depths;
 
-  PonderLoss(ModelConfig config, Regulariser regulariser, double priorLambda) {
+  PonderLoss(
+      ModelConfig config,
+      Regulariser regulariser,
+      double priorLambda,
+      DepthSupervision supervision,
+      RegulariserTokens regularised) {
     this.config = config;
     this.regulariser = regulariser;
+    this.supervision = supervision;
+    this.regularised = regularised;
     this.logPrior = logGeometric(priorLambda, config.maxDepth());
     this.depths = new float[config.maxDepth()];
     for (int k = 0; k < depths.length; k++) {
@@ -56,6 +99,8 @@ public final class PonderLoss {
 
   /**
    * @param beta the regulariser's weight at this update
+   * @param learnHalting false during the halting warm-up: only the readouts are trained, and the
+   *     halting head or router keeps its initial decisions (ONLINE: every token runs to D_max)
    * @param steps the model's outputs for steps 1..K (K = D_max, or D for FIXED)
    * @param routerLogits EARLY's [B, T, D] router logits, else null
    * @param targets [B, T, V] one-hot targets (zero rows off the answer positions)
@@ -65,13 +110,14 @@ public final class PonderLoss {
   Terms compute(
       NDManager scope,
       double beta,
+      boolean learnHalting,
       List<StepTensors> steps,
       NDArray routerLogits,
       NDArray targets,
       NDArray answerMask,
       NDArray realMask) {
     NDArray answers = answerMask.sum();
-    if (config.mechanism() == dev.anira.schemas.Mechanism.FIXED) {
+    if (config.mechanism() == Mechanism.FIXED) {
       NDArray last = crossEntropy(steps.get(steps.size() - 1), targets);
       return new Terms(last.mul(answerMask).sum().div(answers), null);
     }
@@ -87,17 +133,42 @@ public final class PonderLoss {
           default -> throw new IllegalStateException(config.mechanism().name());
         };
     NDArray halting = logHalting.exp();
-    NDArray task = halting.mul(ce).sum(new int[] {2}).mul(answerMask).sum().div(answers);
+    NDArray depthCost = scope.create(depths, new Shape(depths.length));
+    NDArray everyDepth = ce.mean(new int[] {2});
+    if (!learnHalting) {
+      NDArray readouts = everyDepth.mul(answerMask).sum().div(answers);
+      return new Terms(
+          readouts, halting.mul(depthCost).sum(new int[] {2}).mul(answerMask).sum().div(answers));
+    }
+    if (supervision == DepthSupervision.ALL && config.mechanism() == Mechanism.EARLY) {
+      // The router learns to classify each answer token's best depth, argmin_k CE_k + β·k. Under
+      // the expectation its softmax gradient, p^k·(CE_k − E_p[CE]), vanishes for every depth it
+      // has stopped choosing, so it never leaves its first favourite.
+      NDArray best =
+          ce.stopGradient()
+              .add(depthCost.mul(scope.create((float) beta)))
+              .argMin(2)
+              .oneHot(config.maxDepth());
+      NDArray router = logHalting.mul(best).sum(new int[] {2}).neg();
+      NDArray total = everyDepth.add(router).mul(answerMask).sum().div(answers);
+      NDArray cost = halting.mul(depthCost).sum(new int[] {2}).mul(answerMask).sum().div(answers);
+      return new Terms(total, cost);
+    }
+    NDArray perAnswer =
+        supervision == DepthSupervision.ALL
+            ? everyDepth.add(halting.mul(ce.stopGradient()).sum(new int[] {2}))
+            : halting.mul(ce).sum(new int[] {2});
+    NDArray task = perAnswer.mul(answerMask).sum().div(answers);
     NDArray perToken =
         switch (regulariser) {
-          case STEPS ->
-              halting.mul(scope.create(depths, new Shape(depths.length))).sum(new int[] {2});
+          case STEPS -> halting.mul(depthCost).sum(new int[] {2});
           case KL ->
               halting
                   .mul(logHalting.sub(scope.create(logPrior, new Shape(logPrior.length))))
                   .sum(new int[] {2});
         };
-    NDArray cost = perToken.mul(realMask).sum().div(realMask.sum());
+    NDArray priced = regularised == RegulariserTokens.ANSWERS ? answerMask : realMask;
+    NDArray cost = perToken.mul(priced).sum().div(priced.sum());
     return new Terms(task.add(cost.mul(scope.create((float) beta))), cost);
   }
 

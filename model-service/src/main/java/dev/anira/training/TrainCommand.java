@@ -27,8 +27,9 @@ import picocli.CommandLine.Spec;
     name = "train",
     mixinStandardHelpOptions = true,
     description = {
-      "Train ANIRA on one task with the PonderNet objective (expected loss under the halting"
-          + " distribution + beta * KL to a geometric prior), loss on answer positions only.",
+      "Train ANIRA on one task: every depth's answer trained equally, the halting distribution"
+          + " chosen from the per-depth losses, plus beta times the expected depth; loss on answer"
+          + " positions only (model-service/README.md, Training objective).",
       "Writes DIR/NAME.weights and DIR/NAME.json (architecture, training config, command, eval"
           + " metrics on held-out train-size and extrapolation-size instances).",
       "Example: anira train --task addition --mechanism online --steps 2000 --batch 32 --seed 1"
@@ -47,7 +48,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--mechanism",
       defaultValue = "online",
-      converter = MechanismConverter.class,
+      converter = EnumConverter.MechanismName.class,
       description = "online (ANIRA-O), early (ANIRA-E) or fixed. Default: ${DEFAULT-VALUE}")
   Mechanism mechanism;
 
@@ -86,7 +87,11 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Larger sizes for the extrapolation eval, MIN..MAX. Default: per task")
   String extrapolationSizes;
 
-  @Option(names = "--knob", description = "Other knob ranges, KNOB=MIN..MAX (repeatable)")
+  @Option(
+      names = "--knob",
+      description =
+          "Other knob ranges, KNOB=MIN..MAX (repeatable); replaces the task's default range for"
+              + " that knob (addition propagate=0.1..0.8, parity ones=0.2..0.8, ...)")
   Map<String, String> knobs = new LinkedHashMap<>();
 
   @Option(
@@ -107,6 +112,43 @@ public final class TrainCommand implements Callable<Integer> {
   int warmup;
 
   @Option(
+      names = "--schedule",
+      defaultValue = "constant",
+      converter = EnumConverter.Schedule.class,
+      description =
+          "Learning rate after warm-up: constant, or cosine (decay to a tenth). Default:"
+              + " ${DEFAULT-VALUE}")
+  TrainingConfig.Schedule schedule;
+
+  @Option(
+      names = "--depth-supervision",
+      defaultValue = "all",
+      converter = EnumConverter.DepthSupervision.class,
+      description =
+          "all: every depth's answer trained equally, the halting distribution learns from the"
+              + " per-depth losses; expected: PonderNet's sum of p^k * CE_k, which trains the"
+              + " depths the halting already favours (EARLY collapses). Default: ${DEFAULT-VALUE}")
+  PonderLoss.DepthSupervision depthSupervision;
+
+  @Option(
+      names = "--regularise",
+      defaultValue = "answers",
+      converter = EnumConverter.RegulariserTokens.class,
+      description =
+          "Tokens whose depth the regulariser prices: answers, or all (input tokens then halt at"
+              + " step 1). Default: ${DEFAULT-VALUE}")
+  PonderLoss.RegulariserTokens regulariserTokens;
+
+  @Option(
+      names = "--halting-warmup",
+      defaultValue = "0.3",
+      description =
+          "Share of the updates that train only every depth's answer, before the halting head or"
+              + " router learns (ONLINE tokens run to D_max meanwhile), so halting is learned from"
+              + " a core that can use depth. Needs --depth-supervision all. Default: ${DEFAULT-VALUE}")
+  double haltingWarmup;
+
+  @Option(
       names = "--beta",
       defaultValue = "0.01",
       description = "Regulariser weight. Default: ${DEFAULT-VALUE}")
@@ -123,7 +165,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--regulariser",
       defaultValue = "steps",
-      converter = RegulariserConverter.class,
+      converter = EnumConverter.Regulariser.class,
       description =
           "steps: beta * expected depth (halting moves to the first step whose answer is as good"
               + " as later ones); kl: beta * KL to Geometric(lambda_p), PonderNet's choice."
@@ -188,6 +230,15 @@ public final class TrainCommand implements Callable<Integer> {
   int preludeLayers;
 
   @Option(
+      names = "--attention",
+      converter = EnumConverter.Attention.class,
+      description =
+          "causal, or bidirectional (every token sees every real token of its instance, as the"
+              + " problem part of a prefix LM). Default: bidirectional for bfs, kahn, dfs; causal"
+              + " for the rest")
+  ModelConfig.Attention attention;
+
+  @Option(
       names = "--halt-threshold",
       defaultValue = "0.5",
       description = "ONLINE: halt at the first step with lambda >= this. Default: ${DEFAULT-VALUE}")
@@ -215,26 +266,32 @@ public final class TrainCommand implements Callable<Integer> {
     Device chosen;
     try {
       library = Tasks.byName(task);
-      TaskDefaults.Sizes sizes = TaskDefaults.of(task);
+      TaskDefaults.Defaults sizes = TaskDefaults.of(task);
+      Map<String, String> knobRangeText = new LinkedHashMap<>(sizes.knobs());
+      knobRangeText.putAll(knobs);
       config =
           new TrainingConfig(
               task,
               trainSizes == null ? sizes.train() : trainSizes,
               extrapolationSizes == null ? sizes.extrapolation() : extrapolationSizes,
-              knobs,
+              new java.util.TreeMap<>(knobRangeText),
               instances == null ? null : instances.toString(),
               steps,
               batch,
               seed,
               learningRate,
               warmup,
+              schedule,
               beta,
               betaWarmup,
               regulariser,
               priorLambda,
               clip,
               evalEvery,
-              evalCount);
+              evalCount,
+              depthSupervision,
+              regulariserTokens,
+              haltingWarmupFor(depthSupervision));
       modelConfig =
           new ModelConfig(
               library.vocabSize(),
@@ -245,7 +302,8 @@ public final class TrainCommand implements Callable<Integer> {
               maxDepth,
               mechanism,
               fixedDepth == null ? maxDepth : fixedDepth,
-              haltThreshold);
+              haltThreshold,
+              attention == null ? TaskDefaults.of(task).attention() : attention);
       config.knobs().forEach((k, v) -> knobRanges.put(k, SizeRange.parse(v)));
       data =
           instances != null
@@ -313,15 +371,36 @@ public final class TrainCommand implements Callable<Integer> {
       s.append(" --extrapolation-sizes ").append(extrapolationSizes);
     }
     knobs.forEach((k, v) -> s.append(" --knob ").append(k).append('=').append(v));
+    s.append(" --max-depth ").append(maxDepth);
     if (fixedDepth != null) {
       s.append(" --fixed-depth ").append(fixedDepth);
     }
-    s.append(" --lr ").append(learningRate).append(" --beta ").append(beta);
+    s.append(" --model-dim ").append(modelDim).append(" --heads ").append(heads);
+    s.append(" --ff-dim ").append(ffDim).append(" --prelude-layers ").append(preludeLayers);
+    s.append(" --halt-threshold ").append(haltThreshold);
+    if (attention != null) {
+      s.append(" --attention ").append(lower(attention));
+    }
+    s.append(" --lr ").append(learningRate).append(" --warmup ").append(warmup);
+    s.append(" --schedule ").append(lower(schedule)).append(" --beta ").append(beta);
     s.append(" --beta-warmup ").append(betaWarmup);
-    s.append(" --regulariser ").append(regulariser.name().toLowerCase(java.util.Locale.ROOT));
+    s.append(" --regulariser ").append(lower(regulariser));
+    s.append(" --depth-supervision ").append(lower(depthSupervision));
+    s.append(" --regularise ").append(lower(regulariserTokens));
+    s.append(" --halting-warmup ").append(haltingWarmup);
     if (regulariser == PonderLoss.Regulariser.KL) {
       s.append(" --prior-lambda ").append(priorLambda);
     }
     return s.toString();
+  }
+
+  /** The default warm-up applies to ALL only; asked for explicitly with EXPECTED, it is refused. */
+  private double haltingWarmupFor(PonderLoss.DepthSupervision supervision) {
+    boolean explicit = spec.commandLine().getParseResult().hasMatchedOption("--halting-warmup");
+    return supervision == PonderLoss.DepthSupervision.ALL || explicit ? haltingWarmup : 0;
+  }
+
+  private static String lower(Enum<?> value) {
+    return value.name().toLowerCase(java.util.Locale.ROOT);
   }
 }

@@ -70,7 +70,13 @@ public final class Trainer {
     this.config = config;
     this.data = data;
     this.evalSets = evalSets;
-    this.loss = new PonderLoss(model.config(), config.regulariser(), config.priorLambda());
+    this.loss =
+        new PonderLoss(
+            model.config(),
+            config.regulariser(),
+            config.priorLambda(),
+            config.depthSupervision(),
+            config.regulariserTokens());
     this.optimizer =
         Optimizer.adam()
             .optLearningRateTracker((id, t) -> (float) config.learningRateAt(t))
@@ -135,6 +141,7 @@ public final class Trainer {
         loss.compute(
             scope,
             config.betaAt(Math.max(1, updates)),
+            config.learnsHaltingAt(Math.max(1, updates)),
             steps,
             recurrence.routerLogits(),
             batch.targets(),

@@ -18,7 +18,12 @@ public final class TinyModels {
   }
 
   public static ModelConfig config(int vocab, Mechanism mechanism, int fixedDepth) {
-    return new ModelConfig(vocab, 8, 2, 16, 1, MAX_DEPTH, mechanism, fixedDepth, 0.5);
+    return config(vocab, mechanism, fixedDepth, ModelConfig.Attention.CAUSAL);
+  }
+
+  static ModelConfig config(
+      int vocab, Mechanism mechanism, int fixedDepth, ModelConfig.Attention attention) {
+    return new ModelConfig(vocab, 8, 2, 16, 1, MAX_DEPTH, mechanism, fixedDepth, 0.5, attention);
   }
 
   /**
@@ -30,7 +35,16 @@ public final class TinyModels {
   }
 
   public static Anira create(int vocab, Mechanism mechanism, long seed) {
-    Anira model = Anira.create(config(vocab, mechanism, 3), Device.cpu(), seed);
+    return create(vocab, mechanism, seed, ModelConfig.Attention.CAUSAL);
+  }
+
+  static Anira create(Mechanism mechanism, long seed, ModelConfig.Attention attention) {
+    return create(VOCAB, mechanism, seed, attention);
+  }
+
+  private static Anira create(
+      int vocab, Mechanism mechanism, long seed, ModelConfig.Attention attention) {
+    Anira model = Anira.create(config(vocab, mechanism, 3, attention), Device.cpu(), seed);
     SplittableRandom random = new SplittableRandom(seed);
     for (String name : new String[] {"haltingHead.linear", "router.linear"}) {
       NDArray weight = model.weights().all().get(name + ".weight");

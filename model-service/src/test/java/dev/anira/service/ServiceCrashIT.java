@@ -149,13 +149,17 @@ class ServiceCrashIT {
             seed,
             1e-3,
             0,
+            TrainingConfig.Schedule.COSINE,
             0.01,
             0.0,
             PonderLoss.Regulariser.STEPS,
             0.2,
             1,
             1,
-            1);
+            1,
+            PonderLoss.DepthSupervision.EXPECTED,
+            PonderLoss.RegulariserTokens.ALL,
+            0);
     try (Anira model = TinyModels.create(vocab, mechanism, seed)) {
       Checkpoint.save(dir, name, model, training, "test", Map.of(), 0);
     }

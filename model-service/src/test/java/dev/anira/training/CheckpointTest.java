@@ -31,13 +31,17 @@ class CheckpointTest {
           3,
           1e-3,
           2,
+          TrainingConfig.Schedule.COSINE,
           0.01,
           0.0,
           PonderLoss.Regulariser.STEPS,
           0.2,
           1,
           5,
-          8);
+          8,
+          PonderLoss.DepthSupervision.EXPECTED,
+          PonderLoss.RegulariserTokens.ALL,
+          0);
 
   @TempDir Path dir;
 
@@ -96,6 +100,6 @@ class CheckpointTest {
   }
 
   private static Map<String, Evaluation> metrics() {
-    return Map.of(Trainer.TRAIN_SET, new Evaluation(1, 1, 1, 1, Map.of("x", 0.5)));
+    return Map.of(Trainer.TRAIN_SET, new Evaluation(1, 1, 1, 1, Map.of("x", 0.5), Map.of(), null));
   }
 }

@@ -51,13 +51,17 @@ class GradientCheckTest {
             1,
             1e-3,
             0,
+            TrainingConfig.Schedule.COSINE,
             0.05,
             0.0,
             PonderLoss.Regulariser.KL,
             0.3,
             1,
             1,
-            1);
+            1,
+            PonderLoss.DepthSupervision.EXPECTED,
+            PonderLoss.RegulariserTokens.ALL,
+            0);
     try (Anira model = TinyModels.create(mechanism, 21)) {
       Trainer trainer = new Trainer(model, config, () -> examples.get(0), Map.of());
       // Analytic gradients.

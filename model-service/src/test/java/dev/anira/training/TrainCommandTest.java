@@ -93,7 +93,26 @@ class TrainCommandTest {
     assertThat(err.toString()).contains("parity");
     assertThat(run(new TrainCommand(), concat(TINY, "--out", dir.toString(), "--mechanism", "x")))
         .isEqualTo(2);
-    assertThat(err.toString()).contains("use online, early or fixed");
+    assertThat(err.toString()).contains("use one of online, early, fixed");
+    assertThat(
+            run(
+                new TrainCommand(),
+                concat(TINY, "--out", dir.toString(), "--depth-supervision", "most")))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("use one of all, expected");
+    assertThat(
+            run(
+                new TrainCommand(),
+                concat(
+                    TINY,
+                    "--out",
+                    dir.toString(),
+                    "--depth-supervision",
+                    "expected",
+                    "--halting-warmup",
+                    "0.2")))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("a halting warm-up needs depth supervision all");
     assertThat(run(new TrainCommand(), concat(TINY, "--out", dir.toString(), "--device", "gpu")))
         .isEqualTo(2);
     assertThat(err.toString()).contains("no GPU is visible");

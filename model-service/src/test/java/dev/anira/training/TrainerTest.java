@@ -53,6 +53,57 @@ class TrainerTest {
     assertThat(checksums[1]).isEqualTo(checksums[0]);
   }
 
+  @Test
+  void aShortEarlyParityRunDoesNotCollapseOntoOneDepth() {
+    TrainingConfig config =
+        new TrainingConfig(
+            "parity",
+            "2..12",
+            "13..16",
+            Map.of(),
+            null,
+            200,
+            16,
+            1,
+            0.003,
+            10,
+            TrainingConfig.Schedule.CONSTANT,
+            0.01,
+            0.5,
+            PonderLoss.Regulariser.STEPS,
+            0.2,
+            1,
+            1000,
+            64,
+            PonderLoss.DepthSupervision.ALL,
+            PonderLoss.RegulariserTokens.ANSWERS,
+            0.3);
+    ModelConfig early =
+        new ModelConfig(
+            PARITY.vocabSize(),
+            32,
+            4,
+            64,
+            1,
+            6,
+            Mechanism.EARLY,
+            6,
+            0.5,
+            ModelConfig.Attention.CAUSAL);
+    try (Anira model = Anira.create(early, Device.cpu(), config.seed())) {
+      new Trainer(model, config, data(config), Map.of()).train(p -> {});
+      var evaluation =
+          new dev.anira.evaluation.Evaluator(64)
+              .evaluate(
+                  model,
+                  EvalSets.of(PARITY, config, Map.of(), config.seed()).get(Trainer.TRAIN_SET));
+      assertThat(evaluation.distinctDepths())
+          .as("depths used by EARLY after 200 updates: %s", evaluation.depthHistogram())
+          .isGreaterThanOrEqualTo(2);
+      assertThat(evaluation.largestDepthShare()).isLessThan(0.95);
+    }
+  }
+
   private static TrainingConfig config(int steps, double learningRate) {
     return new TrainingConfig(
         "parity",
@@ -65,18 +116,32 @@ class TrainerTest {
         1,
         learningRate,
         10,
+        TrainingConfig.Schedule.COSINE,
         0.01,
         0.0,
         PonderLoss.Regulariser.STEPS,
         0.2,
         1,
         1000,
-        8);
+        8,
+        PonderLoss.DepthSupervision.EXPECTED,
+        PonderLoss.RegulariserTokens.ALL,
+        0);
   }
 
   private static Anira newModel(TrainingConfig config) {
     ModelConfig small =
-        new ModelConfig(PARITY.vocabSize(), 32, 4, 64, 1, 6, Mechanism.ONLINE, 6, 0.5);
+        new ModelConfig(
+            PARITY.vocabSize(),
+            32,
+            4,
+            64,
+            1,
+            6,
+            Mechanism.ONLINE,
+            6,
+            0.5,
+            ModelConfig.Attention.CAUSAL);
     return Anira.create(small, Device.cpu(), config.seed());
   }
 

@@ -253,7 +253,8 @@ public final class ServiceBenchCommand implements Callable<Integer> {
                 c.maxDepth(),
                 mechanism,
                 c.maxDepth(),
-                c.haltThreshold()),
+                c.haltThreshold(),
+                c.attention()),
             source.device(),
             0);
     copy.weights()

@@ -5,11 +5,16 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Multi-head causal attention, written out because DJL's TransformerEncoderBlock normalises with
+ * Multi-head self-attention, written out because DJL's TransformerEncoderBlock normalises with
  * BatchNorm. Queries and keys/values may come from different states of the same tokens: during
  * recurrence a token that has halted still serves keys and values from its frozen state.
+ *
+ * <p>{@link ModelConfig.Attention#CAUSAL}: a token sees itself and the tokens before it. {@link
+ * ModelConfig.Attention#BIDIRECTIONAL}: it sees every real token of its sequence, as the problem
+ * part of a prefix LM does; every token of an instance is there from step 0 (the model answers
+ * positions, it does not generate), so the step-by-step semantics are unchanged.
  */
-final class CausalSelfAttention {
+final class SelfAttention {
 
   /** Added to masked scores; large enough that softmax gives exactly 0 in float32. */
   private static final float MASKED = -1e9f;
@@ -21,9 +26,17 @@ final class CausalSelfAttention {
   private final Linear value;
   private final Linear output;
   private final NDArray scale;
+  private final boolean causal;
 
-  CausalSelfAttention(
-      NDManager manager, Weights weights, String name, int dim, int heads, double outputStd) {
+  SelfAttention(
+      NDManager manager,
+      Weights weights,
+      String name,
+      int dim,
+      int heads,
+      double outputStd,
+      ModelConfig.Attention attention) {
+    this.causal = attention == ModelConfig.Attention.CAUSAL;
     this.heads = heads;
     this.headDim = dim / heads;
     this.query = new Linear(weights, name + ".query", dim, dim);
@@ -37,26 +50,29 @@ final class CausalSelfAttention {
   /**
    * @param queries [B, T, d], already normalised
    * @param context [B, T, d], already normalised; source of keys and values
+   * @param lengths [B] real tokens per row; the rest is right padding
    */
-  NDArray apply(NDArray queries, NDArray context) {
+  NDArray apply(NDArray queries, NDArray context, int[] lengths) {
     Shape shape = queries.getShape();
     long batch = shape.get(0);
     long length = shape.get(1);
     NDArray q = splitHeads(query.apply(queries), batch, length);
     NDArray k = splitHeads(key.apply(context), batch, length);
     NDArray v = splitHeads(value.apply(context), batch, length);
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(causalMask(q, length));
+    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(mask(q, lengths, length));
     NDArray mixed = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3);
     return output.apply(mixed.reshape(batch, length, (long) heads * headDim));
   }
 
   /**
    * Attention for gathered queries: query n [N, d] belongs to row {@code rows[n]} at position
-   * {@code positions[n]} and attends to that row's keys and values up to its position.
+   * {@code positions[n]} and attends to that row's keys and values up to its position (causal) or
+   * to all of that row's {@code rowLengths[n]} real tokens (bidirectional).
    *
    * @param context [B, T, d], already normalised
    */
-  NDArray applyGathered(NDArray queries, NDArray context, NDArray rows, long[] positions) {
+  NDArray applyGathered(
+      NDArray queries, NDArray context, NDArray rows, long[] positions, long[] rowLengths) {
     long n = queries.getShape().get(0);
     long batch = context.getShape().get(0);
     long length = context.getShape().get(1);
@@ -66,7 +82,7 @@ final class CausalSelfAttention {
     NDArray v = splitHeads(value.apply(context), batch, length).get(byRow);
     float[] mask = new float[Math.toIntExact(n * length)];
     for (int i = 0; i < n; i++) {
-      for (long t = positions[i] + 1; t < length; t++) {
+      for (long t = causal ? positions[i] + 1 : rowLengths[i]; t < length; t++) {
         mask[Math.toIntExact(i * length + t)] = MASKED;
       }
     }
@@ -82,8 +98,19 @@ final class CausalSelfAttention {
     return x.reshape(batch, length, heads, headDim).transpose(0, 2, 1, 3);
   }
 
-  private static NDArray causalMask(NDArray like, long length) {
+  /**
+   * Additive mask: [T, T] causal (right padding is never seen), or [B, 1, 1, T] hiding each row's
+   * padding.
+   */
+  private NDArray mask(NDArray like, int[] lengths, long length) {
     int n = Math.toIntExact(length);
+    if (!causal) {
+      float[] mask = new float[lengths.length * n];
+      for (int b = 0; b < lengths.length; b++) {
+        java.util.Arrays.fill(mask, b * n + lengths[b], (b + 1) * n, MASKED);
+      }
+      return like.getManager().create(mask, new Shape(lengths.length, 1, 1, n));
+    }
     float[] mask = new float[n * n];
     for (int i = 0; i < n; i++) {
       for (int j = i + 1; j < n; j++) {
