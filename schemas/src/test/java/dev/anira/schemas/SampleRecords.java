@@ -71,6 +71,10 @@ public final class SampleRecords {
                     List.of(
                         new NamedSeries("resolved", List.of(1.0, 1.0, 1.0)),
                         new NamedSeries("frontierSize", List.of(0.0, 0.0, 0.0))))))
+        .setAlgorithmFeatures(
+            List.of(
+                new NamedSeries("frontierSize", List.of(2.0, 0.0, 0.0)),
+                new NamedSeries("traceSteps", List.of(2.0, 2.0, 2.0))))
         .setEventTime(T0)
         .setProducerId("task-producer-1")
         .build();
@@ -167,6 +171,7 @@ public final class SampleRecords {
         .setPearsonCorrect(0.69)
         .setSpearmanAll(0.64)
         .setPearsonAll(null)
+        .setPartialPearsonCorrect(0.42)
         .setPremature(12)
         .setOnTime(210)
         .setLate(78)
@@ -188,13 +193,25 @@ public final class SampleRecords {
         .setWindowEnd(T0.plusSeconds(60))
         .setTokens(1800)
         .setStaticFeatureNames(List.of("position", "degree"))
-        .setAlgorithmFeatureNames(List.of("resolved", "frontierSize"))
+        .setAlgorithmFeatureNames(List.of("frontierSize", "traceSteps"))
         .setR2Static(0.28)
         .setR2Algorithm(0.11)
         .setR2Full(0.33)
         .setUniqueStatic(0.22)
         .setUniqueAlgorithm(0.05)
         .setShared(0.06)
+        .setAdjustedR2Static(0.279)
+        .setAdjustedR2Algorithm(0.109)
+        .setAdjustedR2Full(0.328)
+        .setRegressorsStatic(2)
+        .setRegressorsAlgorithm(2)
+        .setRegressorsFull(4)
+        .setFeatureUniqueShares(
+            List.of(
+                new NamedValue("position", 0.02),
+                new NamedValue("degree", 0.19),
+                new NamedValue("frontierSize", 0.04),
+                new NamedValue("traceSteps", 0.0)))
         .setTracking(
             List.of(
                 new StepTracking(1, 600L, 1200L, 0.82, 0.51),

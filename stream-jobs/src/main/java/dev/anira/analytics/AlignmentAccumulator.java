@@ -24,6 +24,10 @@ public final class AlignmentAccumulator implements Serializable {
   private final RankTable all = new RankTable();
   private final RankTable correct = new RankTable();
   private final TreeMap<Integer, Long> lags = new TreeMap<>();
+
+  /** depth on [complexity, position, input size] over correct tokens, for the partial r. */
+  private final OlsAccumulator controlled = new OlsAccumulator(3);
+
   private long tokens;
   private long correctTokens;
   private long depthSum;
@@ -34,6 +38,7 @@ public final class AlignmentAccumulator implements Serializable {
     all.add(e.getDepth(), e.getComplexity());
     if (e.getCorrect()) {
       correct.add(e.getDepth(), e.getComplexity());
+      controlled.add(new double[] {e.getComplexity(), e.getPosition(), e.getSize()}, e.getDepth());
       correctTokens++;
     }
     lags.merge(e.getLag(), 1L, Long::sum);
@@ -46,6 +51,7 @@ public final class AlignmentAccumulator implements Serializable {
   public AlignmentAccumulator merge(AlignmentAccumulator other) {
     all.merge(other.all);
     correct.merge(other.correct);
+    controlled.merge(other.controlled);
     other.lags.forEach((lag, n) -> lags.merge(lag, n, Long::sum));
     tokens += other.tokens;
     correctTokens += other.correctTokens;
@@ -104,6 +110,7 @@ public final class AlignmentAccumulator implements Serializable {
         .setPearsonCorrect(Reported.orNull(correct.pearson()))
         .setSpearmanAll(Reported.orNull(all.spearman()))
         .setPearsonAll(Reported.orNull(all.pearson()))
+        .setPartialPearsonCorrect(Reported.orNull(controlled.partialCorrelation(0)))
         .setPremature(premature)
         .setOnTime(onTime)
         .setLate(late)

@@ -1,6 +1,5 @@
 package dev.anira.analytics;
 
-import dev.anira.schemas.AlgorithmState;
 import dev.anira.schemas.AlgorithmTrace;
 import dev.anira.schemas.Complexity;
 import dev.anira.schemas.HaltingEvent;
@@ -41,7 +40,6 @@ public final class HaltingEvents {
     Complexity primary = trace.getComplexities().get(0);
     // λ^k of every input position, indexed by step k (0 is the prelude and never read).
     List<Float>[] lambda = lambdaByStep(result, steps);
-    List<AlgorithmState> states = trace.getStates();
     List<HaltingEvent> events = new ArrayList<>(positions.size());
     for (int i = 0; i < positions.size(); i++) {
       int position = positions.get(i);
@@ -49,9 +47,6 @@ public final class HaltingEvents {
       int complexity = primary.getValues().get(i);
       int prediction = result.getPredictions().get(position);
       int target = trace.getTargets().get(i);
-      // The algorithm's state when the model stopped: step min(depth, last step).
-      AlgorithmState state =
-          states.isEmpty() ? null : states.get(Math.min(depth, states.size()) - 1);
       events.add(
           HaltingEvent.newBuilder()
               .setInstanceId(result.getInstanceId())
@@ -73,7 +68,9 @@ public final class HaltingEvents {
               .setHaltProbability(steps.isEmpty() ? Float.NaN : lambda[depth].get(position))
               .setStepHaltProbabilities(trajectory(lambda, position, depth))
               .setStaticFeatures(at(trace.getStaticFeatures(), i))
-              .setAlgorithmFeatures(state == null ? List.of() : at(state.getFeatures(), i))
+              // Never the state at step = depth: every step-indexed feature would then be a
+              // function of the depth it is meant to explain.
+              .setAlgorithmFeatures(at(trace.getAlgorithmFeatures(), i))
               .setEventTime(result.getEventTime())
               .setProducerId(producerId)
               .build());
@@ -105,6 +102,7 @@ public final class HaltingEvents {
                 + " outside 0.."
                 + result.getStepsRun());
       }
+      validate(step);
       lambda[step.getStep()] = step.getHaltProbability();
     }
     if (!steps.isEmpty()) {
@@ -115,6 +113,42 @@ public final class HaltingEvents {
       }
     }
     return lambda;
+  }
+
+  /** A step record whose values no model can produce: the whole model's records are refused. */
+  public static final class InvalidStepException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    InvalidStepException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * λ and the cumulative halt mass are probabilities, the state change a norm: a NaN, an infinity
+   * or a value outside [0, 1] would silently bend every statistic it enters.
+   */
+  private static void validate(RecurrenceStep step) {
+    String where = step.getInstanceId() + "/" + step.getModelId() + " step " + step.getStep();
+    checkProbabilities(step.getHaltProbability(), "haltProbability", where);
+    checkProbabilities(step.getCumulativeHalt(), "cumulativeHalt", where);
+    List<Float> delta = step.getStateDelta();
+    for (int t = 0; t < delta.size(); t++) {
+      if (!Float.isFinite(delta.get(t)) || delta.get(t) < 0) {
+        throw new InvalidStepException(
+            where + ": stateDelta " + delta.get(t) + " at position " + t + " is not a finite norm");
+      }
+    }
+  }
+
+  private static void checkProbabilities(List<Float> values, String name, String where) {
+    for (int t = 0; t < values.size(); t++) {
+      float v = values.get(t);
+      if (!(v >= 0 && v <= 1)) {
+        throw new InvalidStepException(
+            where + ": " + name + " " + v + " at position " + t + " is outside [0, 1]");
+      }
+    }
   }
 
   /** λ^1..λ^depth of one position; empty when the steps were not at hand. */

@@ -64,6 +64,64 @@ public final class OlsAccumulator implements Serializable {
 
   /** R² of the fit; NaN with fewer than two records or a constant y. */
   public double rSquared() {
+    return rSquared(-1);
+  }
+
+  /**
+   * R² of the fit without regressor {@code feature} (0-based, not counting the intercept), from the
+   * same sufficient statistics: {@code rSquared() − rSquaredWithout(j)} is feature j's unique share
+   * of the explained variance.
+   */
+  public double rSquaredWithout(int feature) {
+    if (feature < 0 || feature >= features) {
+      throw new IllegalArgumentException("no feature " + feature + " of " + features);
+    }
+    return rSquared(feature + 1);
+  }
+
+  /**
+   * Adjusted R², {@code 1 − (1 − R²)(n − 1)/(n − p − 1)} with p the regressors left after collinear
+   * ones are dropped (Wooldridge, Introductory Econometrics, §6.3); NaN when n ≤ p + 1.
+   */
+  public double adjustedRSquared() {
+    int p = regressors();
+    double r2 = rSquared();
+    return n <= p + 1 ? Double.NaN : 1 - (1 - r2) * (n - 1) / (n - p - 1);
+  }
+
+  /** Regressors the fit uses: the features minus those collinear with the ones before them. */
+  public int regressors() {
+    boolean[] dropped = new boolean[features + 1];
+    solve(-1, dropped);
+    int p = 0;
+    for (int i = 1; i <= features; i++) {
+      p += dropped[i] ? 0 : 1;
+    }
+    return p;
+  }
+
+  /**
+   * Partial correlation of y and regressor {@code feature} given the other regressors: {@code
+   * sign(β_j)·√((R² − R²_{−j}) / (1 − R²_{−j}))}, the identity between partial R² and partial
+   * correlation (Greene, Econometric Analysis, §3.4); with one regressor, Pearson's r. NaN when y
+   * is constant or the regressor has no variation of its own; otherwise in [−1, 1].
+   */
+  public double partialCorrelation(int feature) {
+    double full = rSquared();
+    double without = rSquaredWithout(feature);
+    if (!Double.isFinite(full) || !Double.isFinite(without) || without >= 1) {
+      return Double.NaN;
+    }
+    boolean[] dropped = new boolean[features + 1];
+    double beta = solve(-1, dropped)[feature + 1];
+    if (dropped[feature + 1]) {
+      return Double.NaN; // constant, or a combination of the others: no partial variation
+    }
+    double share = Math.max(0, Math.min(1, (full - without) / (1 - without)));
+    return Math.signum(beta) * Math.sqrt(share);
+  }
+
+  private double rSquared(int omittedColumn) {
     if (n < 2) {
       return Double.NaN;
     }
@@ -72,31 +130,52 @@ public final class OlsAccumulator implements Serializable {
     if (total <= 1e-12 * Math.max(1, yty)) {
       return Double.NaN;
     }
-    double[] beta = solve();
+    double[] beta = solve(omittedColumn, new boolean[features + 1]);
     double explained = 0;
     for (int i = 0; i <= features; i++) {
       explained += beta[i] * xty[i];
     }
     double residual = Math.max(0, yty - explained);
-    return 1 - residual / total;
+    return Math.max(0, Math.min(1, 1 - residual / total));
+  }
+
+  double[] solve() {
+    return solve(-1, new boolean[features + 1]);
   }
 
   /**
    * β from the normal equations by Gauss-Jordan elimination with partial pivoting; a collinear
    * column gets β = 0, which leaves the fitted values (and R²) those of the remaining columns.
+   *
+   * @param omittedColumn a column (0 = intercept) to leave out of the fit, or −1
+   * @param dropped filled with the columns left out (omitted or collinear)
    */
-  double[] solve() {
+  private double[] solve(int omittedColumn, boolean[] dropped) {
     int m = features + 1;
     double[][] a = new double[m][m + 1];
     for (int i = 0; i < m; i++) {
       System.arraycopy(xtx[i], 0, a[i], 0, m);
       a[i][m] = xty[i];
+      if (i == omittedColumn) {
+        // The reduced model has neither β_i nor its normal equation: zero the row and column.
+        java.util.Arrays.fill(a[i], 0);
+      }
     }
-    boolean[] dropped = new boolean[m];
+    if (omittedColumn >= 0) {
+      for (int i = 0; i < m; i++) {
+        if (i != omittedColumn) {
+          a[i][omittedColumn] = 0;
+        }
+      }
+    }
     int row = 0;
     int[] pivotRowOfColumn = new int[m];
     java.util.Arrays.fill(pivotRowOfColumn, -1);
     for (int col = 0; col < m && row < m; col++) {
+      if (col == omittedColumn) {
+        dropped[col] = true;
+        continue;
+      }
       int best = row;
       for (int r = row + 1; r < m; r++) {
         if (Math.abs(a[r][col]) > Math.abs(a[best][col])) {
@@ -128,7 +207,8 @@ public final class OlsAccumulator implements Serializable {
     }
     double[] beta = new double[m];
     for (int col = 0; col < m; col++) {
-      beta[col] = dropped[col] || pivotRowOfColumn[col] < 0 ? 0 : a[pivotRowOfColumn[col]][m];
+      dropped[col] |= pivotRowOfColumn[col] < 0;
+      beta[col] = dropped[col] ? 0 : a[pivotRowOfColumn[col]][m];
     }
     return beta;
   }

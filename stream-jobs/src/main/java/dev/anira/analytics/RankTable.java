@@ -52,15 +52,23 @@ public final class RankTable implements Serializable {
 
   /** Pearson's r of the raw values; NaN when undefined. */
   public double pearson() {
-    return correlation(false);
+    return correlation(false, x -> x);
+  }
+
+  /**
+   * Pearson's r of {@code value(x)} and y, for tables whose x is a bin of some underlying value;
+   * summed in key order, so as exact and mergeable as {@link #pearson()}.
+   */
+  public double pearson(java.util.function.IntToDoubleFunction value) {
+    return correlation(false, value);
   }
 
   /** Spearman's ρ: Pearson's r of the average ranks; NaN when undefined. */
   public double spearman() {
-    return correlation(true);
+    return correlation(true, x -> x);
   }
 
-  private double correlation(boolean ranked) {
+  private double correlation(boolean ranked, java.util.function.IntToDoubleFunction xValue) {
     TreeMap<Long, Long> pairs = sorted();
     if (n < 2) {
       return Double.NaN;
@@ -71,8 +79,8 @@ public final class RankTable implements Serializable {
       xCounts.merge(x(e.getKey()), e.getValue(), Long::sum);
       yCounts.merge(y(e.getKey()), e.getValue(), Long::sum);
     }
-    Map<Integer, Double> xScore = ranked ? averageRanks(xCounts) : identity(xCounts);
-    Map<Integer, Double> yScore = ranked ? averageRanks(yCounts) : identity(yCounts);
+    Map<Integer, Double> xScore = ranked ? averageRanks(xCounts) : values(xCounts, xValue);
+    Map<Integer, Double> yScore = ranked ? averageRanks(yCounts) : values(yCounts, y -> y);
     double mx = 0;
     double my = 0;
     for (Map.Entry<Long, Long> e : pairs.entrySet()) {
@@ -92,7 +100,10 @@ public final class RankTable implements Serializable {
       sxx += c * dx * dx;
       syy += c * dy * dy;
     }
-    return sxx == 0 || syy == 0 ? Double.NaN : sxy / Math.sqrt(sxx * syy);
+    // Rounding can put a perfect correlation a few ulps past ±1.
+    return sxx == 0 || syy == 0
+        ? Double.NaN
+        : Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
   }
 
   /**
@@ -147,9 +158,10 @@ public final class RankTable implements Serializable {
     return ranks;
   }
 
-  private static Map<Integer, Double> identity(TreeMap<Integer, Long> counts) {
+  private static Map<Integer, Double> values(
+      TreeMap<Integer, Long> counts, java.util.function.IntToDoubleFunction value) {
     Map<Integer, Double> values = new TreeMap<>();
-    counts.keySet().forEach(v -> values.put(v, (double) v));
+    counts.keySet().forEach(v -> values.put(v, value.applyAsDouble(v)));
     return values;
   }
 

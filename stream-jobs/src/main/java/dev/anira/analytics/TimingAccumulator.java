@@ -4,14 +4,16 @@ import dev.anira.schemas.HaltingEvent;
 import dev.anira.schemas.NamedValue;
 import dev.anira.schemas.TimingReport;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decision timing (DESIGN.md §5): OLS of depth on the static features (R²_static), on the
- * algorithm's state at the halting step (R²_algo) and on both (R²_full), with the unique and shared
- * shares, and online tracking ({@link TrackingAccumulator}). Three {@link OlsAccumulator}s, so it
- * is exact and mergeable like them. Feature names are taken from the first event; every event of a
- * key (one task) has the same ones.
+ * Decision timing (DESIGN.md §5): OLS of depth on the static features (R²_static), on the trace's
+ * depth-free algorithmic features (R²_algo) and on both (R²_full), each with its adjusted R² and
+ * regressor count, the unique and shared shares, each feature's unique share of R²_full, and online
+ * tracking ({@link TrackingAccumulator}). Three {@link OlsAccumulator}s, so it is exact and
+ * mergeable like them. Feature names are taken from the first event; every event of a key (one
+ * task) has the same ones.
  */
 public final class TimingAccumulator implements Serializable {
 
@@ -79,6 +81,14 @@ public final class TimingAccumulator implements Serializable {
         Reported.orNull(algorithmFit == null ? Double.NaN : algorithmFit.rSquared());
     Double r2Full = Reported.orNull(fullFit == null ? Double.NaN : fullFit.rSquared());
     boolean all = r2Static != null && r2Algorithm != null && r2Full != null;
+    List<NamedValue> uniqueShares = new ArrayList<>();
+    if (r2Full != null) {
+      List<String> features = new ArrayList<>(staticNames);
+      features.addAll(algorithmNames);
+      for (int j = 0; j < features.size(); j++) {
+        uniqueShares.add(new NamedValue(features.get(j), r2Full - fullFit.rSquaredWithout(j)));
+      }
+    }
     return report
         .setTokens(tokens)
         .setStaticFeatureNames(staticNames == null ? List.of() : staticNames)
@@ -89,7 +99,18 @@ public final class TimingAccumulator implements Serializable {
         .setUniqueStatic(all ? r2Full - r2Algorithm : null)
         .setUniqueAlgorithm(all ? r2Full - r2Static : null)
         .setShared(all ? r2Static + r2Algorithm - r2Full : null)
+        .setAdjustedR2Static(adjusted(staticFit))
+        .setAdjustedR2Algorithm(adjusted(algorithmFit))
+        .setAdjustedR2Full(adjusted(fullFit))
+        .setRegressorsStatic(staticFit == null ? 0 : staticFit.regressors())
+        .setRegressorsAlgorithm(algorithmFit == null ? 0 : algorithmFit.regressors())
+        .setRegressorsFull(fullFit == null ? 0 : fullFit.regressors())
+        .setFeatureUniqueShares(uniqueShares)
         .setTracking(tracking.report());
+  }
+
+  private static Double adjusted(OlsAccumulator fit) {
+    return Reported.orNull(fit == null ? Double.NaN : fit.adjustedRSquared());
   }
 
   private static List<String> names(List<NamedValue> values) {

@@ -36,7 +36,10 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, H
   public static final OutputTag<JoinInput> UNMATCHED =
       new OutputTag<>("unmatched", TypeInformation.of(JoinInput.class));
 
-  /** A model's records that contradict the trace (or each other), with the reason. */
+  /**
+   * A model's records that contradict the trace or each other ({@code INCONSISTENT_WITH_TRACE}), or
+   * hold impossible values ({@code INVALID_STEP}), with the reason.
+   */
   public static final OutputTag<DeadLetter> INCONSISTENT =
       new OutputTag<>("inconsistent", new AvroTypeInfo<>(DeadLetter.class));
 
@@ -151,10 +154,15 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, H
               producerId);
     } catch (RuntimeException e) {
       // The model's records cannot be joined with this trace; the trace may still serve others.
+      // They leave as one unit: no half-analysed instance.
+      String reason =
+          e instanceof HaltingEvents.InvalidStepException
+              ? "INVALID_STEP"
+              : "INCONSISTENT_WITH_TRACE";
       inconsistent.inc(1 + stepBytes.size());
-      ctx.output(INCONSISTENT, deadLetter(JoinInput.Kind.RESULT, resultBytes, e));
+      ctx.output(INCONSISTENT, deadLetter(JoinInput.Kind.RESULT, resultBytes, e, reason));
       for (byte[] step : stepBytes) {
-        ctx.output(INCONSISTENT, deadLetter(JoinInput.Kind.STEP, step, e));
+        ctx.output(INCONSISTENT, deadLetter(JoinInput.Kind.STEP, step, e, reason));
       }
       events = List.of();
     }
@@ -195,16 +203,10 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, H
     deadline.clear();
   }
 
-  private DeadLetter deadLetter(JoinInput.Kind kind, byte[] payload, RuntimeException cause) {
+  private DeadLetter deadLetter(
+      JoinInput.Kind kind, byte[] payload, RuntimeException cause, String reason) {
     return DeadLetters.of(
-        JoinInput.topicOf(kind).topicName(),
-        null,
-        null,
-        null,
-        payload,
-        cause,
-        "INCONSISTENT_WITH_TRACE",
-        producerId);
+        JoinInput.topicOf(kind).topicName(), null, null, null, payload, cause, reason, producerId);
   }
 
   private static JoinInput reinput(String instanceId, JoinInput.Kind kind, byte[] payload) {

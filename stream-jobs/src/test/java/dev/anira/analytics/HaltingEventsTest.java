@@ -27,7 +27,7 @@ class HaltingEventsTest {
           Tasks.byName("addition"), Params.of(Tasks.byName("addition"), Map.of("digits", 5)), 3);
 
   @Test
-  void oneEventPerAnswerTokenWithTheAlgorithmsStateAtTheHaltingStep() {
+  void oneEventPerAnswerTokenWithTheTracesDepthFreeFeatures() {
     ProblemInstance instance = addition.instance();
     AlgorithmTrace trace = addition.trace();
     int length = instance.getTokens().size();
@@ -61,18 +61,53 @@ class HaltingEventsTest {
       assertThat(e.getHaltProbability()).isEqualTo(lambda(e.getDepth(), position));
       assertThat(e.getComplexityAlgorithm()).isEqualTo("carry-chain");
       assertThat(e.getStaticFeatures()).extracting(NamedValue::getName).contains("position");
-      int step = Math.min(e.getDepth(), trace.getStates().size());
-      double resolved =
-          trace.getStates().get(step - 1).getFeatures().stream()
-              .filter(f -> f.getName().equals("resolved"))
-              .findFirst()
-              .orElseThrow()
-              .getValues()
-              .get(i);
       assertThat(e.getAlgorithmFeatures())
-          .filteredOn(v -> v.getName().equals("resolved"))
-          .extracting(NamedValue::getValue)
-          .containsExactly(resolved);
+          .extracting(NamedValue::getName)
+          .containsExactly("chainLength", "carryIn", "traceSteps");
+      for (NamedValue feature : e.getAlgorithmFeatures()) {
+        double expected =
+            trace.getAlgorithmFeatures().stream()
+                .filter(f -> f.getName().equals(feature.getName()))
+                .findFirst()
+                .orElseThrow()
+                .getValues()
+                .get(i);
+        assertThat(feature.getValue()).isEqualTo(expected);
+      }
+    }
+  }
+
+  /**
+   * The whole kind of leak the step-indexed join had: two results that differ only in their depths
+   * must see exactly the same static and algorithmic features, for every task.
+   */
+  @Test
+  void featuresDoNotDependOnTheDepth() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+    for (dev.anira.tasks.Task task : Tasks.all()) {
+      for (int seed = 0; seed < 20; seed++) {
+        GeneratedInstance g = TaskGenerator.generate(task, Params.of(task, Map.of()), seed);
+        int length = g.instance().getTokens().size();
+        List<Integer> shallow = new ArrayList<>();
+        List<Integer> deep = new ArrayList<>();
+        for (int t = 0; t < length; t++) {
+          shallow.add(1);
+          deep.add(random.nextInt(1, 13));
+        }
+        List<HaltingEvent> a =
+            HaltingEvents.join(result(g.instance(), shallow, shallow), g.trace(), List.of(), "t");
+        List<HaltingEvent> b =
+            HaltingEvents.join(result(g.instance(), deep, shallow), g.trace(), List.of(), "t");
+        for (int i = 0; i < a.size(); i++) {
+          assertThat(b.get(i).getStaticFeatures())
+              .as("%s static features", task.name())
+              .isEqualTo(a.get(i).getStaticFeatures());
+          assertThat(b.get(i).getAlgorithmFeatures())
+              .as("%s algorithmic features", task.name())
+              .isEqualTo(a.get(i).getAlgorithmFeatures())
+              .isNotEmpty();
+        }
+      }
     }
   }
 
@@ -89,6 +124,44 @@ class HaltingEventsTest {
               assertThat(e.getHaltProbability()).isNaN();
               assertThat(e.getStepHaltProbabilities()).isEmpty();
             });
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+    "haltProbability, NaN, outside [0, 1]",
+    "haltProbability, Infinity, outside [0, 1]",
+    "haltProbability, 7.5, outside [0, 1]",
+    "haltProbability, -0.1, outside [0, 1]",
+    "cumulativeHalt, 1.5, outside [0, 1]",
+    "stateDelta, -Infinity, not a finite norm",
+    "stateDelta, NaN, not a finite norm"
+  })
+  void aStepWithAnImpossibleValueIsInvalid(String field, float value, String message) {
+    List<Integer> depths = new ArrayList<>();
+    for (int t = 0; t < addition.instance().getTokens().size(); t++) {
+      depths.add(2);
+    }
+    InstanceResult result = result(addition.instance(), depths, depths);
+    List<RecurrenceStep> steps = new ArrayList<>(steps(result));
+    RecurrenceStep bad = RecurrenceStep.newBuilder(steps.get(2)).build();
+    List<Float> values =
+        new ArrayList<>(
+            switch (field) {
+              case "haltProbability" -> bad.getHaltProbability();
+              case "cumulativeHalt" -> bad.getCumulativeHalt();
+              default -> bad.getStateDelta();
+            });
+    values.set(1, value);
+    switch (field) {
+      case "haltProbability" -> bad.setHaltProbability(values);
+      case "cumulativeHalt" -> bad.setCumulativeHalt(values);
+      default -> bad.setStateDelta(values);
+    }
+    steps.set(2, bad);
+    assertThatThrownBy(() -> HaltingEvents.join(result, addition.trace(), steps, "test"))
+        .isInstanceOf(HaltingEvents.InvalidStepException.class)
+        .hasMessageContaining(field)
+        .hasMessageContaining(message);
   }
 
   @Test

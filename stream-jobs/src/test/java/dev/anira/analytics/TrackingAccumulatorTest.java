@@ -41,13 +41,15 @@ class TrackingAccumulatorTest {
     List<StepTracking> report = whole.report();
     assertThat(report).extracting(StepTracking::getStep).containsExactly(1, 2, 3, 4, 5, 6);
     for (StepTracking step : report) {
-      List<double[]> rows = new ArrayList<>(); // {λ bin, resolved}
+      List<double[]> rows = new ArrayList<>(); // {λ bin, resolved, λ}
       for (HaltingEvent e : events) {
         if (e.getDepth() >= step.getStep()) {
           float lambda = e.getStepHaltProbabilities().get(step.getStep() - 1);
           rows.add(
               new double[] {
-                TrackingAccumulator.bin(lambda), e.getComplexity() <= step.getStep() ? 1 : 0
+                TrackingAccumulator.bin(lambda),
+                e.getComplexity() <= step.getStep() ? 1 : 0,
+                TrackingAccumulator.lambdaOf(TrackingAccumulator.bin(lambda))
               });
         }
       }
@@ -58,11 +60,40 @@ class TrackingAccumulatorTest {
         assertThat(step.getAuc()).isNull();
       } else {
         assertThat(step.getAuc()).isCloseTo(pairwiseAuc(rows), within(1e-9));
-        assertThat(step.getPointBiserial()).isCloseTo(pearson(rows), within(1e-9));
+        assertThat(step.getPointBiserial()).isCloseTo(pearson(rows, 2), within(1e-9));
       }
     }
     assertThat(report.get(0).getAuc()).isGreaterThan(0.8);
     assertThat(a.merge(b).report()).usingRecursiveComparison().isEqualTo(report);
+  }
+
+  /**
+   * λ spread over 1e-6 … 1 − 1e-6 (log-uniform in the odds): the logit bins keep the order of small
+   * λ, so the AUC equals the all-pairs AUC of the raw λ up to the rare pairs closer than 2^-8 in
+   * logit, and exactly that of the binned values.
+   */
+  @Test
+  void keepsTheOrderOfSmallAndLargeLambda() {
+    SplittableRandom random = new SplittableRandom(17);
+    List<HaltingEvent> events = new ArrayList<>();
+    List<double[]> raw = new ArrayList<>();
+    List<double[]> binned = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      boolean resolved = random.nextBoolean();
+      double logit = random.nextDouble(-13.8, 13.8) + (resolved ? 2 : 0);
+      float lambda = (float) (1 / (1 + Math.exp(-Math.max(-13.8, Math.min(13.8, logit)))));
+      events.add(event(1, resolved ? 1 : 2, List.of(lambda)));
+      raw.add(new double[] {lambda, resolved ? 1 : 0});
+      binned.add(new double[] {TrackingAccumulator.bin(lambda), resolved ? 1 : 0});
+    }
+    TrackingAccumulator acc = new TrackingAccumulator();
+    events.forEach(acc::add);
+    double auc = acc.report().get(0).getAuc();
+    assertThat(auc).isCloseTo(pairwiseAuc(binned), within(1e-9));
+    assertThat(auc).isCloseTo(pairwiseAuc(raw), within(1e-4));
+    // Under the old 2^-10 linear grid every λ below 5e-4 fell in one bin.
+    assertThat(TrackingAccumulator.bin(1e-6f)).isLessThan(TrackingAccumulator.bin(2e-6f));
+    assertThat(TrackingAccumulator.bin(1 - 2e-6f)).isLessThan(TrackingAccumulator.bin(1 - 1e-6f));
   }
 
   @Test
@@ -90,15 +121,16 @@ class TrackingAccumulatorTest {
     return wins / pairs;
   }
 
-  private static double pearson(List<double[]> rows) {
-    double mx = rows.stream().mapToDouble(r -> r[0]).average().orElseThrow();
+  /** Pearson r of column x and column 1 (resolved). */
+  private static double pearson(List<double[]> rows, int x) {
+    double mx = rows.stream().mapToDouble(r -> r[x]).average().orElseThrow();
     double my = rows.stream().mapToDouble(r -> r[1]).average().orElseThrow();
     double sxy = 0;
     double sxx = 0;
     double syy = 0;
     for (double[] r : rows) {
-      sxy += (r[0] - mx) * (r[1] - my);
-      sxx += (r[0] - mx) * (r[0] - mx);
+      sxy += (r[x] - mx) * (r[1] - my);
+      sxx += (r[x] - mx) * (r[x] - mx);
       syy += (r[1] - my) * (r[1] - my);
     }
     return sxy / Math.sqrt(sxx * syy);

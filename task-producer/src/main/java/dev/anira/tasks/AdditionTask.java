@@ -105,5 +105,11 @@ final class AdditionTask implements Task {
           features.put("carryIn", carryValue);
           features.put("chainLeft", chainLeft);
         });
+    double[] chainLength = new double[answers];
+    for (int i = 0; i < answers; i++) {
+      chainLength[i] = chain[i] - 1;
+    }
+    out.algorithmFeature("chainLength", chainLength);
+    out.featuresAtResolution("carryIn");
   }
 }

@@ -79,6 +79,7 @@ final class BfsTask extends GraphTask {
           features.put("frontierSize", Steps.constant(n, frontierSize));
           features.put("visited", Steps.constant(n, visited));
         });
+    out.featuresAtResolution("frontierSize", "visited");
   }
 
   static int[] distances(int[][] adj, int source) {

@@ -127,5 +127,6 @@ final class DfsTask extends GraphTask {
           features.put("stackSize", Steps.constant(n, stackSizeAt[t]));
           features.put("backtracks", Steps.constant(n, backtracksAt[t]));
         });
+    out.featuresAtResolution("stackSize", "backtracks");
   }
 }

@@ -53,7 +53,10 @@ final class DyckTask implements Task {
     double[] position = new double[n];
     double[] isOpen = new double[n];
     double[] matchDistance = new double[n];
+    double[] deepestBefore = new double[n];
+    int deepest = 0;
     for (int i = 0; i < n; i++) {
+      deepestBefore[i] = deepest;
       int remaining = n - i;
       boolean canOpen = depth < maxDepth && depth + 1 <= remaining - 1;
       boolean mustClose = depth == remaining;
@@ -73,6 +76,7 @@ final class DyckTask implements Task {
         matchDistance[partner] = i - partner;
       }
       targets[i] = depth;
+      deepest = Math.max(deepest, depth);
       scan[i] = Steps.scanComplexity(i + 1);
       stackScan[i] = i + 1;
       position[i] = i;
@@ -95,5 +99,7 @@ final class DyckTask implements Task {
           features.put("span", Steps.scanSpan(n, t));
           features.put("stackDepth", stackDepth);
         });
+    // The stack depth itself is the answer: regressing depth on it would explain nothing new.
+    out.algorithmFeature("deepestBefore", deepestBefore);
   }
 }

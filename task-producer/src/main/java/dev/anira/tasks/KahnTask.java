@@ -129,5 +129,14 @@ final class KahnTask extends GraphTask {
           features.put("remainingInDegree", remaining);
           features.put("frontierSize", Steps.constant(n, frontierSize));
         });
+    out.featuresAtResolution("frontierSize");
+    // The nodes its round enables: those one level above it.
+    double[] enablesWith = new double[n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        enablesWith[i] += targets[j] == targets[i] + 1 ? 1 : 0;
+      }
+    }
+    out.algorithmFeature("newlyEnabled", enablesWith);
   }
 }

@@ -42,7 +42,9 @@ final class ParityTask implements Task {
     int[] sequential = new int[n];
     double[] position = new double[n];
     double[] bitValue = new double[n];
+    double[] onesBefore = new double[n];
     int xor = 0;
+    int count = 0;
     for (int i = 0; i < n; i++) {
       int bit = random.nextDouble() < ones ? 1 : 0;
       xor ^= bit;
@@ -52,6 +54,8 @@ final class ParityTask implements Task {
       sequential[i] = i + 1;
       position[i] = i;
       bitValue[i] = bit;
+      onesBefore[i] = count;
+      count += bit;
     }
     out.staticFeature("position", position);
     out.staticFeature("inputSize", Steps.constant(n, n));
@@ -59,5 +63,6 @@ final class ParityTask implements Task {
     out.complexity("parallel-scan", parallel);
     out.complexity("sequential", sequential);
     Steps.emit(out, parallel, targets, (t, features) -> features.put("span", Steps.scanSpan(n, t)));
+    out.algorithmFeature("onesBefore", onesBefore);
   }
 }

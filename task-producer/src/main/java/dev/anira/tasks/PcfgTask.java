@@ -94,5 +94,6 @@ final class PcfgTask implements Task {
         targets,
         (t, features) ->
             features.put("openClauses", Steps.constant(clauses, Math.max(0, clauses - t))));
+    out.featuresAtResolution("openClauses");
   }
 }

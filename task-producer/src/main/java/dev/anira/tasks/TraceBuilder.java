@@ -36,6 +36,7 @@ public final class TraceBuilder {
   private final Map<String, double[]> staticFeatures = new LinkedHashMap<>();
   private final List<Complexity> complexities = new ArrayList<>();
   private final List<AlgorithmState> states = new ArrayList<>();
+  private final Map<String, double[]> algorithmFeatures = new LinkedHashMap<>();
 
   /** Appends a token; returns its position. */
   public int token(int id) {
@@ -83,6 +84,38 @@ public final class TraceBuilder {
     complexities.add(new Complexity(algorithm, PrimitiveLists.ofInts(perAnswer)));
   }
 
+  /**
+   * A per-answer property of the reference execution that does not depend on any model's depth, for
+   * decision timing (DESIGN.md §5): e.g. the size of the BFS round that reached the node.
+   */
+  public void algorithmFeature(String name, double[] perAnswer) {
+    algorithmFeatures.put(name, checked(name, perAnswer));
+  }
+
+  /**
+   * Adds, for each named state feature, its value at each answer's own resolution step (the step of
+   * the primary complexity): the state the reference execution was in when it determined that
+   * answer. Call after the states and the complexities.
+   */
+  public void featuresAtResolution(String... names) {
+    int[] resolution =
+        complexities.get(0).getValues().stream().mapToInt(Integer::intValue).toArray();
+    for (String name : names) {
+      double[] values = new double[answerCount];
+      for (int i = 0; i < answerCount; i++) {
+        AlgorithmState state = states.get(Math.min(resolution[i], states.size()) - 1);
+        values[i] =
+            state.getFeatures().stream()
+                .filter(f -> f.getName().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no state feature " + name))
+                .getValues()
+                .get(i);
+      }
+      algorithmFeature(name, values);
+    }
+  }
+
   /** Appends the state after the next step (steps count from 1). */
   public void state(Map<String, double[]> features) {
     List<NamedSeries> series = new ArrayList<>(features.size());
@@ -124,9 +157,10 @@ public final class TraceBuilder {
             .setEventTime(eventTime)
             .setProducerId(producerId)
             .build();
-    List<NamedSeries> statics = new ArrayList<>(staticFeatures.size());
-    staticFeatures.forEach(
-        (name, values) -> statics.add(new NamedSeries(name, PrimitiveLists.ofDoubles(values))));
+    List<NamedSeries> statics = series(staticFeatures);
+    // A feature of the whole trace: how many steps the reference execution took.
+    algorithmFeatures.put("traceSteps", Steps.constant(answerCount, states.size()));
+    List<NamedSeries> algorithmic = series(algorithmFeatures);
     AlgorithmTrace trace =
         AlgorithmTrace.newBuilder()
             .setInstanceId(instanceId)
@@ -138,9 +172,17 @@ public final class TraceBuilder {
             .setStaticFeatures(statics)
             .setComplexities(List.copyOf(complexities))
             .setStates(List.copyOf(states))
+            .setAlgorithmFeatures(algorithmic)
             .setEventTime(eventTime)
             .setProducerId(producerId)
             .build();
     return new GeneratedInstance(instance, trace);
+  }
+
+  private static List<NamedSeries> series(Map<String, double[]> features) {
+    List<NamedSeries> out = new ArrayList<>(features.size());
+    features.forEach(
+        (name, values) -> out.add(new NamedSeries(name, PrimitiveLists.ofDoubles(values))));
+    return out;
   }
 }

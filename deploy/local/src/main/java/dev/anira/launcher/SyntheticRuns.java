@@ -75,6 +75,11 @@ final class SyntheticRuns {
             .setStaticFeatures(List.of(new NamedSeries("position", position)))
             .setComplexities(List.of(new Complexity("sequential", complexity)))
             .setStates(states)
+            .setAlgorithmFeatures(
+                List.of(
+                    new NamedSeries(
+                        "traceSteps",
+                        java.util.Collections.nCopies(tokens, (double) lastAlgorithmStep))))
             .setEventTime(eventTime)
             .setProducerId("bench")
             .build();
