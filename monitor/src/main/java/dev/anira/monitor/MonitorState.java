@@ -137,8 +137,8 @@ public final class MonitorState {
       double accuracy,
       double meanDepth,
       Double rho,
-      Double r2Static,
-      Double r2Algorithm,
+      Double adjustedR2Static,
+      Double adjustedR2Algorithm,
       long alerts) {}
 
   public synchronized List<Row> summary() {
@@ -171,8 +171,8 @@ public final class MonitorState {
               (double) t[2] / t[1],
               (double) t[3] / t[1],
               best == null ? null : best.getSpearmanCorrect(),
-              timed == null ? null : timed.getR2Static(),
-              timed == null ? null : timed.getR2Algorithm(),
+              timed == null ? null : timed.getAdjustedR2Static(),
+              timed == null ? null : timed.getAdjustedR2Algorithm(),
               raised));
     }
     rows.sort(
@@ -223,6 +223,8 @@ public final class MonitorState {
                     .put("r2Static", r.getR2Static())
                     .put("r2Algorithm", r.getR2Algorithm())
                     .put("r2Full", r.getR2Full())
+                    .put("adjustedR2Static", r.getAdjustedR2Static())
+                    .put("adjustedR2Algorithm", r.getAdjustedR2Algorithm())
                     .set("tracking", tracking(r)));
     ArrayNode generalizationRows = root.putArray("generalization");
     generalization

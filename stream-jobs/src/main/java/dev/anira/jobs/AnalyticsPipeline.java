@@ -212,6 +212,8 @@ public final class AnalyticsPipeline {
           g.put("r2Static", orNaN(r.getR2Static()));
           g.put("r2Algorithm", orNaN(r.getR2Algorithm()));
           g.put("r2Full", orNaN(r.getR2Full()));
+          g.put("adjustedR2Static", orNaN(r.getAdjustedR2Static()));
+          g.put("adjustedR2Algorithm", orNaN(r.getAdjustedR2Algorithm()));
           return g;
         }
       };

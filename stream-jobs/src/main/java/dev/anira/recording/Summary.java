@@ -67,8 +67,8 @@ public final class Summary {
         "acc",
         "depth",
         "rho",
-        "R2stat",
-        "R2algo");
+        "adjR2st",
+        "adjR2al");
     for (Map.Entry<String, AlignmentReport> e : alignment.entrySet()) {
       AlignmentReport r = e.getValue();
       TimingReport tr = timing.get(e.getKey());
@@ -82,8 +82,8 @@ public final class Summary {
           100 * r.getAccuracy(),
           r.getMeanDepth(),
           number(r.getSpearmanCorrect()),
-          number(tr == null ? null : tr.getR2Static()),
-          number(tr == null ? null : tr.getR2Algorithm()));
+          number(tr == null ? null : tr.getAdjustedR2Static()),
+          number(tr == null ? null : tr.getAdjustedR2Algorithm()));
     }
     List<String> letters = new ArrayList<>();
     deadLetters.forEach((type, n) -> letters.add(type + " " + n));

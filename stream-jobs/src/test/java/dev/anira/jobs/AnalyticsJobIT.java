@@ -116,7 +116,8 @@ class AnalyticsJobIT {
           .containsEntry("UNMATCHED", (long) data.orphanRecords())
           .containsEntry("EMPTY_VALUE", 1L)
           .containsEntry("WRONG_RECORD_TYPE", 1L)
-          .containsEntry("INCONSISTENT_WITH_TRACE", 2L);
+          .containsEntry("INCONSISTENT_WITH_TRACE", 2L)
+          .containsEntry("INVALID_STEP", 2L);
       assertThat(dead).hasSize(badRecords + data.orphanRecords());
       assertThat(dead)
           .filteredOn(d -> d.getErrorType().equals("UNMATCHED"))

@@ -192,7 +192,7 @@ public final class Fixtures {
   }
 
   /**
-   * The fixture's records in shuffled order, and with {@code withBad} five bad ones; returns how
+   * The fixture's records in shuffled order, and with {@code withBad} seven bad ones; returns how
    * many bad.
    */
   public static int send(KafkaCluster kafka, Data data, boolean withBad) {
@@ -231,8 +231,19 @@ public final class Fixtures {
         new ProducerRecord<>(Topic.RESULTS.topicName(), null, JoinInput.RESULTS.encode(bad)));
     records.add(
         new ProducerRecord<>(Topic.STEPS.topicName(), null, JoinInput.STEPS.encode(badStep)));
+    // A model consistent with the trace but whose step holds a NaN λ: both go as INVALID_STEP.
+    InstanceResult invalid =
+        InstanceResult.newBuilder(some).setModelId("m-nan").setStepsRun(0).build();
+    List<Float> lambda = new ArrayList<>(badStep.getHaltProbability());
+    lambda.set(0, Float.NaN);
+    RecurrenceStep nanStep =
+        RecurrenceStep.newBuilder(badStep).setModelId("m-nan").setHaltProbability(lambda).build();
+    records.add(
+        new ProducerRecord<>(Topic.RESULTS.topicName(), null, JoinInput.RESULTS.encode(invalid)));
+    records.add(
+        new ProducerRecord<>(Topic.STEPS.topicName(), null, JoinInput.STEPS.encode(nanStep)));
     produce(kafka, records);
-    return 5;
+    return 7;
   }
 
   /** The fixture's good records, keyed by instance, in a fixed shuffled order. */

@@ -340,8 +340,8 @@ public final class DemoCommand implements Callable<Integer> {
         "acc",
         "depth",
         "rho",
-        "R2stat",
-        "R2algo",
+        "adjR2st",
+        "adjR2al",
         "alerts");
     for (MonitorState.Row r : rows) {
       out.printf(
@@ -353,8 +353,8 @@ public final class DemoCommand implements Callable<Integer> {
           100 * r.accuracy(),
           r.meanDepth(),
           number(r.rho()),
-          number(r.r2Static()),
-          number(r.r2Algorithm()),
+          number(r.adjustedR2Static()),
+          number(r.adjustedR2Algorithm()),
           r.alerts());
     }
     out.flush();
