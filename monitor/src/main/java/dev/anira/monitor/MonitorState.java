@@ -139,6 +139,7 @@ public final class MonitorState {
       Double rho,
       Double adjustedR2Static,
       Double adjustedR2Algorithm,
+      Double meanOverthinking,
       long alerts) {}
 
   public synchronized List<Row> summary() {
@@ -173,6 +174,7 @@ public final class MonitorState {
               best == null ? null : best.getSpearmanCorrect(),
               timed == null ? null : timed.getAdjustedR2Static(),
               timed == null ? null : timed.getAdjustedR2Algorithm(),
+              best == null ? null : best.getMeanOverthinking(),
               raised));
     }
     rows.sort(
@@ -226,6 +228,25 @@ public final class MonitorState {
                     .put("adjustedR2Static", r.getAdjustedR2Static())
                     .put("adjustedR2Algorithm", r.getAdjustedR2Algorithm())
                     .set("tracking", tracking(r)));
+    ArrayNode convergenceRows = root.putArray("convergence");
+    alignment
+        .values()
+        .forEach(
+            r -> {
+              ObjectNode row =
+                  convergenceRows
+                      .addObject()
+                      .put("modelId", r.getModelId())
+                      .put("sizeBucket", r.getSizeBucket())
+                      .put("split", r.getSplit().name())
+                      .put("tokens", r.getConvergedTokens())
+                      .put("meanOverthinking", r.getMeanOverthinking())
+                      .put("settledAtHaltShare", r.getSettledAtHaltShare())
+                      .put("rightThenWrongShare", r.getRightThenWrongShare());
+              ArrayNode bins = row.putArray("histogram");
+              r.getOverthinkingHistogram()
+                  .forEach(b -> bins.addArray().add(b.getLag()).add(b.getCount()));
+            });
     ArrayNode generalizationRows = root.putArray("generalization");
     generalization
         .values()

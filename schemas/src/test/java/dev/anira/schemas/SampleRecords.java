@@ -144,7 +144,9 @@ public final class SampleRecords {
         .setStepHaltProbabilities(List.of(0.1f, 0.3f, 0.8f))
         .setStaticFeatures(List.of(new NamedValue("position", 3.0), new NamedValue("degree", 3.0)))
         .setAlgorithmFeatures(
-            List.of(new NamedValue("resolved", 1.0), new NamedValue("frontierSize", 0.0)))
+            List.of(new NamedValue("frontierSize", 2.0), new NamedValue("traceSteps", 3.0)))
+        .setConvergenceStep(1)
+        .setRightBeforeHalting(true)
         .setEventTime(T0.plusMillis(9))
         .setProducerId("stream-jobs")
         .build();
@@ -172,6 +174,12 @@ public final class SampleRecords {
         .setSpearmanAll(0.64)
         .setPearsonAll(null)
         .setPartialPearsonCorrect(0.42)
+        .setConvergedTokens(300)
+        .setMeanOverthinking(1.3)
+        .setOverthinkingHistogram(
+            List.of(new LagBin(0, 90L), new LagBin(1, 60L), new LagBin(2, 150L)))
+        .setSettledAtHaltShare(0.3)
+        .setRightThenWrongShare(0.01)
         .setPremature(12)
         .setOnTime(210)
         .setLate(78)

@@ -15,7 +15,8 @@ import java.util.TreeMap;
 /**
  * Alignment of depth with complexity (DESIGN.md §5) over a set of halting events, exact and
  * mergeable: counts, sums and {@link RankTable}s only, so any union of windows or subtasks gives
- * the batch numbers.
+ * the batch numbers. Also prediction convergence against halting: per token, {@code depth −
+ * convergenceStep}, the steps spent after its prediction had settled ("overthinking").
  */
 public final class AlignmentAccumulator implements Serializable {
 
@@ -27,6 +28,12 @@ public final class AlignmentAccumulator implements Serializable {
 
   /** depth on [complexity, position, input size] over correct tokens, for the partial r. */
   private final OlsAccumulator controlled = new OlsAccumulator(3);
+
+  private final TreeMap<Integer, Long> overthinking = new TreeMap<>();
+  private long converged;
+  private long overthinkingSum;
+  private long settledAtHalt;
+  private long rightThenWrong;
 
   private long tokens;
   private long correctTokens;
@@ -42,6 +49,14 @@ public final class AlignmentAccumulator implements Serializable {
       correctTokens++;
     }
     lags.merge(e.getLag(), 1L, Long::sum);
+    if (e.getConvergenceStep() >= 0) {
+      int after = e.getDepth() - e.getConvergenceStep();
+      overthinking.merge(after, 1L, Long::sum);
+      overthinkingSum += after;
+      converged++;
+      settledAtHalt += after == 0 && e.getDepth() > 0 ? 1 : 0;
+      rightThenWrong += e.getRightBeforeHalting() && !e.getCorrect() ? 1 : 0;
+    }
     tokens++;
     depthSum += e.getDepth();
     complexitySum += e.getComplexity();
@@ -53,6 +68,11 @@ public final class AlignmentAccumulator implements Serializable {
     correct.merge(other.correct);
     controlled.merge(other.controlled);
     other.lags.forEach((lag, n) -> lags.merge(lag, n, Long::sum));
+    other.overthinking.forEach((k, n) -> overthinking.merge(k, n, Long::sum));
+    converged += other.converged;
+    overthinkingSum += other.overthinkingSum;
+    settledAtHalt += other.settledAtHalt;
+    rightThenWrong += other.rightThenWrong;
     tokens += other.tokens;
     correctTokens += other.correctTokens;
     depthSum += other.depthSum;
@@ -111,6 +131,14 @@ public final class AlignmentAccumulator implements Serializable {
         .setSpearmanAll(Reported.orNull(all.spearman()))
         .setPearsonAll(Reported.orNull(all.pearson()))
         .setPartialPearsonCorrect(Reported.orNull(controlled.partialCorrelation(0)))
+        .setConvergedTokens(converged)
+        .setMeanOverthinking(Reported.orNull((double) overthinkingSum / converged))
+        .setOverthinkingHistogram(
+            overthinking.entrySet().stream()
+                .map(b -> new LagBin(b.getKey(), b.getValue()))
+                .toList())
+        .setSettledAtHaltShare(Reported.orNull((double) settledAtHalt / converged))
+        .setRightThenWrongShare(Reported.orNull((double) rightThenWrong / converged))
         .setPremature(premature)
         .setOnTime(onTime)
         .setLate(late)

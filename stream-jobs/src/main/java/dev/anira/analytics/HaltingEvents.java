@@ -38,8 +38,8 @@ public final class HaltingEvents {
       throw new IllegalArgumentException(result.getInstanceId() + ": the trace has no complexity");
     }
     Complexity primary = trace.getComplexities().get(0);
-    // λ^k of every input position, indexed by step k (0 is the prelude and never read).
-    List<Float>[] lambda = lambdaByStep(result, steps);
+    // The step records indexed by step k (0 is the prelude); all null when not at hand.
+    RecurrenceStep[] byStep = byStep(result, steps);
     List<HaltingEvent> events = new ArrayList<>(positions.size());
     for (int i = 0; i < positions.size(); i++) {
       int position = positions.get(i);
@@ -65,8 +65,12 @@ public final class HaltingEvents {
               .setPrediction(prediction)
               .setTarget(target)
               .setCorrect(prediction == target)
-              .setHaltProbability(steps.isEmpty() ? Float.NaN : lambda[depth].get(position))
-              .setStepHaltProbabilities(trajectory(lambda, position, depth))
+              .setHaltProbability(
+                  steps.isEmpty() ? Float.NaN : byStep[depth].getHaltProbability().get(position))
+              .setStepHaltProbabilities(trajectory(byStep, position, depth))
+              .setConvergenceStep(steps.isEmpty() ? -1 : convergenceStep(byStep, position, depth))
+              .setRightBeforeHalting(
+                  !steps.isEmpty() && rightBefore(byStep, position, depth, target))
               .setStaticFeatures(at(trace.getStaticFeatures(), i))
               // Never the state at step = depth: every step-indexed feature would then be a
               // function of the depth it is meant to explain.
@@ -78,9 +82,8 @@ public final class HaltingEvents {
     return events;
   }
 
-  @SuppressWarnings("unchecked")
-  private static List<Float>[] lambdaByStep(InstanceResult result, List<RecurrenceStep> steps) {
-    List<Float>[] lambda = new List[result.getStepsRun() + 1];
+  private static RecurrenceStep[] byStep(InstanceResult result, List<RecurrenceStep> steps) {
+    RecurrenceStep[] byStep = new RecurrenceStep[result.getStepsRun() + 1];
     for (RecurrenceStep step : steps) {
       if (!step.getInstanceId().equals(result.getInstanceId())
           || !step.getModelId().equals(result.getModelId())) {
@@ -102,17 +105,17 @@ public final class HaltingEvents {
                 + " outside 0.."
                 + result.getStepsRun());
       }
-      validate(step);
-      lambda[step.getStep()] = step.getHaltProbability();
+      validate(step, result.getDepths().size());
+      byStep[step.getStep()] = step;
     }
     if (!steps.isEmpty()) {
-      for (int k = 1; k < lambda.length; k++) {
-        if (lambda[k] == null) {
+      for (int k = 0; k < byStep.length; k++) {
+        if (byStep[k] == null) {
           throw new IllegalArgumentException(result.getInstanceId() + ": step " + k + " missing");
         }
       }
     }
-    return lambda;
+    return byStep;
   }
 
   /** A step record whose values no model can produce: the whole model's records are refused. */
@@ -128,8 +131,19 @@ public final class HaltingEvents {
    * λ and the cumulative halt mass are probabilities, the state change a norm: a NaN, an infinity
    * or a value outside [0, 1] would silently bend every statistic it enters.
    */
-  private static void validate(RecurrenceStep step) {
+  private static void validate(RecurrenceStep step, int positions) {
     String where = step.getInstanceId() + "/" + step.getModelId() + " step " + step.getStep();
+    for (List<?> values :
+        List.of(
+            step.getHaltProbability(),
+            step.getCumulativeHalt(),
+            step.getStateDelta(),
+            step.getPrediction())) {
+      if (values.size() != positions) {
+        throw new InvalidStepException(
+            where + ": " + values.size() + " values per step for " + positions + " positions");
+      }
+    }
     checkProbabilities(step.getHaltProbability(), "haltProbability", where);
     checkProbabilities(step.getCumulativeHalt(), "cumulativeHalt", where);
     List<Float> delta = step.getStateDelta();
@@ -152,15 +166,38 @@ public final class HaltingEvents {
   }
 
   /** λ^1..λ^depth of one position; empty when the steps were not at hand. */
-  private static List<Float> trajectory(List<Float>[] lambda, int position, int depth) {
+  private static List<Float> trajectory(RecurrenceStep[] byStep, int position, int depth) {
     List<Float> values = new ArrayList<>(depth);
     for (int k = 1; k <= depth; k++) {
-      if (lambda[k] == null) {
+      if (byStep[k] == null) {
         return List.of();
       }
-      values.add(lambda[k].get(position));
+      values.add(byStep[k].getHaltProbability().get(position));
     }
     return values;
+  }
+
+  /**
+   * The first step k (0 = the prelude's readout) from which the position's prediction stays at its
+   * value at the halting step through that step.
+   */
+  static int convergenceStep(RecurrenceStep[] byStep, int position, int depth) {
+    int last = byStep[depth].getPrediction().get(position);
+    int k = depth;
+    while (k > 0 && byStep[k - 1].getPrediction().get(position) == last) {
+      k--;
+    }
+    return k;
+  }
+
+  /** Whether the prediction was right at some step before the halting step. */
+  private static boolean rightBefore(RecurrenceStep[] byStep, int position, int depth, int target) {
+    for (int k = 0; k < depth; k++) {
+      if (byStep[k].getPrediction().get(position) == target) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static List<NamedValue> at(List<NamedSeries> series, int i) {

@@ -59,6 +59,12 @@ class HaltingEventsTest {
       }
       assertThat(e.getStepHaltProbabilities()).isEqualTo(trajectory);
       assertThat(e.getHaltProbability()).isEqualTo(lambda(e.getDepth(), position));
+      assertThat(e.getConvergenceStep()).isEqualTo(Math.min(e.getDepth(), position % 3));
+      boolean rightBefore = false;
+      for (int k = 0; k < e.getDepth(); k++) {
+        rightBefore |= prediction(k, position) == e.getTarget();
+      }
+      assertThat(e.getRightBeforeHalting()).isEqualTo(rightBefore);
       assertThat(e.getComplexityAlgorithm()).isEqualTo("carry-chain");
       assertThat(e.getStaticFeatures()).extracting(NamedValue::getName).contains("position");
       assertThat(e.getAlgorithmFeatures())
@@ -189,6 +195,11 @@ class HaltingEventsTest {
         .hasMessageContaining("joined with trace");
   }
 
+  /** Settles at step min(depth, position mod 3): the convergence step the join must find. */
+  private static int prediction(int step, int position) {
+    return Math.min(step, position % 3);
+  }
+
   private static float lambda(int step, int position) {
     return (float) (0.1 * step + 0.01 * position);
   }
@@ -199,8 +210,10 @@ class HaltingEventsTest {
     List<RecurrenceStep> steps = new ArrayList<>();
     for (int k = 0; k <= result.getStepsRun(); k++) {
       List<Float> lambda = new ArrayList<>();
+      List<Integer> prediction = new ArrayList<>();
       for (int t = 0; t < length; t++) {
         lambda.add(lambda(k, t));
+        prediction.add(prediction(k, t));
       }
       steps.add(
           RecurrenceStep.newBuilder()
@@ -216,7 +229,7 @@ class HaltingEventsTest {
               .setActive(List.of())
               .setHalted(List.of())
               .setStateDelta(lambda)
-              .setPrediction(List.of())
+              .setPrediction(prediction)
               .setConfidence(lambda)
               .setEventTime(Instant.EPOCH)
               .setProducerId("test")

@@ -234,10 +234,20 @@ public final class Fixtures {
     // A model consistent with the trace but whose step holds a NaN λ: both go as INVALID_STEP.
     InstanceResult invalid =
         InstanceResult.newBuilder(some).setModelId("m-nan").setStepsRun(0).build();
-    List<Float> lambda = new ArrayList<>(badStep.getHaltProbability());
+    RecurrenceStep ownStep =
+        data.inputs().stream()
+            .filter(i -> i.kind == JoinInput.Kind.STEP && i.instanceId.equals(some.getInstanceId()))
+            .map(i -> JoinInput.STEPS.decode(i.payload))
+            .findFirst()
+            .orElseThrow();
+    List<Float> lambda = new ArrayList<>(ownStep.getHaltProbability());
     lambda.set(0, Float.NaN);
     RecurrenceStep nanStep =
-        RecurrenceStep.newBuilder(badStep).setModelId("m-nan").setHaltProbability(lambda).build();
+        RecurrenceStep.newBuilder(ownStep)
+            .setModelId("m-nan")
+            .setStep(0)
+            .setHaltProbability(lambda)
+            .build();
     records.add(
         new ProducerRecord<>(Topic.RESULTS.topicName(), null, JoinInput.RESULTS.encode(invalid)));
     records.add(

@@ -333,7 +333,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
     out.printf(
         Locale.ROOT,
-        "%-9s %-6s %9s %7s %6s %6s %7s %7s %6s%n",
+        "%-9s %-6s %9s %7s %6s %6s %7s %7s %6s %6s%n",
         "task",
         "mech",
         "instances",
@@ -342,11 +342,12 @@ public final class DemoCommand implements Callable<Integer> {
         "rho",
         "adjR2st",
         "adjR2al",
+        "overth",
         "alerts");
     for (MonitorState.Row r : rows) {
       out.printf(
           Locale.ROOT,
-          "%-9s %-6s %9d %6.1f%% %6.2f %6s %7s %7s %6d%n",
+          "%-9s %-6s %9d %6.1f%% %6.2f %6s %7s %7s %6s %6d%n",
           r.task(),
           r.mechanism(),
           r.instances(),
@@ -355,6 +356,7 @@ public final class DemoCommand implements Callable<Integer> {
           number(r.rho()),
           number(r.adjustedR2Static()),
           number(r.adjustedR2Algorithm()),
+          number(r.meanOverthinking()),
           r.alerts());
     }
     out.flush();

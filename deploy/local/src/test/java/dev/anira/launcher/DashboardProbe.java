@@ -24,7 +24,7 @@ final class DashboardProbe {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path DRIVER = Path.of("/usr/bin/chromedriver");
   static final List<String> CHARTS =
-      List.of("rho", "heatmap", "timing", "tracking", "generalization", "timeline");
+      List.of("rho", "heatmap", "timing", "tracking", "generalization", "convergence", "timeline");
 
   private DashboardProbe() {}
 

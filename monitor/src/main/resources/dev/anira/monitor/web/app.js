@@ -1,7 +1,7 @@
 // The dashboard: fetches /api/snapshot whenever /events announces a change, then redraws.
 // Each chart's element carries data-points (how many points it drew), for tests and curious users.
 const charts = {};
-for (const id of ['rho', 'heatmap', 'timing', 'tracking', 'generalization', 'timeline']) {
+for (const id of ['rho', 'heatmap', 'timing', 'tracking', 'generalization', 'convergence', 'timeline']) {
   charts[id] = echarts.init(document.getElementById(id));
 }
 let snapshot = null;
@@ -154,11 +154,38 @@ function drawAlerts(models) {
   $('alerts').dataset.points = rows.length;
 }
 
+// Per model, the overthinking histogram of its largest train-size bucket, as shares of its tokens;
+// the legend gives the settled-at-halt and right-then-wrong shares.
+function drawConvergence(models) {
+  const best = {};
+  for (const r of snapshot.convergence) {
+    if (!models.includes(r.modelId) || r.split !== 'TRAIN' || !r.tokens) continue;
+    if (!best[r.modelId] || r.tokens > best[r.modelId].tokens) best[r.modelId] = r;
+  }
+  let points = 0;
+  const pct = (x) => (x == null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
+  const series = Object.values(best).map((r) => {
+    points += r.histogram.length;
+    return {
+      name: `${r.modelId} (settled at halt ${pct(r.settledAtHaltShare)}, right then wrong ${pct(r.rightThenWrongShare)})`,
+      type: 'bar',
+      data: r.histogram.map(([steps, n]) => [steps, n / r.tokens]),
+    };
+  });
+  charts.convergence.setOption({
+    tooltip: { trigger: 'axis' }, legend: { top: 0, type: 'scroll' },
+    xAxis: { type: 'value', name: 'steps after settling', minInterval: 1 },
+    yAxis: { type: 'value', name: 'share of tokens' }, grid: { top: 40 },
+    series,
+  }, true);
+  mark('convergence', points);
+}
+
 function draw() {
   if (!snapshot) return;
   const models = visibleModels();
   drawRho(models); drawHeatmap(models); drawTiming(models); drawTracking(models);
-  drawGeneralization(models); drawAlerts(models);
+  drawGeneralization(models); drawConvergence(models); drawAlerts(models);
   const chosen = $('search').value.trim() || $('instance').value;
   drawTimeline(chosen);
 }
