@@ -144,6 +144,8 @@ public final class EvalCommand implements Callable<Integer> {
     r.train().spearman().forEach((k, v) -> putNumber(spearman, k, v));
     ObjectNode partial = node.putObject("partialSpearman");
     r.train().partialSpearman().forEach((k, v) -> putNumber(partial, k, v));
+    putNumber(node, "adjustedR2Static", r.train().adjustedR2Static());
+    putNumber(node, "adjustedR2Algorithm", r.train().adjustedR2Algorithm());
     ObjectNode histogram = node.putObject("depthHistogram");
     r.train().depthHistogram().forEach((depth, n) -> histogram.put(Integer.toString(depth), n));
     ObjectNode extrapolationSpearman = node.putObject("extrapolationSpearman");
@@ -172,7 +174,7 @@ public final class EvalCommand implements Callable<Integer> {
     StringBuilder s = new StringBuilder();
     s.append(
         String.format(
-            "%-22s %-9s %-7s %8s %8s %13s %8s %6s  %s%n",
+            "%-22s %-9s %-7s %8s %8s %13s %8s %6s %7s %7s  %s%n",
             "checkpoint",
             "task",
             "mech",
@@ -181,6 +183,8 @@ public final class EvalCommand implements Callable<Integer> {
             "depth (extr.)",
             "depths",
             "top",
+            "adjR2st",
+            "adjR2al",
             "rho / partial rho (correct tokens)"));
     for (Report r : reports) {
       StringBuilder rho = new StringBuilder();
@@ -196,7 +200,7 @@ public final class EvalCommand implements Callable<Integer> {
                       .append("  "));
       s.append(
           String.format(
-              "%-22s %-9s %-7s %7.1f%% %7.1f%% %5.2f (%5.2f) %8d %5.0f%%  %s%n",
+              "%-22s %-9s %-7s %7.1f%% %7.1f%% %5.2f (%5.2f) %8d %5.0f%% %7s %7s  %s%n",
               r.name(),
               r.task(),
               r.mechanism(),
@@ -206,6 +210,8 @@ public final class EvalCommand implements Callable<Integer> {
               r.extrapolation().meanDepth(),
               r.train().distinctDepths(),
               100 * r.train().largestDepthShare(),
+              signed(r.train().adjustedR2Static()),
+              signed(r.train().adjustedR2Algorithm()),
               rho.toString().trim()));
     }
     return s.toString();

@@ -18,6 +18,9 @@ import java.util.TreeMap;
  *     controlling for the answer's position and the instance's input size (NaN when undefined)
  * @param depthHistogram depth → number of answer tokens (all of them, right or wrong) that halted
  *     there
+ * @param adjustedR2Static adjusted R² of OLS of depth on the static features, over all answer
+ *     tokens (NaN when undefined)
+ * @param adjustedR2Algorithm the same on the trace's depth-free algorithmic features
  */
 public record Evaluation(
     @JsonProperty("instances") int instances,
@@ -26,12 +29,16 @@ public record Evaluation(
     @JsonProperty("meanDepth") double meanDepth,
     @JsonProperty("spearman") Map<String, Double> spearman,
     @JsonProperty("partialSpearman") Map<String, Double> partialSpearman,
-    @JsonProperty("depthHistogram") SortedMap<Integer, Long> depthHistogram) {
+    @JsonProperty("depthHistogram") SortedMap<Integer, Long> depthHistogram,
+    @JsonProperty("adjustedR2Static") Double adjustedR2Static,
+    @JsonProperty("adjustedR2Algorithm") Double adjustedR2Algorithm) {
 
   public Evaluation {
     // Checkpoints written before these fields existed read them as empty.
     partialSpearman = partialSpearman == null ? Map.of() : partialSpearman;
     depthHistogram = depthHistogram == null ? new TreeMap<>() : depthHistogram;
+    adjustedR2Static = adjustedR2Static == null ? Double.NaN : adjustedR2Static;
+    adjustedR2Algorithm = adjustedR2Algorithm == null ? Double.NaN : adjustedR2Algorithm;
   }
 
   /** Number of depths at which at least one answer token halted. */

@@ -4,13 +4,17 @@ import dev.anira.model.Anira;
 import dev.anira.model.Run;
 import dev.anira.schemas.AlgorithmTrace;
 import dev.anira.schemas.Complexity;
+import dev.anira.schemas.NamedSeries;
 import dev.anira.tasks.GeneratedInstance;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.apache.commons.math3.linear.SingularMatrixException;
+import org.apache.commons.math3.stat.regression.OLSMultipleLinearRegression;
 
 /** Runs a model over instances with hard halting (as deployed) and scores it. */
 public final class Evaluator {
@@ -31,6 +35,10 @@ public final class Evaluator {
     // Per complexity definition, one row per correct token: depth, complexity, position, size.
     Map<String, List<double[]>> correctPairs = new LinkedHashMap<>();
     SortedMap<Integer, Long> histogram = new TreeMap<>();
+    // Decision timing over every answer token: depth, then static and algorithmic features.
+    List<Double> allDepths = new ArrayList<>();
+    List<double[]> staticRows = new ArrayList<>();
+    List<double[]> algorithmRows = new ArrayList<>();
     for (int from = 0; from < instances.size(); from += batchSize) {
       List<GeneratedInstance> chunk =
           instances.subList(from, Math.min(instances.size(), from + batchSize));
@@ -51,6 +59,9 @@ public final class Evaluator {
           tokens++;
           depthSum += depth;
           histogram.merge(depth, 1L, Long::sum);
+          allDepths.add((double) depth);
+          staticRows.add(row(trace.getStaticFeatures(), i));
+          algorithmRows.add(row(trace.getAlgorithmFeatures(), i));
           if (right) {
             correct++;
             for (Complexity complexity : trace.getComplexities()) {
@@ -87,7 +98,51 @@ public final class Evaluator {
         tokens == 0 ? Double.NaN : (double) depthSum / tokens,
         spearman,
         partial,
-        histogram);
+        histogram,
+        adjustedRSquared(allDepths, staticRows),
+        adjustedRSquared(allDepths, algorithmRows));
+  }
+
+  private static double[] row(List<NamedSeries> features, int i) {
+    return features.stream().mapToDouble(f -> f.getValues().get(i)).toArray();
+  }
+
+  /**
+   * Adjusted R² of OLS of depth on the given features (constant ones dropped), as the analytics
+   * job's decision timing computes it; NaN when depth is constant, there are no features, or they
+   * are collinear.
+   */
+  static double adjustedRSquared(List<Double> depths, List<double[]> rows) {
+    if (rows.isEmpty() || rows.get(0).length == 0) {
+      return Double.NaN;
+    }
+    int width = rows.get(0).length;
+    List<Integer> varying = new ArrayList<>();
+    for (int c = 0; c < width; c++) {
+      final int column = c;
+      if (rows.stream().mapToDouble(r -> r[column]).distinct().count() > 1) {
+        varying.add(c);
+      }
+    }
+    double[] y = depths.stream().mapToDouble(Double::doubleValue).toArray();
+    if (varying.isEmpty()
+        || Arrays.stream(y).distinct().count() < 2
+        || y.length <= varying.size() + 1) {
+      return Double.NaN;
+    }
+    double[][] x = new double[rows.size()][varying.size()];
+    for (int r = 0; r < x.length; r++) {
+      for (int c = 0; c < varying.size(); c++) {
+        x[r][c] = rows.get(r)[varying.get(c)];
+      }
+    }
+    try {
+      OLSMultipleLinearRegression ols = new OLSMultipleLinearRegression();
+      ols.newSampleData(y, x);
+      return ols.calculateAdjustedRSquared();
+    } catch (SingularMatrixException e) {
+      return Double.NaN;
+    }
   }
 
   private static double[] column(List<double[]> rows, int index) {

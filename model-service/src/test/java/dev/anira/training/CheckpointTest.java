@@ -100,6 +100,8 @@ class CheckpointTest {
   }
 
   private static Map<String, Evaluation> metrics() {
-    return Map.of(Trainer.TRAIN_SET, new Evaluation(1, 1, 1, 1, Map.of("x", 0.5), Map.of(), null));
+    return Map.of(
+        Trainer.TRAIN_SET,
+        new Evaluation(1, 1, 1, 1, Map.of("x", 0.5), Map.of(), null, null, null));
   }
 }
