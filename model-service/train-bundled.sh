@@ -14,8 +14,6 @@ mkdir -p "$OUT" "$LOGS"
 
 # name | task mechanism steps [extra options]; everything else is `anira train`'s defaults.
 # addition: the longest carry chain at 8 digits needs 9 steps, so D_max is 14 (>= 1.5x).
-# Graph tasks: a second prelude layer, so EARLY's router reads more than the token itself.
-GRAPH="--prelude-layers 2"
 declare -A RUNS=(
   [parity-online]="parity online 3000"
   [parity-early]="parity early 3000"
@@ -26,16 +24,16 @@ declare -A RUNS=(
   [dyck-early]="dyck early 2000"
   [pcfg-online]="pcfg online 2000"
   [pcfg-early]="pcfg early 2000"
-  [bfs-online]="bfs online 5000 $GRAPH"
-  [bfs-early]="bfs early 5000 $GRAPH"
-  [bfs-fixed]="bfs fixed 5000 $GRAPH"
-  [kahn-online]="kahn online 5000 $GRAPH"
-  [kahn-early]="kahn early 5000 $GRAPH"
-  [dfs-online]="dfs online 5000 $GRAPH"
-  [dfs-early]="dfs early 5000 $GRAPH"
+  [bfs-online]="bfs online 4000"
+  [bfs-early]="bfs early 4000"
+  [bfs-fixed]="bfs fixed 4000"
+  [kahn-online]="kahn online 4000"
+  [kahn-early]="kahn early 4000"
+  [dfs-online]="dfs online 4000"
+  [dfs-early]="dfs early 4000"
 )
-LANE_A=(parity-online addition-online dyck-online pcfg-online bfs-online kahn-online dfs-online addition-fixed)
-LANE_B=(parity-early addition-early dyck-early pcfg-early bfs-early kahn-early dfs-early bfs-fixed)
+LANE_A=(parity-online addition-online dyck-online pcfg-online bfs-online kahn-online dfs-online bfs-fixed)
+LANE_B=(parity-early addition-early dyck-early pcfg-early bfs-early kahn-early dfs-early addition-fixed)
 
 train() {
   local name=$1

@@ -1,6 +1,5 @@
 package dev.anira.training;
 
-import dev.anira.model.ModelConfig;
 import java.util.Map;
 
 /**
@@ -16,19 +15,8 @@ final class TaskDefaults {
    * @param train sizes to train on, {@code MIN..MAX}
    * @param extrapolation sizes of the extrapolation eval
    * @param knobs other knobs' ranges, knob → {@code MIN..MAX}
-   * @param attention the graph tasks list their edges before the queries: under a causal mask no
-   *     edge token could take part in the search, so each query would have to run it alone
    */
-  record Defaults(
-      String train,
-      String extrapolation,
-      Map<String, String> knobs,
-      ModelConfig.Attention attention) {
-
-    Defaults(String train, String extrapolation, Map<String, String> knobs) {
-      this(train, extrapolation, knobs, ModelConfig.Attention.CAUSAL);
-    }
-  }
+  record Defaults(String train, String extrapolation, Map<String, String> knobs) {}
 
   private static final Map<String, Defaults> DEFAULTS =
       Map.of(
@@ -39,20 +27,11 @@ final class TaskDefaults {
           "dyck",
           new Defaults("4..16", "18..32", Map.of("maxDepth", "2..8", "types", "1..4")),
           "bfs",
-          new Defaults(
-              "4..8",
-              "9..12",
-              Map.of("family", "0..3", "degree", "2..4"),
-              ModelConfig.Attention.BIDIRECTIONAL),
+          new Defaults("4..8", "9..12", Map.of("family", "0..3", "degree", "2..4")),
           "kahn",
-          new Defaults(
-              "4..8",
-              "9..12",
-              Map.of("depth", "1..4", "density", "0..0.3"),
-              ModelConfig.Attention.BIDIRECTIONAL),
+          new Defaults("4..8", "9..12", Map.of("depth", "1..4", "density", "0..0.3")),
           "dfs",
-          new Defaults(
-              "4..8", "9..12", Map.of("branching", "1..3"), ModelConfig.Attention.BIDIRECTIONAL),
+          new Defaults("4..8", "9..12", Map.of("branching", "1..3")),
           "pcfg",
           new Defaults("0..3", "4..6", Map.of("attractors", "0..1")));
 

@@ -231,11 +231,11 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--attention",
+      defaultValue = "causal",
       converter = EnumConverter.Attention.class,
       description =
           "causal, or bidirectional (every token sees every real token of its instance, as the"
-              + " problem part of a prefix LM). Default: bidirectional for bfs, kahn, dfs; causal"
-              + " for the rest")
+              + " problem part of a prefix LM). Default: ${DEFAULT-VALUE}")
   ModelConfig.Attention attention;
 
   @Option(
@@ -303,7 +303,7 @@ public final class TrainCommand implements Callable<Integer> {
               mechanism,
               fixedDepth == null ? maxDepth : fixedDepth,
               haltThreshold,
-              attention == null ? TaskDefaults.of(task).attention() : attention);
+              attention);
       config.knobs().forEach((k, v) -> knobRanges.put(k, SizeRange.parse(v)));
       data =
           instances != null
@@ -378,9 +378,7 @@ public final class TrainCommand implements Callable<Integer> {
     s.append(" --model-dim ").append(modelDim).append(" --heads ").append(heads);
     s.append(" --ff-dim ").append(ffDim).append(" --prelude-layers ").append(preludeLayers);
     s.append(" --halt-threshold ").append(haltThreshold);
-    if (attention != null) {
-      s.append(" --attention ").append(lower(attention));
-    }
+    s.append(" --attention ").append(lower(attention));
     s.append(" --lr ").append(learningRate).append(" --warmup ").append(warmup);
     s.append(" --schedule ").append(lower(schedule)).append(" --beta ").append(beta);
     s.append(" --beta-warmup ").append(betaWarmup);
