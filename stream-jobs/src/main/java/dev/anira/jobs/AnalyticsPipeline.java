@@ -54,7 +54,7 @@ public final class AnalyticsPipeline {
 
   /** One analysis: its grouping, how to accumulate events, and what to report for a window. */
   interface Analysis<A extends Serializable, R extends SpecificRecordBase> extends Serializable {
-    String key(HaltingEvent event);
+    Key key(HaltingEvent event);
 
     A create();
 
@@ -80,35 +80,37 @@ public final class AnalyticsPipeline {
 
   /**
    * A grouping key: model × mechanism × task, and for alignment and timing also size bucket × split
-   * (null when the analysis does not group by them).
+   * (null when the analysis does not group by them). Typed, never a joined string: any model id or
+   * task name works, `|` and all.
    */
-  record Key(String modelId, Mechanism mechanism, String task, String sizeBucket, Split split) {
-    static String bySizeBucket(HaltingEvent e) {
-      return String.join(
-          "|",
+  public record Key(
+      String modelId, Mechanism mechanism, String task, String sizeBucket, Split split)
+      implements Serializable {
+    static Key bySizeBucket(HaltingEvent e) {
+      return new Key(
           e.getModelId(),
-          e.getMechanism().name(),
+          e.getMechanism(),
           e.getTask(),
           AlignmentAccumulator.sizeBucket(e.getSize()),
-          e.getSplit().name());
+          e.getSplit());
     }
 
-    static String byTask(HaltingEvent e) {
-      return String.join("|", e.getModelId(), e.getMechanism().name(), e.getTask());
+    static Key byTask(HaltingEvent e) {
+      return new Key(e.getModelId(), e.getMechanism(), e.getTask(), null, null);
     }
 
-    static Key parse(String key) {
-      String[] p = key.split("\\|", -1);
-      return p.length == 3
-          ? new Key(p[0], Mechanism.valueOf(p[1]), p[2], null, null)
-          : new Key(p[0], Mechanism.valueOf(p[1]), p[2], p[3], Split.valueOf(p[4]));
+    static Key of(AlignmentReport r) {
+      return new Key(
+          r.getModelId(), r.getMechanism(), r.getTask(), r.getSizeBucket(), r.getSplit());
     }
+
+    static final TypeInformation<Key> TYPE = TypeInformation.of(Key.class);
   }
 
   static final Analysis<AlignmentAccumulator, AlignmentReport> ALIGNMENT =
       new Analysis<>() {
         @Override
-        public String key(HaltingEvent event) {
+        public Key key(HaltingEvent event) {
           return Key.bySizeBucket(event);
         }
 
@@ -163,7 +165,7 @@ public final class AnalyticsPipeline {
   static final Analysis<TimingAccumulator, TimingReport> TIMING =
       new Analysis<>() {
         @Override
-        public String key(HaltingEvent event) {
+        public Key key(HaltingEvent event) {
           return Key.bySizeBucket(event);
         }
 
@@ -221,7 +223,7 @@ public final class AnalyticsPipeline {
   static final Analysis<GeneralizationAccumulator, GeneralizationReport> GENERALIZATION =
       new Analysis<>() {
         @Override
-        public String key(HaltingEvent event) {
+        public Key key(HaltingEvent event) {
           return Key.byTask(event);
         }
 
@@ -307,15 +309,7 @@ public final class AnalyticsPipeline {
       DataStream<AlignmentReport> alignment, AlertRules.Config config, String producerId) {
     return alignment
         .filter(r -> r.getScope() == WindowScope.WINDOW)
-        .keyBy(
-            r ->
-                String.join(
-                    "|",
-                    r.getModelId(),
-                    r.getMechanism().name(),
-                    r.getTask(),
-                    r.getSizeBucket(),
-                    r.getSplit().name()))
+        .keyBy(Key::of, Key.TYPE)
         .process(new RaiseAlerts(config, producerId), new AvroTypeInfo<>(Alert.class))
         .name("alerts")
         .uid("alerts");
@@ -337,12 +331,12 @@ public final class AnalyticsPipeline {
     @SuppressWarnings("unchecked")
     TypeInformation<A> accumulatorType =
         (TypeInformation<A>) TypeInformation.of(analysis.create().getClass());
-    TypeInformation<Tuple4<String, Long, Long, A>> windowedType =
-        new TupleTypeInfo<>(Types.STRING, Types.LONG, Types.LONG, accumulatorType);
+    TypeInformation<Tuple4<Key, Long, Long, A>> windowedType =
+        new TupleTypeInfo<>(Key.TYPE, Types.LONG, Types.LONG, accumulatorType);
     AvroTypeInfo<R> reportInfo = new AvroTypeInfo<>(reportType);
-    SingleOutputStreamOperator<Tuple4<String, Long, Long, A>> perWindow =
+    SingleOutputStreamOperator<Tuple4<Key, Long, Long, A>> perWindow =
         stamped
-            .keyBy(analysis::key)
+            .keyBy(analysis::key, Key.TYPE)
             .window(TumblingEventTimeWindows.of(window))
             .sideOutputLateData(LATE)
             .aggregate(
@@ -356,18 +350,17 @@ public final class AnalyticsPipeline {
     DataStream<R> windowReports =
         perWindow
             .flatMap(
-                (FlatMapFunction<Tuple4<String, Long, Long, A>, R>)
+                (FlatMapFunction<Tuple4<Key, Long, Long, A>, R>)
                     (w, out) ->
                         analysis
-                            .report(
-                                w.f3, Key.parse(w.f0), WindowScope.WINDOW, w.f1, w.f2, producerId)
+                            .report(w.f3, w.f0, WindowScope.WINDOW, w.f1, w.f2, producerId)
                             .forEach(out::collect),
                 reportInfo)
             .name(reportType.getSimpleName())
             .uid(reportType.getSimpleName());
     DataStream<R> cumulativeReports =
         perWindow
-            .keyBy(w -> w.f0)
+            .keyBy(w -> w.f0, Key.TYPE)
             .process(new Cumulate<>(analysis, accumulatorType, producerId), reportInfo)
             .name(reportType.getSimpleName() + "-cumulative")
             .uid(reportType.getSimpleName() + "-cumulative");
@@ -376,13 +369,13 @@ public final class AnalyticsPipeline {
 
   /** Tags each window's accumulator with its key and bounds. */
   private static final class Emit<A extends Serializable>
-      extends ProcessWindowFunction<A, Tuple4<String, Long, Long, A>, String, TimeWindow> {
+      extends ProcessWindowFunction<A, Tuple4<Key, Long, Long, A>, Key, TimeWindow> {
     @Override
     public void process(
-        String key,
+        Key key,
         Context context,
         Iterable<A> accumulators,
-        Collector<Tuple4<String, Long, Long, A>> out) {
+        Collector<Tuple4<Key, Long, Long, A>> out) {
       out.collect(
           Tuple4.of(
               key,
@@ -394,14 +387,14 @@ public final class AnalyticsPipeline {
 
   /** Running merge of a key's window accumulators, reported after each window. */
   private static final class Cumulate<A extends Serializable, R extends SpecificRecordBase>
-      extends KeyedProcessFunction<String, Tuple4<String, Long, Long, A>, R> {
+      extends KeyedProcessFunction<Key, Tuple4<Key, Long, Long, A>, R> {
     private final Analysis<A, R> analysis;
     private final TypeInformation<A> accumulatorType;
     private final String producerId;
     private transient ValueState<A> total;
     private transient ValueState<Long> firstStart;
     // Latest gauge values per key; the gauges read them. Keys stay on one subtask.
-    private transient Map<String, Map<String, Double>> latest;
+    private transient Map<Key, Map<String, Double>> latest;
 
     Cumulate(Analysis<A, R> analysis, TypeInformation<A> accumulatorType, String producerId) {
       this.analysis = analysis;
@@ -417,7 +410,7 @@ public final class AnalyticsPipeline {
     }
 
     @Override
-    public void processElement(Tuple4<String, Long, Long, A> w, Context ctx, Collector<R> out)
+    public void processElement(Tuple4<Key, Long, Long, A> w, Context ctx, Collector<R> out)
         throws Exception {
       A sum = total.value();
       sum = sum == null ? analysis.merge(analysis.create(), w.f3) : analysis.merge(sum, w.f3);
@@ -425,22 +418,22 @@ public final class AnalyticsPipeline {
       if (firstStart.value() == null) {
         firstStart.update(w.f1);
       }
-      Key key = Key.parse(w.f0);
+      Key key = w.f0;
       for (R report :
           analysis.report(sum, key, WindowScope.CUMULATIVE, firstStart.value(), w.f2, producerId)) {
-        publish(w.f0, key, analysis.gauges(report));
+        publish(key, analysis.gauges(report));
         out.collect(report);
       }
     }
 
-    private void publish(String id, Key key, Map<String, Double> values) {
+    private void publish(Key key, Map<String, Double> values) {
       if (values.isEmpty()) {
         return;
       }
-      Map<String, Double> current = latest.get(id);
+      Map<String, Double> current = latest.get(key);
       if (current == null) {
         current = new HashMap<>(values);
-        latest.put(id, current);
+        latest.put(key, current);
         MetricGroup group =
             getRuntimeContext()
                 .getMetricGroup()
@@ -464,8 +457,7 @@ public final class AnalyticsPipeline {
   }
 
   /** One {@link AlertRules} per key, kept in keyed state so it survives restarts. */
-  private static final class RaiseAlerts
-      extends KeyedProcessFunction<String, AlignmentReport, Alert> {
+  private static final class RaiseAlerts extends KeyedProcessFunction<Key, AlignmentReport, Alert> {
     private final AlertRules.Config config;
     private final String producerId;
     private transient ValueState<AlertRules> rules;
