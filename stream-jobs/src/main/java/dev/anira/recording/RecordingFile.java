@@ -1,55 +1,85 @@
 package dev.anira.recording;
 
 import dev.anira.jobs.KafkaIO;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
+import java.util.zip.CRC32;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileConstants;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.file.SeekableInput;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xerial.snappy.Snappy;
 
 /**
  * Reads one Avro container file of a recording, on any file system Flink knows. A damaged block is
  * reported with the file and its byte offset and skipped up to the next sync marker, so the rest of
  * the file still reads; a file whose header is damaged is reported and yields nothing.
+ *
+ * <p>Avro's {@code DataFileReader} parses the header (schema, codec, sync marker); the blocks are
+ * read here, because Avro's reader allocates whatever size a block header declares before it
+ * notices the file is shorter: a damaged size field (0x7FFF0000, say) costs 2 GB of heap. Every
+ * declared count and size is bounded by what the file can still hold before anything is allocated
+ * (the container format: Avro specification, "Object Container Files").
  */
 public final class RecordingFile implements Closeable {
 
   private static final Logger LOG = LoggerFactory.getLogger(RecordingFile.class);
+  private static final int SYNC = DataFileConstants.SYNC_SIZE;
 
   private final Path path;
   private final String topic;
-  private final DataFileReader<GenericRecord> reader;
-  private final BinaryMessageEncoder<GenericRecord> encoder;
-  private GenericRecord reuse;
-  private final List<String> problems = new ArrayList<>();
+  private final FSDataInputStream in;
   private final long length;
-  private final long headerEnd;
-  private boolean ended;
+  private final byte[] sync;
+  private final String codec;
+  private final GenericDatumReader<GenericRecord> datumReader;
+  private final BinaryMessageEncoder<GenericRecord> encoder;
+  private final List<String> problems = new ArrayList<>();
+  private final Deque<RecordedRecord> pending = new ArrayDeque<>();
+  private long position;
 
   private RecordingFile(
-      Path path, String topic, DataFileReader<GenericRecord> reader, long length) {
+      Path path,
+      String topic,
+      FSDataInputStream in,
+      long length,
+      Schema schema,
+      String codec,
+      byte[] sync,
+      long headerEnd) {
     this.path = path;
     this.topic = topic;
-    this.reader = reader;
+    this.in = in;
     this.length = length;
-    this.headerEnd = reader.previousSync();
+    this.codec = codec;
+    this.sync = sync;
+    this.position = headerEnd;
+    this.datumReader = new GenericDatumReader<>(schema);
     // Re-encoded under the file's own (writer) schema, as it travelled on Kafka.
-    this.encoder = new BinaryMessageEncoder<>(GenericData.get(), reader.getSchema());
+    this.encoder = new BinaryMessageEncoder<>(GenericData.get(), schema);
   }
 
   /**
@@ -61,12 +91,19 @@ public final class RecordingFile implements Closeable {
     FileSystem fs = path.getFileSystem();
     long length = fs.getFileStatus(path).getLen();
     FSDataInputStream in = fs.open(path);
-    try {
-      return new RecordingFile(
-          path,
-          topic,
-          new DataFileReader<>(new Seekable(in, length), new GenericDatumReader<>()),
-          length);
+    try (DataFileReader<GenericRecord> header =
+        new DataFileReader<>(new HeaderOnly(fs.open(path), length), new GenericDatumReader<>())) {
+      String codec = header.getMetaString(DataFileConstants.CODEC);
+      codec = codec == null ? DataFileConstants.NULL_CODEC : codec;
+      if (!List.of(DataFileConstants.NULL_CODEC, DataFileConstants.DEFLATE_CODEC, "snappy")
+          .contains(codec)) {
+        throw new IOException("codec " + codec + " is not one a recording uses");
+      }
+      long headerEnd = header.previousSync();
+      byte[] sync = new byte[SYNC];
+      in.seek(headerEnd - SYNC);
+      readFully(in, sync, 0, SYNC);
+      return new RecordingFile(path, topic, in, length, header.getSchema(), codec, sync, headerEnd);
     } catch (IOException | RuntimeException e) {
       in.close();
       String problem =
@@ -79,72 +116,194 @@ public final class RecordingFile implements Closeable {
 
   /** The next record, or null at the end of the file. */
   public RecordedRecord next() throws IOException {
-    while (true) {
-      long block = reader.previousSync();
+    while (pending.isEmpty() && position < length) {
+      long block = position;
       try {
-        if (!reader.hasNext()) {
-          if (!ended) {
-            ended = true;
-            checkComplete(block);
-          }
-          return null;
-        }
-        reuse = reader.next(reuse);
-        return new RecordedRecord(topic, eventTime(reuse), KafkaIO.keyOf(reuse), encode(reuse));
-      } catch (IOException | RuntimeException e) {
-        String problem =
-            path
+        position = readBlock(block);
+      } catch (Damaged e) {
+        report(block, e.getMessage());
+        position = nextSync(block + 1);
+      }
+    }
+    return pending.poll();
+  }
+
+  /** Reads the block at {@code block} into {@link #pending}; returns where the next one starts. */
+  private long readBlock(long block) throws IOException, Damaged {
+    in.seek(block);
+    long count;
+    long size;
+    try {
+      count = readVarLong();
+      size = readVarLong();
+    } catch (EOFException e) {
+      throw new Damaged("cut off in the block header", true);
+    }
+    long data = in.getPos();
+    long room = length - data - SYNC;
+    // Every record takes at least one byte, so a block cannot hold more records than bytes.
+    if (size < 0 || count <= 0 || count > size || size > room) {
+      boolean cutOff = size > room && size >= 0 && count > 0 && count <= size && !syncAfter(block);
+      throw new Damaged(
+          "declares "
+              + count
+              + " records in "
+              + size
+              + " bytes, but the file holds "
+              + Math.max(0, room)
+              + " more",
+          cutOff);
+    }
+    byte[] bytes = new byte[(int) size];
+    readFully(in, bytes, 0, bytes.length);
+    byte[] marker = new byte[SYNC];
+    readFully(in, marker, 0, SYNC);
+    if (!Arrays.equals(marker, sync)) {
+      throw new Damaged("does not end with the file's sync marker", false);
+    }
+    List<RecordedRecord> records = new ArrayList<>();
+    try {
+      BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(decompress(bytes), null);
+      GenericRecord reuse = null;
+      for (long i = 0; i < count; i++) {
+        reuse = datumReader.read(reuse, decoder);
+        records.add(
+            new RecordedRecord(topic, eventTime(reuse), KafkaIO.keyOf(reuse), encode(reuse)));
+      }
+      if (!decoder.isEnd()) {
+        throw new IOException("bytes left over after " + count + " records");
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new Damaged("(" + e + ")", false);
+    }
+    pending.addAll(records);
+    return data + size + SYNC;
+  }
+
+  private void report(long block, String what) {
+    boolean cutOff = what.startsWith(Damaged.CUT_OFF);
+    String problem =
+        cutOff
+            ? path
+                + ": truncated at byte "
+                + length
+                + "; the block at byte offset "
+                + block
+                + " is incomplete and was skipped"
+            : path
                 + ": damaged data in the block at byte offset "
                 + block
-                + " ("
-                + e
-                + "); skipping to the next block";
-        LOG.error(problem);
-        problems.add(problem);
-        try {
-          reader.sync(block + 1);
-        } catch (IOException | RuntimeException end) {
-          return null;
+                + " "
+                + what
+                + "; skipping to the next block";
+    LOG.error(problem);
+    problems.add(problem);
+  }
+
+  /** Where the block after the next sync marker at or after {@code from} starts, or the end. */
+  private long nextSync(long from) throws IOException {
+    byte[] window = new byte[64 * 1024];
+    long start = from;
+    while (start + SYNC <= length) {
+      in.seek(start);
+      int n = (int) Math.min(window.length, length - start);
+      readFully(in, window, 0, n);
+      for (int i = 0; i + SYNC <= n; i++) {
+        if (matchesSync(window, i)) {
+          return start + i + SYNC;
         }
       }
+      start += n - SYNC + 1; // a marker may straddle two windows
     }
+    return length;
   }
 
-  /**
-   * Avro reads a cut-off last block as a clean end of file. A complete file ends with the sync
-   * marker its header ends with; anything else lost the block that starts at {@code lastBlock}.
-   */
-  private void checkComplete(long lastBlock) throws IOException {
-    int sync = DataFileConstants.SYNC_SIZE;
-    byte[] first = new byte[sync];
-    byte[] last = new byte[sync];
-    try (FSDataInputStream in = path.getFileSystem().open(path)) {
-      in.seek(headerEnd - sync);
-      readFully(in, first);
-      in.seek(Math.max(0, length - sync));
-      readFully(in, last);
-    }
-    if (!Arrays.equals(first, last)) {
-      String problem =
-          path
-              + ": truncated at byte "
-              + length
-              + "; the block at byte offset "
-              + lastBlock
-              + " is incomplete and was skipped";
-      LOG.error(problem);
-      problems.add(problem);
-    }
+  private boolean syncAfter(long block) throws IOException {
+    return nextSync(block + 1) < length;
   }
 
-  private static void readFully(FSDataInputStream in, byte[] into) throws IOException {
-    int off = 0;
-    while (off < into.length) {
-      int n = in.read(into, off, into.length - off);
-      if (n < 0) {
-        break;
+  private boolean matchesSync(byte[] bytes, int at) {
+    for (int j = 0; j < SYNC; j++) {
+      if (bytes[at + j] != sync[j]) {
+        return false;
       }
-      off += n;
+    }
+    return true;
+  }
+
+  private byte[] decompress(byte[] bytes) throws IOException {
+    switch (codec) {
+      case DataFileConstants.NULL_CODEC:
+        return bytes;
+      case DataFileConstants.DEFLATE_CODEC:
+        return inflate(bytes);
+      default: // snappy: the compressed bytes, then the CRC32 of the uncompressed ones
+        if (bytes.length < 4) {
+          throw new IOException("snappy block of " + bytes.length + " bytes");
+        }
+        int compressed = bytes.length - 4;
+        int uncompressedLength = Snappy.uncompressedLength(bytes, 0, compressed);
+        // Snappy's header can lie too: no block expands past its format's 6x worst case here.
+        if (uncompressedLength < 0 || uncompressedLength > 64L * compressed + 64) {
+          throw new IOException("snappy declares " + uncompressedLength + " bytes");
+        }
+        byte[] out = new byte[uncompressedLength];
+        Snappy.uncompress(bytes, 0, compressed, out, 0);
+        CRC32 crc = new CRC32();
+        crc.update(out);
+        if ((int) crc.getValue() != ByteBuffer.wrap(bytes, compressed, 4).getInt()) {
+          throw new IOException("snappy block fails its checksum");
+        }
+        return out;
+    }
+  }
+
+  private static byte[] inflate(byte[] bytes) throws IOException {
+    Inflater inflater = new Inflater(true);
+    inflater.setInput(bytes);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length * 2);
+    byte[] chunk = new byte[8192];
+    try {
+      while (!inflater.finished()) {
+        int n = inflater.inflate(chunk);
+        if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+          throw new IOException("deflate block ends early");
+        }
+        out.write(chunk, 0, n);
+      }
+    } catch (DataFormatException e) {
+      throw new IOException(e);
+    } finally {
+      inflater.end();
+    }
+    return out.toByteArray();
+  }
+
+  /** Avro's zig-zag variable-length long. */
+  private long readVarLong() throws IOException {
+    long raw = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      int b = in.read();
+      if (b < 0) {
+        throw new EOFException();
+      }
+      raw |= (long) (b & 0x7f) << shift;
+      if ((b & 0x80) == 0) {
+        return (raw >>> 1) ^ -(raw & 1);
+      }
+    }
+    throw new IOException("variable-length integer longer than 10 bytes");
+  }
+
+  private static void readFully(FSDataInputStream in, byte[] into, int off, int length)
+      throws IOException {
+    int done = 0;
+    while (done < length) {
+      int n = in.read(into, off + done, length - done);
+      if (n < 0) {
+        throw new EOFException();
+      }
+      done += n;
     }
   }
 
@@ -173,15 +332,25 @@ public final class RecordingFile implements Closeable {
 
   @Override
   public void close() throws IOException {
-    reader.close();
+    in.close();
   }
 
-  /** Avro's random access over a Flink input stream. */
-  private static final class Seekable implements SeekableInput {
+  /** A block that cannot be read; {@code cutOff} when the file simply ends inside it. */
+  private static final class Damaged extends Exception {
+    private static final long serialVersionUID = 1L;
+    static final String CUT_OFF = "cut off:";
+
+    Damaged(String what, boolean cutOff) {
+      super(cutOff ? CUT_OFF + " " + what : what);
+    }
+  }
+
+  /** Avro's random access over a Flink input stream, for the header. */
+  private static final class HeaderOnly implements SeekableInput {
     private final FSDataInputStream in;
     private final long length;
 
-    Seekable(FSDataInputStream in, long length) {
+    HeaderOnly(FSDataInputStream in, long length) {
       this.in = in;
       this.length = length;
     }
