@@ -2,6 +2,7 @@ package dev.anira.monitor;
 
 import dev.anira.schemas.Alert;
 import dev.anira.schemas.AlignmentReport;
+import dev.anira.schemas.DeadLetter;
 import dev.anira.schemas.GeneralizationReport;
 import dev.anira.schemas.HaltingEvent;
 import dev.anira.schemas.KafkaClientSettings;
@@ -40,7 +41,13 @@ public final class MonitorConsumer implements Runnable, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MonitorConsumer.class);
 
   static final List<Topic> TOPICS =
-      List.of(Topic.ALIGNMENT, Topic.TIMING, Topic.GENERALIZATION, Topic.ALERTS, Topic.HALTING);
+      List.of(
+          Topic.ALIGNMENT,
+          Topic.TIMING,
+          Topic.GENERALIZATION,
+          Topic.ALERTS,
+          Topic.HALTING,
+          Topic.DEAD_LETTERS);
 
   private final MonitorState state;
   private final KafkaConsumer<byte[], byte[]> consumer;
@@ -93,12 +100,16 @@ public final class MonitorConsumer implements Runnable, AutoCloseable {
         case GENERALIZATION -> state.add(codec(GeneralizationReport.class).decode(r.value()));
         case ALERTS -> state.add(codec(Alert.class).decode(r.value()));
         case HALTING -> state.add(codec(HaltingEvent.class).decode(r.value()));
+        case DEAD_LETTERS -> state.add(codec(DeadLetter.class).decode(r.value()));
         default -> throw new IllegalArgumentException("not a topic the monitor reads");
       }
       metrics.counter("anira_monitor_records", "topic", r.topic()).increment();
     } catch (RuntimeException e) {
       rejected.incrementAndGet();
       LOG.warn("{}[{}@{}] rejected: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+      if (Topic.byName(r.topic()) == Topic.DEAD_LETTERS) {
+        return; // counted; writing it back to the topic it came from would loop
+      }
       deadLetters.send(
           new ProducerRecord<>(
               Topic.DEAD_LETTERS.topicName(),

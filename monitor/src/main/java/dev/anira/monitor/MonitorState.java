@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anira.schemas.Alert;
 import dev.anira.schemas.AlignmentReport;
+import dev.anira.schemas.DeadLetter;
 import dev.anira.schemas.GeneralizationReport;
 import dev.anira.schemas.HaltingEvent;
 import dev.anira.schemas.Split;
@@ -51,6 +52,7 @@ public final class MonitorState {
 
   private final LinkedHashMap<String, List<HaltingEvent>> instances = new LinkedHashMap<>();
   private final Deque<Alert> alerts = new ArrayDeque<>();
+  private final Map<String, Long> deadLetters = new TreeMap<>();
   private long version;
 
   public synchronized void add(AlignmentReport r) {
@@ -83,6 +85,16 @@ public final class MonitorState {
           r.getModelId() + "|" + String.format("%06d", r.getSize()) + "|" + r.getSplit(), r);
       version++;
     }
+  }
+
+  /** Every dead letter on the topic, by reason: what the analyses never saw, and why. */
+  public synchronized void add(DeadLetter d) {
+    deadLetters.merge(d.getErrorType(), 1L, Long::sum);
+    version++;
+  }
+
+  public synchronized Map<String, Long> deadLettersByReason() {
+    return new TreeMap<>(deadLetters);
   }
 
   public synchronized void add(Alert a) {
@@ -270,6 +282,8 @@ public final class MonitorState {
                   byComplexity.forEach(
                       (complexity, n) -> cells.addArray().add(complexity).add(depth).add(n)));
         });
+    ObjectNode letters = root.putObject("deadLetters");
+    deadLetters.forEach(letters::put);
     ArrayNode alertRows = root.putArray("alerts");
     alerts.forEach(
         a ->

@@ -42,6 +42,28 @@ class MonitorStateTest {
   }
 
   @Test
+  void deadLettersAreCountedByReason() {
+    MonitorState state = new MonitorState();
+    for (String reason : List.of("LATE_EVENT", "UNMATCHED", "LATE_EVENT")) {
+      state.add(
+          dev.anira.schemas.serde.DeadLetters.of(
+              "anira.halting",
+              0,
+              1L,
+              null,
+              new byte[] {1},
+              new IllegalStateException("x"),
+              reason,
+              "t"));
+    }
+    assertThat(state.deadLettersByReason())
+        .containsExactly(
+            java.util.Map.entry("LATE_EVENT", 2L), java.util.Map.entry("UNMATCHED", 1L));
+    assertThat(state.snapshot().get("deadLetters").toString())
+        .isEqualTo("{\"LATE_EVENT\":2,\"UNMATCHED\":1}");
+  }
+
+  @Test
   void onlyTheLatestInstancesAreKept() {
     MonitorState state = new MonitorState();
     for (int i = 0; i < MonitorState.MAX_INSTANCES + 10; i++) {

@@ -235,6 +235,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
       }
       printSummary(state.summary(), out);
+      printDeadLetters(state.deadLettersByReason(), out);
       out.printf(
           "%nrecording: %s%n  replay it:  ./anira replay %s --to-kafka%n  analyze it: ./anira analyze --from %s%n",
           recording.toAbsolutePath(), recording, recording);
@@ -307,10 +308,25 @@ public final class DemoCommand implements Callable<Integer> {
         next += summaryEvery.toNanos();
         out.printf("-- after %d s%n", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
         printSummary(state.summary(), out);
+        printDeadLetters(state.deadLettersByReason(), out);
         printLag(lag, out);
       }
       Thread.sleep(200);
     }
+  }
+
+  /** Loss is never silent: what went to anira.dlq so far, by reason. */
+  static void printDeadLetters(Map<String, Long> byReason, PrintWriter out) {
+    long total = byReason.values().stream().mapToLong(Long::longValue).sum();
+    StringBuilder line = new StringBuilder("dead letters: ").append(total);
+    if (total > 0) {
+      line.append(" (");
+      byReason.forEach((reason, n) -> line.append(reason).append(' ').append(n).append(", "));
+      line.setLength(line.length() - 2);
+      line.append(')');
+    }
+    out.println(line);
+    out.flush();
   }
 
   /** Whether the parts keep up: lag that grows from one summary to the next means they do not. */

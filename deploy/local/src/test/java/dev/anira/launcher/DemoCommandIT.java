@@ -83,7 +83,8 @@ class DemoCommandIT {
     assertThat(exit).as(err.toString()).isZero();
     String summary = out.toString();
     assertThat(summary)
-        .containsPattern("lag \\(records behind\\): model service -?[0-9]+, analytics -?[0-9]+");
+        .containsPattern("lag \\(records behind\\): model service -?[0-9]+, analytics -?[0-9]+")
+        .containsPattern("(?m)^dead letters: [0-9]+");
     String last = summary.substring(summary.lastIndexOf("task "));
     for (String task : TASKS) {
       for (String mechanism : new String[] {"ONLINE", "EARLY"}) {

@@ -146,6 +146,14 @@ async function drawTimeline(id) {
   mark('timeline', cells.length);
 }
 
+function drawDeadLetters() {
+  const rows = Object.entries(snapshot.deadLetters || {});
+  $('deadLetters').querySelector('tbody').innerHTML = rows.length
+    ? rows.map(([reason, n]) => `<tr><td>${reason}</td><td>${n}</td></tr>`).join('')
+    : '<tr><td colspan="2">none</td></tr>';
+  $('deadLetters').dataset.points = rows.length;
+}
+
 function drawAlerts(models) {
   const body = $('alerts').querySelector('tbody');
   const rows = snapshot.alerts.filter((a) => models.includes(a.modelId));
@@ -185,7 +193,7 @@ function draw() {
   if (!snapshot) return;
   const models = visibleModels();
   drawRho(models); drawHeatmap(models); drawTiming(models); drawTracking(models);
-  drawGeneralization(models); drawConvergence(models); drawAlerts(models);
+  drawGeneralization(models); drawConvergence(models); drawAlerts(models); drawDeadLetters();
   const chosen = $('search').value.trim() || $('instance').value;
   drawTimeline(chosen);
 }
