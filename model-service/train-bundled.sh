@@ -27,10 +27,10 @@ declare -A RUNS=(
   [bfs-online]="bfs online 4000"
   [bfs-early]="bfs early 4000"
   [bfs-fixed]="bfs fixed 4000"
-  [kahn-online]="kahn online 3000"
-  [kahn-early]="kahn early 3000"
-  [dfs-online]="dfs online 3000"
-  [dfs-early]="dfs early 3000"
+  [kahn-online]="kahn online 4000"
+  [kahn-early]="kahn early 4000"
+  [dfs-online]="dfs online 4000"
+  [dfs-early]="dfs early 4000"
 )
 LANE_A=(parity-online addition-online dyck-online pcfg-online bfs-online kahn-online dfs-online bfs-fixed)
 LANE_B=(parity-early addition-early dyck-early pcfg-early bfs-early kahn-early dfs-early addition-fixed)
