@@ -54,13 +54,5 @@ echo "| run | accuracy (train / extrap.) | mean depth (train / extrap.) | distin
 echo "| --- | ---: | ---: | ---: | ---: | --- |"
 for row in "${ROWS[@]}"; do
   name=${row%%|*}
-  jq -r '
-    def pct: (. * 1000 | round / 10 | tostring) + "%";
-    def num: if . == null then "n/a" else (. * 100 | round / 100 | tostring) end;
-    (.spearman | keys_unsorted[0]) as $c
-    | ([.depthHistogram[]] | add) as $n
-    | "| `\(.checkpoint)` | \(.accuracy | pct) / \(.extrapolationAccuracy | pct)"
-      + " | \(.meanDepth | num) / \(.extrapolationMeanDepth | num)"
-      + " | \(.depthHistogram | length) | \(([.depthHistogram[]] | max) / $n | pct)"
-      + " | \($c) \(.spearman[$c] | num) / \(.partialSpearman[$c] | num) |"' "$OUT/$name.eval.json"
+  jq -r -f model-service/eval-row.jq "$OUT/$name.eval.json"
 done
