@@ -135,10 +135,10 @@ public final class PonderLoss {
     NDArray halting = logHalting.exp();
     NDArray depthCost = scope.create(depths, new Shape(depths.length));
     NDArray everyDepth = ce.mean(new int[] {2});
+    NDArray meanAnswerDepth =
+        halting.mul(depthCost).sum(new int[] {2}).mul(answerMask).sum().div(answers);
     if (!learnHalting) {
-      NDArray readouts = everyDepth.mul(answerMask).sum().div(answers);
-      return new Terms(
-          readouts, halting.mul(depthCost).sum(new int[] {2}).mul(answerMask).sum().div(answers));
+      return new Terms(everyDepth.mul(answerMask).sum().div(answers), meanAnswerDepth);
     }
     if (supervision == DepthSupervision.ALL && config.mechanism() == Mechanism.EARLY) {
       // The router learns to classify each answer token's best depth, argmin_k CE_k + β·k. Under
@@ -151,8 +151,7 @@ public final class PonderLoss {
               .oneHot(config.maxDepth());
       NDArray router = logHalting.mul(best).sum(new int[] {2}).neg();
       NDArray total = everyDepth.add(router).mul(answerMask).sum().div(answers);
-      NDArray cost = halting.mul(depthCost).sum(new int[] {2}).mul(answerMask).sum().div(answers);
-      return new Terms(total, cost);
+      return new Terms(total, meanAnswerDepth);
     }
     NDArray perAnswer =
         supervision == DepthSupervision.ALL
