@@ -135,10 +135,12 @@ public final class PonderLoss {
     NDArray halting = logHalting.exp();
     NDArray depthCost = scope.create(depths, new Shape(depths.length));
     NDArray everyDepth = ce.mean(new int[] {2});
-    NDArray meanAnswerDepth =
-        halting.mul(depthCost).sum(new int[] {2}).mul(answerMask).sum().div(answers);
+    // [B, T] E[k] of every token: the STEPS regulariser, and what the progress bar reports.
+    NDArray expectedDepth = halting.mul(depthCost).sum(new int[] {2});
     if (!learnHalting) {
-      return new Terms(everyDepth.mul(answerMask).sum().div(answers), meanAnswerDepth);
+      return new Terms(
+          everyDepth.mul(answerMask).sum().div(answers),
+          expectedDepth.mul(answerMask).sum().div(answers));
     }
     if (supervision == DepthSupervision.ALL && config.mechanism() == Mechanism.EARLY) {
       // The router learns to classify each answer token's best depth, argmin_k CE_k + β·k. Under
@@ -151,7 +153,7 @@ public final class PonderLoss {
               .oneHot(config.maxDepth());
       NDArray router = logHalting.mul(best).sum(new int[] {2}).neg();
       NDArray total = everyDepth.add(router).mul(answerMask).sum().div(answers);
-      return new Terms(total, meanAnswerDepth);
+      return new Terms(total, expectedDepth.mul(answerMask).sum().div(answers));
     }
     NDArray perAnswer =
         supervision == DepthSupervision.ALL
@@ -160,7 +162,7 @@ public final class PonderLoss {
     NDArray task = perAnswer.mul(answerMask).sum().div(answers);
     NDArray perToken =
         switch (regulariser) {
-          case STEPS -> halting.mul(depthCost).sum(new int[] {2});
+          case STEPS -> expectedDepth;
           case KL ->
               halting
                   .mul(logHalting.sub(scope.create(logPrior, new Shape(logPrior.length))))

@@ -385,7 +385,7 @@ public final class TrainCommand implements Callable<Integer> {
     s.append(" --regulariser ").append(lower(regulariser));
     s.append(" --depth-supervision ").append(lower(depthSupervision));
     s.append(" --regularise ").append(lower(regulariserTokens));
-    s.append(" --halting-warmup ").append(haltingWarmup);
+    s.append(" --halting-warmup ").append(haltingWarmupFor(depthSupervision));
     if (regulariser == PonderLoss.Regulariser.KL) {
       s.append(" --prior-lambda ").append(priorLambda);
     }

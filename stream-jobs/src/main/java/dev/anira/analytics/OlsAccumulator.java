@@ -64,7 +64,7 @@ public final class OlsAccumulator implements Serializable {
 
   /** R² of the fit; NaN with fewer than two records or a constant y. */
   public double rSquared() {
-    return rSquared(-1);
+    return rSquared(fit(-1));
   }
 
   /**
@@ -76,7 +76,7 @@ public final class OlsAccumulator implements Serializable {
     if (feature < 0 || feature >= features) {
       throw new IllegalArgumentException("no feature " + feature + " of " + features);
     }
-    return rSquared(feature + 1);
+    return rSquared(fit(feature + 1));
   }
 
   /**
@@ -84,20 +84,14 @@ public final class OlsAccumulator implements Serializable {
    * ones are dropped (Wooldridge, Introductory Econometrics, §6.3); NaN when n ≤ p + 1.
    */
   public double adjustedRSquared() {
-    int p = regressors();
-    double r2 = rSquared();
-    return n <= p + 1 ? Double.NaN : 1 - (1 - r2) * (n - 1) / (n - p - 1);
+    Fit fit = fit(-1);
+    int p = fit.regressors();
+    return n <= p + 1 ? Double.NaN : 1 - (1 - rSquared(fit)) * (n - 1) / (n - p - 1);
   }
 
   /** Regressors the fit uses: the features minus those collinear with the ones before them. */
   public int regressors() {
-    boolean[] dropped = new boolean[features + 1];
-    solve(-1, dropped);
-    int p = 0;
-    for (int i = 1; i <= features; i++) {
-      p += dropped[i] ? 0 : 1;
-    }
-    return p;
+    return fit(-1).regressors();
   }
 
   /**
@@ -107,21 +101,41 @@ public final class OlsAccumulator implements Serializable {
    * is constant or the regressor has no variation of its own; otherwise in [−1, 1].
    */
   public double partialCorrelation(int feature) {
-    double full = rSquared();
+    Fit fit = fit(-1);
+    double full = rSquared(fit);
     double without = rSquaredWithout(feature);
     if (!Double.isFinite(full) || !Double.isFinite(without) || without >= 1) {
       return Double.NaN;
     }
-    boolean[] dropped = new boolean[features + 1];
-    double beta = solve(-1, dropped)[feature + 1];
-    if (dropped[feature + 1]) {
+    if (fit.dropped()[feature + 1]) {
       return Double.NaN; // constant, or a combination of the others: no partial variation
     }
     double share = Math.max(0, Math.min(1, (full - without) / (1 - without)));
-    return Math.signum(beta) * Math.sqrt(share);
+    return Math.signum(fit.beta()[feature + 1]) * Math.sqrt(share);
   }
 
-  private double rSquared(int omittedColumn) {
+  /**
+   * One solution of the normal equations.
+   *
+   * @param beta intercept first, 0 for every dropped column
+   * @param dropped the columns left out, omitted or collinear
+   */
+  private record Fit(double[] beta, boolean[] dropped) {
+    int regressors() {
+      int p = 0;
+      for (int i = 1; i < dropped.length; i++) {
+        p += dropped[i] ? 0 : 1;
+      }
+      return p;
+    }
+  }
+
+  private Fit fit(int omittedColumn) {
+    boolean[] dropped = new boolean[features + 1];
+    return new Fit(solve(omittedColumn, dropped), dropped);
+  }
+
+  private double rSquared(Fit fit) {
     if (n < 2) {
       return Double.NaN;
     }
@@ -130,17 +144,16 @@ public final class OlsAccumulator implements Serializable {
     if (total <= 1e-12 * Math.max(1, yty)) {
       return Double.NaN;
     }
-    double[] beta = solve(omittedColumn, new boolean[features + 1]);
     double explained = 0;
     for (int i = 0; i <= features; i++) {
-      explained += beta[i] * xty[i];
+      explained += fit.beta()[i] * xty[i];
     }
     double residual = Math.max(0, yty - explained);
     return Math.max(0, Math.min(1, 1 - residual / total));
   }
 
   double[] solve() {
-    return solve(-1, new boolean[features + 1]);
+    return fit(-1).beta();
   }
 
   /**

@@ -29,9 +29,6 @@ public final class TrackingAccumulator implements Serializable {
 
   private final TreeMap<Integer, RankTable> steps = new TreeMap<>();
 
-  /** Per step, λ on [resolved]: its fit gives the point-biserial r from exact sums. */
-  private final TreeMap<Integer, OlsAccumulator> pointBiserial = new TreeMap<>();
-
   public void add(HaltingEvent e) {
     List<Float> lambda = e.getStepHaltProbabilities();
     for (int k = 1; k <= lambda.size(); k++) {

@@ -92,7 +92,7 @@ public final class RecordingFile implements Closeable {
     long length = fs.getFileStatus(path).getLen();
     FSDataInputStream in = fs.open(path);
     try (DataFileReader<GenericRecord> header =
-        new DataFileReader<>(new HeaderOnly(fs.open(path), length), new GenericDatumReader<>())) {
+        new DataFileReader<>(new HeaderOnly(in, length), new GenericDatumReader<>())) {
       String codec = header.getMetaString(DataFileConstants.CODEC);
       codec = codec == null ? DataFileConstants.NULL_CODEC : codec;
       if (!List.of(DataFileConstants.NULL_CODEC, DataFileConstants.DEFLATE_CODEC, "snappy")
@@ -121,7 +121,7 @@ public final class RecordingFile implements Closeable {
       try {
         position = readBlock(block);
       } catch (Damaged e) {
-        report(block, e.getMessage());
+        report(block, e);
         position = nextSync(block + 1);
       }
     }
@@ -180,10 +180,9 @@ public final class RecordingFile implements Closeable {
     return data + size + SYNC;
   }
 
-  private void report(long block, String what) {
-    boolean cutOff = what.startsWith(Damaged.CUT_OFF);
+  private void report(long block, Damaged damage) {
     String problem =
-        cutOff
+        damage.cutOff
             ? path
                 + ": truncated at byte "
                 + length
@@ -194,7 +193,7 @@ public final class RecordingFile implements Closeable {
                 + ": damaged data in the block at byte offset "
                 + block
                 + " "
-                + what
+                + damage.getMessage()
                 + "; skipping to the next block";
     LOG.error(problem);
     problems.add(problem);
@@ -338,14 +337,18 @@ public final class RecordingFile implements Closeable {
   /** A block that cannot be read; {@code cutOff} when the file simply ends inside it. */
   private static final class Damaged extends Exception {
     private static final long serialVersionUID = 1L;
-    static final String CUT_OFF = "cut off:";
+    final boolean cutOff;
 
     Damaged(String what, boolean cutOff) {
-      super(cutOff ? CUT_OFF + " " + what : what);
+      super(what);
+      this.cutOff = cutOff;
     }
   }
 
-  /** Avro's random access over a Flink input stream, for the header. */
+  /**
+   * Avro's random access over the file's one input stream, for the header. Closing the header
+   * reader leaves the stream open: the blocks are read from it next.
+   */
   private static final class HeaderOnly implements SeekableInput {
     private final FSDataInputStream in;
     private final long length;
@@ -376,8 +379,6 @@ public final class RecordingFile implements Closeable {
     }
 
     @Override
-    public void close() throws IOException {
-      in.close();
-    }
+    public void close() {}
   }
 }

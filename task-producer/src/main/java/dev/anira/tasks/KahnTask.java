@@ -131,11 +131,13 @@ final class KahnTask extends GraphTask {
         });
     out.featuresAtResolution("frontierSize");
     // The nodes its round enables: those one level above it.
+    int[] atLevel = new int[depth + 1];
+    for (int t : targets) {
+      atLevel[t]++;
+    }
     double[] enablesWith = new double[n];
     for (int i = 0; i < n; i++) {
-      for (int j = 0; j < n; j++) {
-        enablesWith[i] += targets[j] == targets[i] + 1 ? 1 : 0;
-      }
+      enablesWith[i] = atLevel[targets[i] + 1];
     }
     out.algorithmFeature("newlyEnabled", enablesWith);
   }

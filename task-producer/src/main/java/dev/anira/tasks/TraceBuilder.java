@@ -100,17 +100,18 @@ public final class TraceBuilder {
   public void featuresAtResolution(String... names) {
     int[] resolution =
         complexities.get(0).getValues().stream().mapToInt(Integer::intValue).toArray();
+    // Every state lists its features in the same order.
+    List<String> stateFeatures =
+        states.get(0).getFeatures().stream().map(NamedSeries::getName).toList();
     for (String name : names) {
+      int feature = stateFeatures.indexOf(name);
+      if (feature < 0) {
+        throw new IllegalStateException("no state feature " + name);
+      }
       double[] values = new double[answerCount];
       for (int i = 0; i < answerCount; i++) {
         AlgorithmState state = states.get(Math.min(resolution[i], states.size()) - 1);
-        values[i] =
-            state.getFeatures().stream()
-                .filter(f -> f.getName().equals(name))
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("no state feature " + name))
-                .getValues()
-                .get(i);
+        values[i] = state.getFeatures().get(feature).getValues().get(i);
       }
       algorithmFeature(name, values);
     }
