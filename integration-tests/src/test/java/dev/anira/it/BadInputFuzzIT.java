@@ -7,6 +7,7 @@ import dev.anira.jobs.AnalyticsConfig;
 import dev.anira.jobs.AnalyticsJob;
 import dev.anira.jobs.KafkaIO;
 import dev.anira.jobs.LocalFlink;
+import dev.anira.jobs.SourceEventTime;
 import dev.anira.kafka.KafkaCluster;
 import dev.anira.kafka.KafkaClusters;
 import dev.anira.schemas.AlgorithmTrace;
@@ -35,7 +36,6 @@ import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -143,7 +143,7 @@ class BadInputFuzzIT {
         env.fromSource(
             KafkaIO.source(
                 bootstrap, "fuzz-analytics", AnalyticsJob.INPUTS, false, new Properties()),
-            WatermarkStrategy.noWatermarks(),
+            SourceEventTime.watermarks(config),
             "kafka"),
         config,
         KafkaIO.sinks(bootstrap, "fuzz", DeliveryGuarantee.EXACTLY_ONCE, new Properties()));

@@ -8,6 +8,7 @@ import dev.anira.jobs.AnalyticsJob;
 import dev.anira.jobs.Fixtures;
 import dev.anira.jobs.KafkaIO;
 import dev.anira.jobs.LocalFlink;
+import dev.anira.jobs.SourceEventTime;
 import dev.anira.kafka.EmbeddedKafkaBroker;
 import dev.anira.kafka.EmbeddedKafkaConfig;
 import dev.anira.schemas.Alert;
@@ -27,7 +28,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -64,22 +64,23 @@ class BrokerRestartIT {
     JobClient job = null;
     try {
       Fixtures.createTopics(broker);
+      AnalyticsConfig defaults = Fixtures.config();
       AnalyticsConfig config =
           new AnalyticsConfig(
-              2,
-              Fixtures.WINDOW,
-              Duration.ofHours(1),
-              Duration.ofHours(2),
-              Duration.ofSeconds(30),
+              defaults.parallelism(),
+              defaults.window(),
+              defaults.outOfOrderness(),
+              defaults.joinTimeout(),
+              defaults.idleness(),
               Duration.ofMillis(300),
               dir.resolve("checkpoints").toUri().toString(),
-              Fixtures.ALERTS,
-              "stream-jobs");
+              defaults.alerts(),
+              defaults.producerId());
       StreamExecutionEnvironment env = AnalyticsJob.environment(config, LocalFlink.configuration());
       AnalyticsJob.build(
           env.fromSource(
               KafkaIO.source(bootstrap, "restart-it", AnalyticsJob.INPUTS, false, new Properties()),
-              WatermarkStrategy.noWatermarks(),
+              SourceEventTime.watermarks(config),
               "kafka"),
           config,
           KafkaIO.sinks(bootstrap, "restart-it", DeliveryGuarantee.EXACTLY_ONCE, new Properties()));

@@ -16,6 +16,11 @@ import java.util.Locale;
  * when none is configured, the mean over the key's first windows. Windows with fewer tokens than
  * {@code minTokens} are too noisy to judge and are skipped. The streaming job and the batch oracle
  * both feed reports through {@link #observe}, so they raise the same alerts.
+ *
+ * <p>State of a running job: public fields and a no-argument constructor make it a Flink POJO,
+ * whose serializer lets a later release add or remove a field and still restore a savepoint (schema
+ * evolution; no Kryo). Maps are declared as {@code Map} so Flink's own map serializer applies; they
+ * come back as hash maps, so anything ordered iterates them sorted.
  */
 public final class AlertRules implements Serializable {
 
@@ -50,11 +55,11 @@ public final class AlertRules implements Serializable {
   }
 
   /** One monitored metric of one key: its baseline (learning or fixed) and current streak. */
-  private static final class Metric implements Serializable {
+  public static final class Metric implements Serializable {
     private static final long serialVersionUID = 1L;
-    double learnedSum;
-    int learned;
-    int streak;
+    public double learnedSum;
+    public int learned;
+    public int streak;
 
     Double baseline(Double configured, int windows) {
       if (configured != null) {
@@ -64,10 +69,13 @@ public final class AlertRules implements Serializable {
     }
   }
 
-  private final Config config;
-  private final Metric spearman = new Metric();
-  private final Metric accuracy = new Metric();
-  private final Metric premature = new Metric();
+  public Config config;
+  public Metric spearman = new Metric();
+  public Metric accuracy = new Metric();
+  public Metric premature = new Metric();
+
+  /** For Flink's POJO serializer, which sets every field after. */
+  public AlertRules() {}
 
   public AlertRules(Config config) {
     this.config = config;

@@ -9,7 +9,9 @@ import dev.anira.schemas.WindowScope;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -17,29 +19,34 @@ import java.util.TreeMap;
  * mergeable: counts, sums and {@link RankTable}s only, so any union of windows or subtasks gives
  * the batch numbers. Also prediction convergence against halting: per token, {@code depth −
  * convergenceStep}, the steps spent after its prediction had settled ("overthinking").
+ *
+ * <p>State of a running job: public fields and a no-argument constructor make it a Flink POJO,
+ * whose serializer lets a later release add or remove a field and still restore a savepoint (schema
+ * evolution; no Kryo). Maps are declared as {@code Map} so Flink's own map serializer applies; they
+ * come back as hash maps, so anything ordered iterates them sorted.
  */
 public final class AlignmentAccumulator implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
-  private final RankTable all = new RankTable();
-  private final RankTable correct = new RankTable();
-  private final TreeMap<Integer, Long> lags = new TreeMap<>();
+  public RankTable all = new RankTable();
+  public RankTable correct = new RankTable();
+  public Map<Integer, Long> lags = new HashMap<>();
 
   /** depth on [complexity, position, input size] over correct tokens, for the partial r. */
-  private final OlsAccumulator controlled = new OlsAccumulator(3);
+  public OlsAccumulator controlled = new OlsAccumulator(3);
 
-  private final TreeMap<Integer, Long> overthinking = new TreeMap<>();
-  private long converged;
-  private long overthinkingSum;
-  private long settledAtHalt;
-  private long rightThenWrong;
+  public Map<Integer, Long> overthinking = new HashMap<>();
+  public long converged;
+  public long overthinkingSum;
+  public long settledAtHalt;
+  public long rightThenWrong;
 
-  private long tokens;
-  private long correctTokens;
-  private long depthSum;
-  private long complexitySum;
-  private int maxDepth;
+  public long tokens;
+  public long correctTokens;
+  public long depthSum;
+  public long complexitySum;
+  public int maxDepth;
 
   public void add(HaltingEvent e) {
     all.add(e.getDepth(), e.getComplexity());
@@ -100,7 +107,7 @@ public final class AlignmentAccumulator implements Serializable {
     long premature = 0;
     long onTime = 0;
     long late = 0;
-    for (var bin : lags.entrySet()) {
+    for (var bin : new TreeMap<>(lags).entrySet()) {
       histogram.add(new LagBin(bin.getKey(), bin.getValue()));
       if (bin.getKey() < 0) {
         premature += bin.getValue();
@@ -134,9 +141,8 @@ public final class AlignmentAccumulator implements Serializable {
         .setConvergedTokens(converged)
         .setMeanOverthinking(Reported.orNull((double) overthinkingSum / converged))
         .setOverthinkingHistogram(
-            overthinking.entrySet().stream()
-                .map(b -> new LagBin(b.getKey(), b.getValue()))
-                .toList())
+            new TreeMap<>(overthinking)
+                .entrySet().stream().map(b -> new LagBin(b.getKey(), b.getValue())).toList())
         .setSettledAtHaltShare(Reported.orNull((double) settledAtHalt / converged))
         .setRightThenWrongShare(Reported.orNull((double) rightThenWrong / converged))
         .setPremature(premature)

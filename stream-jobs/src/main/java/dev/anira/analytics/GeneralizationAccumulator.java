@@ -22,21 +22,26 @@ import java.util.TreeMap;
  * join emits them at once with the result's event time, so they share a window. The accumulator
  * holds a window's instances open and folds them into counts on {@link #merge} and {@link
  * #reports}, so cumulative state stays bounded.
+ *
+ * <p>State of a running job: public fields and a no-argument constructor make it a Flink POJO,
+ * whose serializer lets a later release add or remove a field and still restore a savepoint (schema
+ * evolution; no Kryo). Maps are declared as {@code Map} so Flink's own map serializer applies; they
+ * come back as hash maps, so anything ordered iterates them sorted.
  */
 public final class GeneralizationAccumulator implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
   /** Counts of one (size, split). */
-  private static final class Cell implements Serializable {
+  public static final class Cell implements Serializable {
     private static final long serialVersionUID = 1L;
-    long instances;
-    long instancesCorrect;
-    long tokens;
-    long correct;
-    long depthSum;
-    long depthSumCorrect;
-    long complexitySum;
+    public long instances;
+    public long instancesCorrect;
+    public long tokens;
+    public long correct;
+    public long depthSum;
+    public long depthSumCorrect;
+    public long complexitySum;
 
     void merge(Cell o) {
       instances += o.instances;
@@ -58,16 +63,16 @@ public final class GeneralizationAccumulator implements Serializable {
   }
 
   /** Size and split of a cell: size × 2 + (extrapolation ? 1 : 0), so cells sort by size. */
-  private final TreeMap<Integer, Cell> cells = new TreeMap<>();
+  public Map<Integer, Cell> cells = new HashMap<>();
 
   /** An instance whose tokens are still being added. */
-  private static final class OpenInstance implements Serializable {
+  public static final class OpenInstance implements Serializable {
     private static final long serialVersionUID = 1L;
-    int cell;
-    boolean allCorrect = true;
+    public int cell;
+    public boolean allCorrect = true;
   }
 
-  private final Map<String, OpenInstance> open = new HashMap<>();
+  public Map<String, OpenInstance> open = new HashMap<>();
 
   public void add(HaltingEvent e) {
     int key = cellKey(e.getSize(), e.getSplit());
@@ -119,7 +124,7 @@ public final class GeneralizationAccumulator implements Serializable {
           }
         });
     List<GeneralizationReport> out = new ArrayList<>(cells.size());
-    for (Map.Entry<Integer, Cell> e : cells.entrySet()) {
+    for (Map.Entry<Integer, Cell> e : new TreeMap<>(cells).entrySet()) {
       Cell c = e.getValue();
       Split split = splitOf(e.getKey());
       long wrong = c.tokens - c.correct;

@@ -7,6 +7,7 @@ import dev.anira.schemas.InstanceResult;
 import dev.anira.schemas.NamedSeries;
 import dev.anira.schemas.NamedValue;
 import dev.anira.schemas.RecurrenceStep;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,8 +21,14 @@ public final class HaltingEvents {
   private HaltingEvents() {}
 
   /**
+   * The events of one model's run of one instance. Their event time is the latest of the joined
+   * records' (result, trace, steps): the streaming join completes an instance when its last record
+   * arrives, so an event stamped this way is behind the watermark only if one of its records was.
+   *
    * @param steps the model's step records for this instance, in any order; empty when they are not
    *     at hand, which records λ as NaN and no per-step λ
+   * @throws IllegalArgumentException when the records contradict each other ({@link
+   *     InvalidStepException} for impossible step values)
    */
   public static List<HaltingEvent> join(
       InstanceResult result, AlgorithmTrace trace, List<RecurrenceStep> steps, String producerId) {
@@ -40,6 +47,10 @@ public final class HaltingEvents {
     Complexity primary = trace.getComplexities().get(0);
     // The step records indexed by step k (0 is the prelude); all null when not at hand.
     RecurrenceStep[] byStep = byStep(result, steps);
+    Instant eventTime = latest(result.getEventTime(), trace.getEventTime());
+    for (RecurrenceStep step : steps) {
+      eventTime = latest(eventTime, step.getEventTime());
+    }
     List<HaltingEvent> events = new ArrayList<>(positions.size());
     for (int i = 0; i < positions.size(); i++) {
       int position = positions.get(i);
@@ -75,11 +86,15 @@ public final class HaltingEvents {
               // Never the state at step = depth: every step-indexed feature would then be a
               // function of the depth it is meant to explain.
               .setAlgorithmFeatures(at(trace.getAlgorithmFeatures(), i))
-              .setEventTime(result.getEventTime())
+              .setEventTime(eventTime)
               .setProducerId(producerId)
               .build());
     }
     return events;
+  }
+
+  private static Instant latest(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
   }
 
   private static RecurrenceStep[] byStep(InstanceResult result, List<RecurrenceStep> steps) {

@@ -6,6 +6,11 @@ import java.io.Serializable;
  * Ordinary least squares with an intercept from streaming sufficient statistics (XᵀX, Xᵀy, yᵀy, n).
  * Accumulators over disjoint records merge by adding, so R² over any union of windows or parallel
  * subtasks equals the batch fit over the same records, up to float rounding.
+ *
+ * <p>State of a running job: public fields and a no-argument constructor make it a Flink POJO,
+ * whose serializer lets a later release add or remove a field and still restore a savepoint (schema
+ * evolution; no Kryo). Maps are declared as {@code Map} so Flink's own map serializer applies; they
+ * come back as hash maps, so anything ordered iterates them sorted.
  */
 public final class OlsAccumulator implements Serializable {
 
@@ -14,11 +19,16 @@ public final class OlsAccumulator implements Serializable {
   /** Pivots below this (relative to the diagonal) mark a column as collinear and drop it. */
   private static final double SINGULAR = 1e-10;
 
-  private final int features;
-  private final double[][] xtx;
-  private final double[] xty;
-  private double yty;
-  private long n;
+  public int features;
+  public double[][] xtx;
+  public double[] xty;
+  public double yty;
+  public long n;
+
+  /** For Flink's POJO serializer, which sets every field after. */
+  public OlsAccumulator() {
+    this(0);
+  }
 
   /**
    * @param features regressors, not counting the intercept

@@ -10,15 +10,20 @@ import java.util.TreeMap;
  * keeps the count of every distinct pair, which for depths 1..D_max and small complexities is a
  * small table; ranks with ties (average ranks) follow from the marginal counts, so Spearman's ρ
  * over any union of windows or parallel subtasks equals the batch value over the same records.
+ *
+ * <p>State of a running job: public fields and a no-argument constructor make it a Flink POJO,
+ * whose serializer lets a later release add or remove a field and still restore a savepoint (schema
+ * evolution; no Kryo). Maps are declared as {@code Map} so Flink's own map serializer applies; they
+ * come back as hash maps, so anything ordered iterates them sorted.
  */
 public final class RankTable implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
   /** (x, y) → count, in a mutable cell so counting allocates nothing. */
-  private final HashMap<Long, long[]> pairs = new HashMap<>();
+  public Map<Long, long[]> pairs = new HashMap<>();
 
-  private long n;
+  public long n;
 
   public void add(int x, int y) {
     pairs.computeIfAbsent(key(x, y), k -> new long[1])[0]++;

@@ -14,18 +14,23 @@ import java.util.List;
  * tracking ({@link TrackingAccumulator}). Three {@link OlsAccumulator}s, so it is exact and
  * mergeable like them. Feature names are taken from the first event; every event of a key (one
  * task) has the same ones.
+ *
+ * <p>State of a running job: public fields and a no-argument constructor make it a Flink POJO,
+ * whose serializer lets a later release add or remove a field and still restore a savepoint (schema
+ * evolution; no Kryo). Maps are declared as {@code Map} so Flink's own map serializer applies; they
+ * come back as hash maps, so anything ordered iterates them sorted.
  */
 public final class TimingAccumulator implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
-  private List<String> staticNames;
-  private List<String> algorithmNames;
-  private OlsAccumulator staticFit;
-  private OlsAccumulator algorithmFit;
-  private OlsAccumulator fullFit;
-  private final TrackingAccumulator tracking = new TrackingAccumulator();
-  private long tokens;
+  public List<String> staticNames;
+  public List<String> algorithmNames;
+  public OlsAccumulator staticFit;
+  public OlsAccumulator algorithmFit;
+  public OlsAccumulator fullFit;
+  public TrackingAccumulator tracking = new TrackingAccumulator();
+  public long tokens;
 
   public void add(HaltingEvent e) {
     double[] s = values(e.getStaticFeatures());

@@ -4,6 +4,7 @@ import dev.anira.schemas.HaltingEvent;
 import dev.anira.schemas.StepTracking;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,6 +21,11 @@ import java.util.TreeMap;
  * less than 2^-8 (about 0.4% relative for small λ) count as ties. The point-biserial correlation is
  * Pearson's r of resolved against each bin's λ (its logit's sigmoid), summed in bin order, so it
  * does not depend on the order records arrive or merge in.
+ *
+ * <p>State of a running job: public fields and a no-argument constructor make it a Flink POJO,
+ * whose serializer lets a later release add or remove a field and still restore a savepoint (schema
+ * evolution; no Kryo). Maps are declared as {@code Map} so Flink's own map serializer applies; they
+ * come back as hash maps, so anything ordered iterates them sorted.
  */
 public final class TrackingAccumulator implements Serializable {
 
@@ -27,7 +33,7 @@ public final class TrackingAccumulator implements Serializable {
   private static final double BINS_PER_LOGIT = 256;
   private static final double MAX_LOGIT = 24;
 
-  private final TreeMap<Integer, RankTable> steps = new TreeMap<>();
+  public Map<Integer, RankTable> steps = new HashMap<>();
 
   public void add(HaltingEvent e) {
     List<Float> lambda = e.getStepHaltProbabilities();
@@ -63,7 +69,7 @@ public final class TrackingAccumulator implements Serializable {
   /** One entry per step that any token reached, ascending. */
   public List<StepTracking> report() {
     List<StepTracking> out = new ArrayList<>(steps.size());
-    for (Map.Entry<Integer, RankTable> e : steps.entrySet()) {
+    for (Map.Entry<Integer, RankTable> e : new TreeMap<>(steps).entrySet()) {
       RankTable table = e.getValue();
       out.add(
           StepTracking.newBuilder()

@@ -8,11 +8,12 @@ import java.time.Duration;
  *
  * @param parallelism of every operator
  * @param window tumbling event-time window of the reports
- * @param outOfOrderness how far behind the newest event time a record may arrive and still count
+ * @param outOfOrderness how far behind the newest event time of its Kafka partition a record may
+ *     arrive and still count
  * @param joinTimeout event time to wait for an instance's partners before its records go to the
  *     dead-letter topic as unmatched
- * @param idleness a source partition, or a join subtask, silent this long stops holding the
- *     watermark back (events it sends later than the others' watermark are late)
+ * @param idleness a source partition silent this long (processing time) stops holding the watermark
+ *     back (events it sends later than the others' watermark are late)
  * @param checkpointInterval how often state and the exactly-once sinks commit (also the latency of
  *     reports on Kafka, which read_committed consumers see at commit)
  * @param checkpointDir where checkpoints go (a URI, e.g. file:///var/anira/checkpoints or

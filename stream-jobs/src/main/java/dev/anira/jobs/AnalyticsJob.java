@@ -40,16 +40,9 @@ public final class AnalyticsJob {
             .name("decode")
             .uid("decode");
     SingleOutputStreamOperator<HaltingEvent> events =
-        HaltingPipeline.join(
-            decoded, config.outOfOrderness(), config.joinTimeout(), config.idleness(), producerId);
+        HaltingPipeline.join(decoded, config.joinTimeout(), producerId);
     AnalyticsPipeline.Reports reports =
-        AnalyticsPipeline.analyze(
-            events,
-            config.window(),
-            config.outOfOrderness(),
-            config.idleness(),
-            config.alerts(),
-            producerId);
+        AnalyticsPipeline.analyze(events, config.window(), config.alerts(), producerId);
     sinks.write(Topic.HALTING, events);
     sinks.write(Topic.ALIGNMENT, reports.alignment());
     sinks.write(Topic.TIMING, reports.timing());
@@ -86,9 +79,9 @@ public final class AnalyticsJob {
                 + e.getInstanceId()
                 + " at "
                 + e.getEventTime()
-                + " arrived after its window closed (more than "
+                + " came after its window closed: every record it was joined from was more than "
                 + outOfOrderness
-                + " late); it is in anira.halting but in no report"),
+                + " behind the newest of its partition; it is in anira.halting but in no report"),
         "LATE_EVENT",
         producerId);
   }

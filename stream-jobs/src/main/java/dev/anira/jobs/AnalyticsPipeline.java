@@ -15,12 +15,13 @@ import dev.anira.schemas.WindowScope;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -28,6 +29,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.java.tuple.Tuple4;
 import org.apache.flink.api.java.typeutils.TupleTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -38,6 +40,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
+import org.apache.flink.streaming.api.windowing.triggers.Trigger;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -270,38 +274,61 @@ public final class AnalyticsPipeline {
       new OutputTag<>("late", new AvroTypeInfo<>(HaltingEvent.class));
 
   /**
-   * All analyses of DESIGN.md §5 over the halting events, in tumbling event-time windows.
-   *
-   * @param outOfOrderness how late an event may arrive: events are stamped with their own event
-   *     time (the join emits them when the last partner arrives, which can be later)
-   * @param idleness a join subtask that emits nothing this long stops holding the windows back
+   * All analyses of DESIGN.md §5 over the halting events, in tumbling event-time windows. The
+   * events must carry the watermarks of the job's sources (see {@link SourceEventTime}); each falls
+   * in the window of its own event time, the latest of its joined records' (see {@link
+   * dev.anira.analytics.HaltingEvents#join}), which is never behind the watermark unless one of
+   * those records was. Such an event goes to {@link Reports#late}.
    */
   public static Reports analyze(
       DataStream<HaltingEvent> events,
       Duration window,
-      Duration outOfOrderness,
-      Duration idleness,
       AlertRules.Config alerts,
       String producerId) {
-    // One watermark for all three windowings, so an event is late for all of them or for none.
-    // It is re-derived from the events because each is stamped with its instance's time, not its
-    // completion's. Without idleness, a join subtask that has no instance to finish (little
-    // traffic, many subtasks) would hold every window back until it gets one.
-    DataStream<HaltingEvent> stamped =
-        events
-            .assignTimestampsAndWatermarks(
-                WatermarkStrategy.<HaltingEvent>forBoundedOutOfOrderness(outOfOrderness)
-                    .withTimestampAssigner((e, previous) -> e.getEventTime().toEpochMilli())
-                    .withIdleness(idleness))
-            .name("event-time");
     Windowed<AlignmentReport> alignment =
-        windowed(stamped, window, producerId, ALIGNMENT, AlignmentReport.class);
+        windowed(events, window, producerId, ALIGNMENT, AlignmentReport.class);
     return new Reports(
         alignment.reports(),
-        windowed(stamped, window, producerId, TIMING, TimingReport.class).reports(),
-        windowed(stamped, window, producerId, GENERALIZATION, GeneralizationReport.class).reports(),
+        windowed(events, window, producerId, TIMING, TimingReport.class).reports(),
+        windowed(events, window, producerId, GENERALIZATION, GeneralizationReport.class).reports(),
         alerts(alignment.reports(), alerts, producerId),
         alignment.late());
+  }
+
+  /**
+   * Tumbling windows by the halting event's own event time. The join stamps its output with the
+   * time of the record that completed the instance, which depends on arrival order; the event's
+   * field does not, so a replay puts every event in the same window.
+   */
+  static final class ByEventTime extends WindowAssigner<Object, TimeWindow> {
+    private static final long serialVersionUID = 1L;
+    private final TumblingEventTimeWindows tumbling;
+
+    ByEventTime(Duration size) {
+      this.tumbling = TumblingEventTimeWindows.of(size);
+    }
+
+    @Override
+    public Collection<TimeWindow> assignWindows(
+        Object event, long timestamp, WindowAssignerContext context) {
+      long eventTime = ((HaltingEvent) event).getEventTime().toEpochMilli();
+      return tumbling.assignWindows(event, eventTime, context);
+    }
+
+    @Override
+    public Trigger<Object, TimeWindow> getDefaultTrigger() {
+      return tumbling.getDefaultTrigger();
+    }
+
+    @Override
+    public TypeSerializer<TimeWindow> getWindowSerializer(ExecutionConfig config) {
+      return tumbling.getWindowSerializer(config);
+    }
+
+    @Override
+    public boolean isEventTime() {
+      return true;
+    }
   }
 
   /** Alerts from each key's window alignment reports, in window order. */
@@ -322,7 +349,7 @@ public final class AnalyticsPipeline {
    * running merge of the window accumulators per key; its windowStart is the first window's).
    */
   private static <A extends Serializable, R extends SpecificRecordBase> Windowed<R> windowed(
-      DataStream<HaltingEvent> stamped,
+      DataStream<HaltingEvent> events,
       Duration window,
       String producerId,
       Analysis<A, R> analysis,
@@ -335,9 +362,9 @@ public final class AnalyticsPipeline {
         new TupleTypeInfo<>(Key.TYPE, Types.LONG, Types.LONG, accumulatorType);
     AvroTypeInfo<R> reportInfo = new AvroTypeInfo<>(reportType);
     SingleOutputStreamOperator<Tuple4<Key, Long, Long, A>> perWindow =
-        stamped
+        events
             .keyBy(analysis::key, Key.TYPE)
-            .window(TumblingEventTimeWindows.of(window))
+            .window(new ByEventTime(window))
             .sideOutputLateData(LATE)
             .aggregate(
                 new Accumulate<>(analysis),

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -159,6 +158,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
   double alertPrematureSpike;
 
   @Option(
+      names = "--drain",
+      description =
+          "On Ctrl-C, first advance event time to the end: every open window reports and every"
+              + " record still waiting for a partner goes to anira.dlq (UNMATCHED), so the stop"
+              + " leaves nothing outside the reports and the dead letters. Without it the savepoint"
+              + " keeps them for --from-savepoint.")
+  boolean drain;
+
+  @Option(
       names = "--metrics-port",
       defaultValue = "-1",
       description =
@@ -221,6 +229,13 @@ public final class AnalyzeCommand implements Callable<Integer> {
     if (metricsPort >= 0) {
       LoopbackMetricsReporter.configure(flink, metricsPort);
     }
+    if (kafka.fromSavepoint != null) {
+      try {
+        JobRunner.restoreFrom(flink, kafka.fromSavepoint);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
     StreamExecutionEnvironment env = AnalyticsJob.environment(config, flink);
     DataStream<RawRecord> input =
         from != null
@@ -228,15 +243,19 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     new RecordingInputFormat(from.toUri().toString(), AnalyticsJob.INPUTS),
                     TypeInformation.of(RawRecord.class))
                 .name("recording")
+                .uid("recording")
+                .assignTimestampsAndWatermarks(SourceEventTime.watermarks(config))
+                .name("event-time")
             : env.fromSource(
-                KafkaIO.source(
-                    kafka.bootstrap,
-                    groupId,
-                    AnalyticsJob.INPUTS,
-                    kafka.bounded,
-                    KafkaClientSettings.fromEnvironment()),
-                WatermarkStrategy.noWatermarks(),
-                "kafka");
+                    KafkaIO.source(
+                        kafka.bootstrap,
+                        groupId,
+                        AnalyticsJob.INPUTS,
+                        kafka.bounded,
+                        KafkaClientSettings.fromEnvironment()),
+                    SourceEventTime.watermarks(config),
+                    "kafka")
+                .uid("kafka");
     Sinks sinks =
         outputs != null
             ? Recording.sinks(outputs.toUri().toString())
@@ -254,7 +273,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             + (outputs != null ? outputs : "Kafka at " + kafka.bootstrap)
             + (from == null && !kafka.bounded ? " (Ctrl-C stops)" : ""));
     err.flush();
-    JobRunner.run(env, "anira analyze", err);
+    JobRunner.run(env, "anira analyze", err, new JobRunner.Stop(kafka.savepointDir, drain));
     if (outputs != null) {
       Summary.print(outputs, spec.commandLine().getOut());
     }

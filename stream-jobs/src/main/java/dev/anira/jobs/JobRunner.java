@@ -32,6 +32,7 @@ public final class JobRunner {
   public static StreamExecutionEnvironment environment(
       Configuration flink, int parallelism, Duration checkpointInterval, String checkpointDir) {
     Configuration conf = new Configuration(flink);
+    forbidGenericTypes(conf);
     // With checkpointing Flink 2 would otherwise restart a failing job forever.
     conf.setString("restart-strategy.type", "fixed-delay");
     conf.setString("restart-strategy.fixed-delay.attempts", "10");
@@ -53,25 +54,79 @@ public final class JobRunner {
   }
 
   /**
-   * Runs the job. On SIGTERM or Ctrl-C an unbounded job stops with a savepoint, which commits what
-   * its exactly-once sinks hold (recorded files become visible, Kafka transactions commit) instead
-   * of leaving it to the next run.
+   * What a stop (SIGTERM, Ctrl-C) does: a savepoint into {@code savepointDir}, which commits what
+   * the exactly-once sinks hold. Without {@code drain} the job's state stays in the savepoint: open
+   * windows and instances still waiting for partners continue when a job restores it (nothing is
+   * reported twice or lost). With {@code drain} the job first advances event time to the end: every
+   * window reports and every waiting record goes to the dead-letter topic as {@code UNMATCHED}, so
+   * nothing is left outside the reports and the dead letters (for a final stop).
    */
-  public static JobExecutionResult run(StreamExecutionEnvironment env, String name, PrintWriter err)
-      throws Exception {
+  public record Stop(Path savepointDir, boolean drain) {
+    /** Savepoints under the system's temp dir, state kept. */
+    public static Stop resumable() {
+      return new Stop(DEFAULT_SAVEPOINTS, false);
+    }
+  }
+
+  /** Default directory of the savepoints a stop writes. */
+  public static final Path DEFAULT_SAVEPOINTS =
+      Path.of(System.getProperty("java.io.tmpdir"), "anira-savepoints");
+
+  /**
+   * Makes the job start from a savepoint (or retained checkpoint): its sources resume at the saved
+   * offsets and every operator with the same uid gets its state back.
+   *
+   * @throws IllegalArgumentException when nothing is at that path
+   */
+  public static void restoreFrom(Configuration flink, String savepoint) {
+    Path local = savepoint.startsWith("file:") ? Path.of(java.net.URI.create(savepoint)) : null;
+    if (local == null && !savepoint.contains("://")) {
+      local = Path.of(savepoint);
+    }
+    if (local != null && !Files.exists(local)) {
+      throw new IllegalArgumentException("--from-savepoint: no savepoint at " + savepoint);
+    }
+    flink.setString(
+        "execution.state-recovery.path", local != null ? local.toUri().toString() : savepoint);
+  }
+
+  /**
+   * State must evolve across releases: no type may fall back to Kryo, which cannot restore a class
+   * that gained a field. A type that would is refused when the job is built.
+   */
+  static void forbidGenericTypes(Configuration conf) {
+    conf.setString("pipeline.generic-types", "false");
+  }
+
+  /** Runs the job until it ends, or, unbounded, until the process is asked to stop. */
+  public static JobExecutionResult run(
+      StreamExecutionEnvironment env, String name, PrintWriter err, Stop onStop) throws Exception {
     JobClient client = env.executeAsync(name);
     Thread stop =
         new Thread(
             () -> {
               try {
-                Path savepoints = Files.createTempDirectory("anira-savepoint");
-                err.println(name + ": stopping; a savepoint commits what is pending ...");
+                Files.createDirectories(onStop.savepointDir());
+                err.println(
+                    name
+                        + (onStop.drain()
+                            ? ": stopping; every open window reports, waiting records go to"
+                                + " anira.dlq, a savepoint commits ..."
+                            : ": stopping; a savepoint commits what is pending and keeps the"
+                                + " open windows ..."));
                 err.flush();
-                client
-                    .stopWithSavepoint(
-                        false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
-                    .get(60, TimeUnit.SECONDS);
-                err.println(name + ": stopped cleanly; savepoint in " + savepoints);
+                String savepoint =
+                    client
+                        .stopWithSavepoint(
+                            onStop.drain(),
+                            onStop.savepointDir().toUri().toString(),
+                            SavepointFormatType.CANONICAL)
+                        .get(120, TimeUnit.SECONDS);
+                err.println(name + ": stopped cleanly; savepoint " + savepoint);
+                if (!onStop.drain()) {
+                  err.println(
+                      name + ": resume where it stopped with --from-savepoint " + savepoint);
+                }
                 err.flush();
               } catch (Exception e) {
                 err.println(name + ": did not stop cleanly (" + e + ")");

@@ -26,4 +26,20 @@ public final class KafkaJobOptions {
           "How often state and the exactly-once outputs (Kafka transactions, files) commit."
               + " Default: ${DEFAULT-VALUE}")
   public Duration checkpointInterval;
+
+  @Option(
+      names = "--savepoint-dir",
+      paramLabel = "DIR",
+      description =
+          "Where Ctrl-C's savepoint goes; the job prints how to resume from it. Default: a"
+              + " directory under the system's temp dir.")
+  public java.nio.file.Path savepointDir = JobRunner.DEFAULT_SAVEPOINTS;
+
+  @Option(
+      names = "--from-savepoint",
+      paramLabel = "PATH",
+      description =
+          "Resume from this savepoint (as printed by a stop): the sources continue at its offsets"
+              + " and open windows and waiting instances at its state.")
+  public String fromSavepoint;
 }

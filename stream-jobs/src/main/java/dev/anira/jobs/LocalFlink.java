@@ -35,6 +35,7 @@ public final class LocalFlink {
     }
     conf.setString("rest.bind-port", "0");
     conf.setString("io.tmp.dirs", scratch().toString());
+    JobRunner.forbidGenericTypes(conf);
     return conf;
   }
 

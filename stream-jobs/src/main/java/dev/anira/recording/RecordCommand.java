@@ -78,18 +78,27 @@ public final class RecordCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--checkpoint-interval must be at least 10ms");
     }
+    org.apache.flink.configuration.Configuration flink = LocalFlink.configuration();
+    if (kafka.fromSavepoint != null) {
+      try {
+        JobRunner.restoreFrom(flink, kafka.fromSavepoint);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
     StreamExecutionEnvironment env =
-        JobRunner.environment(LocalFlink.configuration(), 1, kafka.checkpointInterval, null);
+        JobRunner.environment(flink, 1, kafka.checkpointInterval, null);
     DataStream<RawRecord> raw =
         env.fromSource(
-            KafkaIO.source(
-                kafka.bootstrap,
-                groupId,
-                chosen,
-                kafka.bounded,
-                KafkaClientSettings.fromEnvironment()),
-            WatermarkStrategy.noWatermarks(),
-            "kafka");
+                KafkaIO.source(
+                    kafka.bootstrap,
+                    groupId,
+                    chosen,
+                    kafka.bounded,
+                    KafkaClientSettings.fromEnvironment()),
+                WatermarkStrategy.noWatermarks(),
+                "kafka")
+            .uid("kafka");
     RecordJob.build(
         raw, chosen, Recording.sinks(out.toAbsolutePath().toUri().toString()), producerId);
     PrintWriter err = spec.commandLine().getErr();
@@ -102,7 +111,7 @@ public final class RecordCommand implements Callable<Integer> {
             + out
             + (kafka.bounded ? "" : " (Ctrl-C stops and commits what is pending)"));
     err.flush();
-    JobRunner.run(env, "anira record", err);
+    JobRunner.run(env, "anira record", err, new JobRunner.Stop(kafka.savepointDir, false));
     err.println("anira record: recording in " + out);
     err.flush();
     return 0;

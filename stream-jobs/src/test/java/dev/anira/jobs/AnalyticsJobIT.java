@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -36,17 +35,7 @@ class AnalyticsJobIT {
       Fixtures.createTopics(kafka);
       int badRecords = Fixtures.send(kafka, data, true);
 
-      AnalyticsConfig config =
-          new AnalyticsConfig(
-              2,
-              Duration.ofMillis(AnalyticsPipelineTest.WINDOW),
-              Duration.ofHours(1),
-              Duration.ofHours(2),
-              Duration.ofSeconds(30),
-              Duration.ofMillis(200),
-              null,
-              Fixtures.ALERTS,
-              "stream-jobs");
+      AnalyticsConfig config = Fixtures.config();
       FailOnce.reset();
       org.apache.flink.configuration.Configuration flink = LocalFlink.configuration();
       LoopbackMetricsReporter.configure(flink, 0);
@@ -59,7 +48,7 @@ class AnalyticsJobIT {
                       AnalyticsJob.INPUTS,
                       true,
                       new Properties()),
-                  WatermarkStrategy.noWatermarks(),
+                  SourceEventTime.watermarks(config),
                   "kafka")
               .map(new FailOnce<RawRecord>(5))
               .name("fail-once");

@@ -38,19 +38,10 @@ class AnalyticsPipelineTest {
     env.setParallelism(parallelism);
     DataStream<HaltingEvent> events =
         HaltingPipeline.join(
-            env.fromData(inputs),
-            Duration.ofHours(1),
-            Duration.ofHours(2),
-            Duration.ofSeconds(30),
-            "stream-jobs");
+            env.fromData(inputs), AnalyticsConfig.defaults().joinTimeout(), "stream-jobs");
     AnalyticsPipeline.Reports reports =
         AnalyticsPipeline.analyze(
-            events,
-            Duration.ofMillis(WINDOW),
-            Duration.ofHours(1),
-            Duration.ofSeconds(30),
-            Fixtures.ALERTS,
-            "stream-jobs");
+            events, Duration.ofMillis(WINDOW), Fixtures.ALERTS, "stream-jobs");
     List<String> out = new ArrayList<>();
     try (CloseableIterator<String> it = strings(reports).executeAndCollect()) {
       it.forEachRemaining(out::add);

@@ -15,12 +15,14 @@ import dev.anira.tasks.Params;
 import dev.anira.tasks.Task;
 import dev.anira.tasks.TaskGenerator;
 import dev.anira.tasks.Tasks;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -48,6 +50,24 @@ public final class Fixtures {
   public static final Duration WINDOW = Duration.ofMillis(AnalyticsPipelineTest.WINDOW);
 
   private Fixtures() {}
+
+  /**
+   * The configuration a user gets, with the fixture's alert thresholds and checkpoints every 200 ms
+   * so a test ends in seconds; neither bounds event time.
+   */
+  public static AnalyticsConfig config() {
+    AnalyticsConfig d = AnalyticsConfig.defaults();
+    return new AnalyticsConfig(
+        d.parallelism(),
+        WINDOW,
+        d.outOfOrderness(),
+        d.joinTimeout(),
+        d.idleness(),
+        Duration.ofMillis(200),
+        null,
+        ALERTS,
+        d.producerId());
+  }
 
   /** Every output topic's records the oracle expects, as sorted strings. */
   public static Map<Topic, List<String>> expectedReports(Data data) {
@@ -256,18 +276,42 @@ public final class Fixtures {
     return 7;
   }
 
-  /** The fixture's good records, keyed by instance, in a fixed shuffled order. */
+  /**
+   * How far out of event-time order the fixture's records are sent: less than the default
+   * out-of-orderness, as a live producer's would be.
+   */
+  static final long JITTER_MILLIS = 3_000;
+
+  /**
+   * The fixture's good records, keyed by instance, in event-time order up to a fixed random jitter
+   * of {@link #JITTER_MILLIS}.
+   */
   public static List<ProducerRecord<byte[], byte[]>> records(Data data) {
+    return records(data.inputs(), new Random(3));
+  }
+
+  static List<ProducerRecord<byte[], byte[]>> records(List<JoinInput> inputs, Random random) {
+    List<JoinInput> ordered = jittered(inputs, random);
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-    for (JoinInput input : data.inputs()) {
+    for (JoinInput input : ordered) {
       records.add(
           new ProducerRecord<>(
               JoinInput.topicOf(input.kind).topicName(),
-              input.instanceId.getBytes(),
+              input.instanceId.getBytes(StandardCharsets.UTF_8),
               input.payload));
     }
-    Collections.shuffle(records, new Random(3));
     return records;
+  }
+
+  /** The inputs sorted by event time plus a random delay below {@link #JITTER_MILLIS}. */
+  static List<JoinInput> jittered(List<JoinInput> inputs, Random random) {
+    Map<JoinInput, Long> sendAt = new IdentityHashMap<>();
+    for (JoinInput input : inputs) {
+      sendAt.put(input, input.eventTime + (long) (random.nextDouble() * JITTER_MILLIS));
+    }
+    List<JoinInput> ordered = new ArrayList<>(inputs);
+    ordered.sort(Comparator.comparingLong(sendAt::get));
+    return ordered;
   }
 
   public static void produce(KafkaCluster kafka, List<ProducerRecord<byte[], byte[]>> records) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anira.analytics.HaltingEvents;
 import dev.anira.schemas.HaltingEvent;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -37,12 +36,7 @@ class HaltingPipelineTest {
     env.setParallelism(parallelism);
     DataStream<JoinInput> source = env.fromData(inputs);
     SingleOutputStreamOperator<HaltingEvent> events =
-        HaltingPipeline.join(
-            source,
-            Duration.ofHours(1),
-            Duration.ofHours(2),
-            Duration.ofSeconds(30),
-            "stream-jobs");
+        HaltingPipeline.join(source, AnalyticsConfig.defaults().joinTimeout(), "stream-jobs");
     DataStream<String> both =
         events
             .map(e -> "E " + e)

@@ -3,7 +3,6 @@ package dev.anira.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anira.schemas.HaltingEvent;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,12 +40,7 @@ class KeyFuzzTest {
     env.setParallelism(2);
     AnalyticsPipeline.Reports reports =
         AnalyticsPipeline.analyze(
-            env.fromData(events),
-            Fixtures.WINDOW,
-            Duration.ofHours(1),
-            Duration.ofSeconds(30),
-            Fixtures.ALERTS,
-            "stream-jobs");
+            env.fromData(events), Fixtures.WINDOW, Fixtures.ALERTS, "stream-jobs");
     Map<String, List<String>> got = new TreeMap<>();
     try (CloseableIterator<String> it =
         AnalyticsPipelineTest.strings(reports).executeAndCollect()) {

@@ -8,6 +8,7 @@ import dev.anira.jobs.AnalyticsJob;
 import dev.anira.jobs.KafkaIO;
 import dev.anira.jobs.LocalFlink;
 import dev.anira.jobs.RawRecord;
+import dev.anira.jobs.SourceEventTime;
 import dev.anira.kafka.EmbeddedKafkaBroker;
 import dev.anira.kafka.EmbeddedKafkaConfig;
 import dev.anira.schemas.AlignmentReport;
@@ -30,7 +31,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
@@ -151,7 +151,7 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
                       AnalyticsJob.INPUTS,
                       true,
                       new Properties()),
-                  WatermarkStrategy.noWatermarks(),
+                  SourceEventTime.watermarks(config),
                   "kafka")
               .map(new FirstRecord())
               .name("first-record");
@@ -181,7 +181,7 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
           env.fromSource(
               KafkaIO.source(
                   kafka.bootstrapServers(), "bench", AnalyticsJob.INPUTS, false, new Properties()),
-              WatermarkStrategy.noWatermarks(),
+              SourceEventTime.watermarks(config),
               "kafka"),
           config,
           KafkaIO.sinks(

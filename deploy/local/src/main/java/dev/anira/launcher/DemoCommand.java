@@ -7,6 +7,7 @@ import dev.anira.jobs.DurationConverter;
 import dev.anira.jobs.KafkaIO;
 import dev.anira.jobs.LocalFlink;
 import dev.anira.jobs.LoopbackMetricsReporter;
+import dev.anira.jobs.SourceEventTime;
 import dev.anira.kafka.EmbeddedKafkaBroker;
 import dev.anira.kafka.EmbeddedKafkaConfig;
 import dev.anira.monitor.MonitorConsumer;
@@ -278,18 +279,20 @@ public final class DemoCommand implements Callable<Integer> {
     StreamExecutionEnvironment env = AnalyticsJob.environment(config, flink);
     AnalyticsJob.build(
         env.fromSource(
-            KafkaIO.source(
-                bootstrap, "anira-stream-jobs", AnalyticsJob.INPUTS, false, new Properties()),
-            WatermarkStrategy.noWatermarks(),
-            "kafka"),
+                KafkaIO.source(
+                    bootstrap, "anira-stream-jobs", AnalyticsJob.INPUTS, false, new Properties()),
+                SourceEventTime.watermarks(config),
+                "kafka")
+            .uid("kafka"),
         config,
         KafkaIO.sinks(bootstrap, "anira-demo", DeliveryGuarantee.EXACTLY_ONCE, new Properties()));
     List<Topic> all = Arrays.asList(Topic.values());
     RecordJob.build(
         env.fromSource(
-            KafkaIO.source(bootstrap, "anira-recorder", all, false, new Properties()),
-            WatermarkStrategy.noWatermarks(),
-            "kafka-recorder"),
+                KafkaIO.source(bootstrap, "anira-recorder", all, false, new Properties()),
+                WatermarkStrategy.noWatermarks(),
+                "kafka-recorder")
+            .uid("kafka-recorder"),
         all,
         Recording.sinks(recording.toAbsolutePath().toUri().toString()),
         "recorder");

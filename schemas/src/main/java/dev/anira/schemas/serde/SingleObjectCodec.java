@@ -11,6 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
@@ -36,6 +40,10 @@ public final class SingleObjectCodec<T extends SpecificRecordBase> {
   private final Schema schema;
   private final BinaryMessageEncoder<T> encoder;
   private final Map<Long, SpecificDatumReader<T>> readersByWriterFingerprint;
+  // Projections onto the eventTime field, built on first use: only sources that stamp records
+  // with their event time need them.
+  private final ConcurrentMap<Long, GenericDatumReader<GenericRecord>> eventTimeReaders =
+      new ConcurrentHashMap<>();
   private final String knownVersions;
 
   private SingleObjectCodec(Class<T> type) {
@@ -86,6 +94,47 @@ public final class SingleObjectCodec<T extends SpecificRecordBase> {
   }
 
   public T decode(byte[] bytes) {
+    long fingerprint = writerFingerprint(bytes);
+    SpecificDatumReader<T> reader = readersByWriterFingerprint.get(fingerprint);
+    if (reader == null) {
+      throw unknownWriter(fingerprint);
+    }
+    return read(reader, bytes, fingerprint, schema.getName());
+  }
+
+  /**
+   * The record's {@code eventTime} (epoch milliseconds) without decoding the rest: the body is read
+   * against a projection onto that one field, so other fields are skipped, not built. It accepts
+   * exactly what {@link #decode} accepts.
+   *
+   * @throws RecordDecodingException for bytes {@link #decode} would refuse, or a type without an
+   *     eventTime field
+   */
+  public long eventTime(byte[] bytes) {
+    long fingerprint = writerFingerprint(bytes);
+    SpecificDatumReader<T> full = readersByWriterFingerprint.get(fingerprint);
+    if (full == null) {
+      throw unknownWriter(fingerprint);
+    }
+    GenericDatumReader<GenericRecord> reader =
+        eventTimeReaders.computeIfAbsent(
+            fingerprint, f -> new GenericDatumReader<>(full.getSchema(), eventTimeProjection()));
+    return (Long) read(reader, bytes, fingerprint, schema.getName() + ".eventTime").get(0);
+  }
+
+  private Schema eventTimeProjection() {
+    if (schema.getField("eventTime") == null) {
+      throw new RecordDecodingException(
+          Reason.WRONG_RECORD_TYPE, schema.getName() + " has no eventTime field");
+    }
+    return SchemaBuilder.record(schema.getName())
+        .namespace(schema.getNamespace())
+        .fields()
+        .requiredLong("eventTime")
+        .endRecord();
+  }
+
+  private long writerFingerprint(byte[] bytes) {
     Objects.requireNonNull(bytes, "bytes");
     if (bytes.length < HEADER_LENGTH) {
       throw new RecordDecodingException(
@@ -104,16 +153,15 @@ public final class SingleObjectCodec<T extends SpecificRecordBase> {
                   + " (expected %s)",
               bytes[0], bytes[1], schema.getName()));
     }
-    long fingerprint = littleEndianLong(bytes, 2);
-    SpecificDatumReader<T> reader = readersByWriterFingerprint.get(fingerprint);
-    if (reader == null) {
-      throw unknownWriter(fingerprint);
-    }
+    return littleEndianLong(bytes, 2);
+  }
+
+  private static <R> R read(DatumReader<R> reader, byte[] bytes, long fingerprint, String what) {
     int bodyLength = bytes.length - HEADER_LENGTH;
     BoundedDecoder decoder =
         new BoundedDecoder(
             DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH, bodyLength, null), bodyLength);
-    T record;
+    R record;
     int left;
     try {
       record = reader.read(null, decoder);
@@ -124,7 +172,7 @@ public final class SingleObjectCodec<T extends SpecificRecordBase> {
           "body of "
               + bodyLength
               + " bytes does not decode as "
-              + schema.getName()
+              + what
               + " (writer "
               + hex(fingerprint)
               + "): "
@@ -134,7 +182,7 @@ public final class SingleObjectCodec<T extends SpecificRecordBase> {
     if (left != 0) {
       throw new RecordDecodingException(
           Reason.TRAILING_BYTES,
-          left + " of " + bodyLength + " body bytes left after a complete " + schema.getName());
+          left + " of " + bodyLength + " body bytes left after a complete " + what);
     }
     return record;
   }
