@@ -14,10 +14,15 @@ import dev.anira.schemas.serde.SingleObjectCodec;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,6 +30,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -55,6 +61,9 @@ public final class MonitorConsumer implements Runnable, AutoCloseable {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final AtomicLong rejected = new AtomicLong();
   private final MeterRegistry metrics;
+  // Set by awaitEnd; the polling thread answers it, since only it may touch the consumer.
+  private final AtomicReference<CountDownLatch> endRequested = new AtomicReference<>();
+  private Map<TopicPartition, Long> endOffsets;
 
   public MonitorConsumer(String bootstrap, MonitorState state, MeterRegistry metrics) {
     this.state = state;
@@ -80,6 +89,7 @@ public final class MonitorConsumer implements Runnable, AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(250))) {
           accept(r);
         }
+        answerEndRequest();
       }
     } catch (WakeupException stopping) {
       // close() woke the poll
@@ -87,6 +97,41 @@ public final class MonitorConsumer implements Runnable, AutoCloseable {
       consumer.close(Duration.ofSeconds(5));
       deadLetters.close(Duration.ofSeconds(5));
     }
+  }
+
+  /**
+   * Waits until this monitor has read every record committed to its topics when the call was made,
+   * e.g. the last reports of a job that has just stopped.
+   *
+   * @return false if the timeout passed first
+   */
+  public boolean awaitEnd(Duration timeout) throws InterruptedException {
+    CountDownLatch done = new CountDownLatch(1);
+    endRequested.set(done);
+    return done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void answerEndRequest() {
+    CountDownLatch request = endRequested.get();
+    if (request == null) {
+      return;
+    }
+    Set<TopicPartition> assigned = consumer.assignment();
+    if (assigned.isEmpty()) {
+      return;
+    }
+    if (endOffsets == null) {
+      endOffsets = consumer.endOffsets(assigned);
+    }
+    for (Map.Entry<TopicPartition, Long> end : endOffsets.entrySet()) {
+      // A read_committed position steps over transaction markers, so it reaches the end offset.
+      if (assigned.contains(end.getKey()) && consumer.position(end.getKey()) < end.getValue()) {
+        return;
+      }
+    }
+    endOffsets = null;
+    endRequested.compareAndSet(request, null);
+    request.countDown();
   }
 
   private void accept(ConsumerRecord<byte[], byte[]> r) {

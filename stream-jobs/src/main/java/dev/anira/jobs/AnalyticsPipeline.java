@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.functions.AggregateFunction;
@@ -109,6 +110,22 @@ public final class AnalyticsPipeline {
     }
 
     static final TypeInformation<Key> TYPE = TypeInformation.of(Key.class);
+
+    /**
+     * Flink assigns a key to a key group by its hash code, and a savepoint's state stays in its key
+     * group, so the hash must be the same in every JVM. A record's default hash uses its enums'
+     * identity hashes, which differ from run to run: a restored job then looks for each key's state
+     * in the wrong key group and fails. Enums hash by name here.
+     */
+    @Override
+    public int hashCode() {
+      return Objects.hash(
+          modelId,
+          mechanism == null ? null : mechanism.name(),
+          task,
+          sizeBucket,
+          split == null ? null : split.name());
+    }
   }
 
   static final Analysis<AlignmentAccumulator, AlignmentReport> ALIGNMENT =

@@ -129,12 +129,10 @@ class AnalyticsPipelineTest {
 
   /** The oracle for alerts: each key's window alignment reports through the rules, in order. */
   static List<String> alerts(List<HaltingEvent> events) {
-    Map<String, List<AlignmentReport>> byKey = new TreeMap<>();
+    Map<AnalyticsPipeline.Key, List<AlignmentReport>> byKey = new java.util.HashMap<>();
     for (AlignmentReport r : reports(events, AnalyticsPipeline.ALIGNMENT)) {
       if (r.getScope() == WindowScope.WINDOW) {
-        String key =
-            r.getModelId() + r.getMechanism() + r.getTask() + r.getSizeBucket() + r.getSplit();
-        byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+        byKey.computeIfAbsent(AnalyticsPipeline.Key.of(r), k -> new ArrayList<>()).add(r);
       }
     }
     List<String> alerts = new ArrayList<>();

@@ -88,13 +88,21 @@ public final class Fixtures {
   public record Data(List<JoinInput> inputs, List<HaltingEvent> expected, int orphanRecords) {}
 
   public static Data data(long seed) {
+    return data(seed, 40, 1_000);
+  }
+
+  /**
+   * {@code instances} instances whose event times are {@code spacingMillis} apart, from 0; instance
+   * i-7 loses its trace.
+   */
+  public static Data data(long seed, int instances, long spacingMillis) {
     List<JoinInput> inputs = new ArrayList<>();
     List<HaltingEvent> expected = new ArrayList<>();
     SplittableRandom random = new SplittableRandom(seed);
     Task parity = Tasks.byName("parity");
     Task addition = Tasks.byName("addition");
     int orphanRecords = 0;
-    for (int i = 0; i < 40; i++) {
+    for (int i = 0; i < instances; i++) {
       Task task = i % 2 == 0 ? parity : addition;
       Params params = Params.of(task, Map.of(i % 2 == 0 ? "length" : "digits", 3 + i % 6));
       GeneratedInstance generated =
@@ -105,7 +113,7 @@ public final class Fixtures {
               i,
               "i-" + i,
               "test",
-              Instant.ofEpochMilli(1_000L * i));
+              Instant.ofEpochMilli(spacingMillis * i));
       ProblemInstance instance = generated.instance();
       AlgorithmTrace trace = generated.trace();
       Model m = model(instance, trace, random);

@@ -145,7 +145,7 @@ public final class DemoCommand implements Callable<Integer> {
             () -> {
               stop.set(true);
               try {
-                finished.await(90, TimeUnit.SECONDS);
+                finished.await(240, TimeUnit.SECONDS);
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
@@ -227,12 +227,20 @@ public final class DemoCommand implements Callable<Integer> {
           producing.join(30_000);
           serve.requestStop();
           serving.join(60_000);
-          // A savepoint commits the recorder's pending files and the last reports.
+          try (ConsumerLag lag = new ConsumerLag(bootstrap)) {
+            awaitJobsCaughtUp(lag, err);
+          }
+          // A final stop: event time is drained to its end, so every open window reports and
+          // whatever still waits for a partner goes to anira.dlq; the savepoint commits the last
+          // reports and the recorder's pending files.
           job.stopWithSavepoint(
-                  false,
+                  true,
                   checkpoints.resolve("savepoint").toUri().toString(),
                   SavepointFormatType.CANONICAL)
               .get(90, TimeUnit.SECONDS);
+          if (!reader.awaitEnd(Duration.ofSeconds(30))) {
+            err.println("anira demo: the dashboard had not read the last reports after 30 s");
+          }
         }
       }
       printSummary(state.summary(), out);
@@ -298,6 +306,33 @@ public final class DemoCommand implements Callable<Integer> {
         "recorder");
     return env.executeAsync("anira-demo");
   }
+
+  /**
+   * Waits until the analytics job and the recorder have read everything the producer and the model
+   * service wrote (their offsets commit at checkpoints), so the final stop cuts no instance.
+   */
+  private static void awaitJobsCaughtUp(ConsumerLag lag, PrintWriter err)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + CATCH_UP.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        if (lag.caughtUp("anira-stream-jobs") && lag.caughtUp("anira-recorder")) {
+          return;
+        }
+      } catch (Exception e) {
+        // the broker is busy; ask again
+      }
+      Thread.sleep(500);
+    }
+    err.println(
+        "anira demo: the jobs had not read everything after "
+            + CATCH_UP.toSeconds()
+            + " s; what they had not read is in Kafka, what they had is in the reports or"
+            + " anira.dlq");
+    err.flush();
+  }
+
+  private static final Duration CATCH_UP = Duration.ofSeconds(60);
 
   private void waitAndSummarize(MonitorState state, ConsumerLag lag, PrintWriter out)
       throws InterruptedException {
