@@ -19,9 +19,9 @@ import java.util.TreeMap;
  * model thinks longer than on its train sizes and is still less accurate.
  *
  * <p>Instance accuracy needs all of an instance's answer tokens. They always arrive together: the
- * join emits them at once with the result's event time, so they share a window. The accumulator
- * holds a window's instances open and folds them into counts on {@link #merge} and {@link
- * #reports}, so cumulative state stays bounded.
+ * join emits them at once with one event time, so they share a window. The accumulator holds a
+ * window's instances open and folds them into counts on {@link #merge} and {@link #reports}, so
+ * cumulative state stays bounded.
  *
  * <p>State of a running job: public fields and a no-argument constructor make it a Flink POJO,
  * whose serializer lets a later release add or remove a field and still restore a savepoint (schema
