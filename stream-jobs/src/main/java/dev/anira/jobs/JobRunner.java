@@ -61,12 +61,7 @@ public final class JobRunner {
    * window reports and every waiting record goes to the dead-letter topic as {@code UNMATCHED}, so
    * nothing is left outside the reports and the dead letters (for a final stop).
    */
-  public record Stop(Path savepointDir, boolean drain) {
-    /** Savepoints under the system's temp dir, state kept. */
-    public static Stop resumable() {
-      return new Stop(DEFAULT_SAVEPOINTS, false);
-    }
-  }
+  public record Stop(Path savepointDir, boolean drain) {}
 
   /** Default directory of the savepoints a stop writes. */
   public static final Path DEFAULT_SAVEPOINTS =
