@@ -139,6 +139,7 @@ class HaltingEventsTest {
     "haltProbability, 7.5, outside [0, 1]",
     "haltProbability, -0.1, outside [0, 1]",
     "cumulativeHalt, 1.5, outside [0, 1]",
+    "cumulativeHalt, 1.0001, outside [0, 1]",
     "stateDelta, -Infinity, not a finite norm",
     "stateDelta, NaN, not a finite norm"
   })
@@ -168,6 +169,21 @@ class HaltingEventsTest {
         .isInstanceOf(HaltingEvents.InvalidStepException.class)
         .hasMessageContaining(field)
         .hasMessageContaining(message);
+  }
+
+  /** A float sum of halt masses that rounds past 1 is a valid step, not an impossible one. */
+  @Test
+  void aHaltMassRoundedPastOneIsValid() {
+    List<Integer> depths = new ArrayList<>();
+    for (int t = 0; t < addition.instance().getTokens().size(); t++) {
+      depths.add(2);
+    }
+    InstanceResult result = result(addition.instance(), depths, depths);
+    List<RecurrenceStep> steps = new ArrayList<>(steps(result));
+    List<Float> mass = new ArrayList<>(steps.get(2).getCumulativeHalt());
+    mass.set(1, 1.0000008f);
+    steps.set(2, RecurrenceStep.newBuilder(steps.get(2)).setCumulativeHalt(mass).build());
+    assertThat(HaltingEvents.join(result, addition.trace(), steps, "test")).isNotEmpty();
   }
 
   @Test
