@@ -77,7 +77,9 @@ public final class HaltingEvents {
               .setTarget(target)
               .setCorrect(prediction == target)
               .setHaltProbability(
-                  steps.isEmpty() ? Float.NaN : byStep[depth].getHaltProbability().get(position))
+                  steps.isEmpty()
+                      ? Float.NaN
+                      : probability(byStep[depth].getHaltProbability().get(position)))
               .setStepHaltProbabilities(trajectory(byStep, position, depth))
               .setConvergenceStep(steps.isEmpty() ? -1 : convergenceStep(byStep, position, depth))
               .setRightBeforeHalting(
@@ -176,6 +178,11 @@ public final class HaltingEvents {
    */
   static final float ROUNDING = 1e-5f;
 
+  /** A validated probability, its float rounding past 0 or 1 taken off. */
+  private static float probability(float value) {
+    return Math.max(0f, Math.min(1f, value));
+  }
+
   private static void checkProbabilities(List<Float> values, String name, String where) {
     for (int t = 0; t < values.size(); t++) {
       float v = values.get(t);
@@ -193,7 +200,7 @@ public final class HaltingEvents {
       if (byStep[k] == null) {
         return List.of();
       }
-      values.add(byStep[k].getHaltProbability().get(position));
+      values.add(probability(byStep[k].getHaltProbability().get(position)));
     }
     return values;
   }

@@ -181,9 +181,27 @@ class HaltingEventsTest {
     InstanceResult result = result(addition.instance(), depths, depths);
     List<RecurrenceStep> steps = new ArrayList<>(steps(result));
     List<Float> mass = new ArrayList<>(steps.get(2).getCumulativeHalt());
-    mass.set(1, 1.0000008f);
-    steps.set(2, RecurrenceStep.newBuilder(steps.get(2)).setCumulativeHalt(mass).build());
-    assertThat(HaltingEvents.join(result, addition.trace(), steps, "test")).isNotEmpty();
+    List<Float> lambda = new ArrayList<>(steps.get(2).getHaltProbability());
+    for (int t = 0; t < mass.size(); t++) {
+      mass.set(t, 1.0000008f);
+      lambda.set(t, 1.0000006f);
+    }
+    steps.set(
+        2,
+        RecurrenceStep.newBuilder(steps.get(2))
+            .setCumulativeHalt(mass)
+            .setHaltProbability(lambda)
+            .build());
+    List<HaltingEvent> events = HaltingEvents.join(result, addition.trace(), steps, "test");
+    // Clamped, so every statistic downstream (the logit bins of online tracking) accepts them.
+    assertThat(events)
+        .isNotEmpty()
+        .allSatisfy(
+            e -> {
+              assertThat(e.getHaltProbability()).isEqualTo(1f);
+              assertThat(e.getStepHaltProbabilities()).allMatch(l -> l >= 0 && l <= 1);
+              new TimingAccumulator().add(e);
+            });
   }
 
   @Test
