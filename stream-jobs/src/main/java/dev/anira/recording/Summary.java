@@ -2,6 +2,8 @@ package dev.anira.recording;
 
 import dev.anira.schemas.AlignmentReport;
 import dev.anira.schemas.DeadLetter;
+import dev.anira.schemas.HaltingEvent;
+import dev.anira.schemas.Split;
 import dev.anira.schemas.TimingReport;
 import dev.anira.schemas.Topic;
 import dev.anira.schemas.WindowScope;
@@ -9,9 +11,12 @@ import dev.anira.schemas.serde.SingleObjectCodec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.flink.core.fs.Path;
 
@@ -25,30 +30,38 @@ public final class Summary {
 
   public static void print(java.nio.file.Path outputs, PrintWriter out) throws IOException {
     Path dir = new Path(outputs.toUri());
-    Map<String, AlignmentReport> alignment = new TreeMap<>();
-    Map<String, TimingReport> timing = new TreeMap<>();
+    Map<Row, AlignmentReport> alignment = new TreeMap<>(Row.ORDER);
+    Map<Row, TimingReport> timing = new TreeMap<>(Row.ORDER);
+    long[] haltingEvents = {0};
+    Set<List<String>> runs = new HashSet<>();
     long[] alerts = {0};
     Map<String, Long> deadLetters = new TreeMap<>();
     SingleObjectCodec<AlignmentReport> a = SingleObjectCodec.of(AlignmentReport.class);
     SingleObjectCodec<TimingReport> t = SingleObjectCodec.of(TimingReport.class);
     SingleObjectCodec<DeadLetter> d = SingleObjectCodec.of(DeadLetter.class);
+    SingleObjectCodec<HaltingEvent> h = SingleObjectCodec.of(HaltingEvent.class);
     Recording.read(
         dir,
-        List.of(Topic.ALIGNMENT, Topic.TIMING, Topic.ALERTS, Topic.DEAD_LETTERS),
+        List.of(Topic.HALTING, Topic.ALIGNMENT, Topic.TIMING, Topic.ALERTS, Topic.DEAD_LETTERS),
         r -> {
           switch (Topic.byName(r.topic())) {
+            case HALTING -> {
+              HaltingEvent event = h.decode(r.value());
+              haltingEvents[0]++;
+              runs.add(List.of(event.getInstanceId(), event.getModelId()));
+            }
             case ALIGNMENT -> {
               AlignmentReport report = a.decode(r.value());
               if (report.getScope() == WindowScope.CUMULATIVE) {
                 alignment.put(
-                    key(report.getModelId(), report.getSplit(), report.getSizeBucket()), report);
+                    Row.of(report.getModelId(), report.getSplit(), report.getSizeBucket()), report);
               }
             }
             case TIMING -> {
               TimingReport report = t.decode(r.value());
               if (report.getScope() == WindowScope.CUMULATIVE) {
                 timing.put(
-                    key(report.getModelId(), report.getSplit(), report.getSizeBucket()), report);
+                    Row.of(report.getModelId(), report.getSplit(), report.getSizeBucket()), report);
               }
             }
             case ALERTS -> alerts[0]++;
@@ -69,7 +82,7 @@ public final class Summary {
         "rho",
         "adjR2st",
         "adjR2al");
-    for (Map.Entry<String, AlignmentReport> e : alignment.entrySet()) {
+    for (Map.Entry<Row, AlignmentReport> e : alignment.entrySet()) {
       AlignmentReport r = e.getValue();
       TimingReport tr = timing.get(e.getKey());
       out.printf(
@@ -89,16 +102,22 @@ public final class Summary {
     deadLetters.forEach((type, n) -> letters.add(type + " " + n));
     out.printf(
         Locale.ROOT,
-        "%d alerts; dead letters: %s%n",
+        "%,d halting events from %,d model runs; %d alerts; dead letters: %s%n",
+        haltingEvents[0],
+        runs.size(),
         alerts[0],
         letters.isEmpty() ? "none" : String.join(", ", letters));
     out.flush();
   }
 
-  private static String key(String model, Object split, String bucket) {
-    // Buckets sort by their lower bound.
-    int low = Integer.parseInt(bucket.substring(0, bucket.indexOf('-')));
-    return model + "|" + split + "|" + String.format(Locale.ROOT, "%06d", low);
+  /** A row of the table: model, split, then size buckets by their lower bound. */
+  private record Row(String model, Split split, int low) {
+    static final Comparator<Row> ORDER =
+        Comparator.comparing(Row::model).thenComparing(Row::split).thenComparingInt(Row::low);
+
+    static Row of(String model, Split split, String bucket) {
+      return new Row(model, split, Integer.parseInt(bucket.substring(0, bucket.indexOf('-'))));
+    }
   }
 
   private static String number(Double value) {
