@@ -63,5 +63,5 @@ tail -1 "$work/summary-2.txt"
 grep -o "produced [0-9,]* instances" "$work/produce-2.log" | tail -1
 kill -TERM "$serve"
 wait "$serve" || true
-grep -o "served [0-9,]* instances[^,]*, [0-9,]* results" "$work/serve.log" | tail -1
+grep -o "served [0-9,]* instances[^:]*: [0-9,]* results" "$work/serve.log" | tail -1
 echo "(logs in $work)"

@@ -273,10 +273,16 @@ public final class AnalyzeCommand implements Callable<Integer> {
             + (outputs != null ? outputs : "Kafka at " + kafka.bootstrap)
             + (from == null && !kafka.bounded ? " (Ctrl-C stops)" : ""));
     err.flush();
-    JobRunner.run(env, "anira analyze", err, new JobRunner.Stop(kafka.savepointDir, drain));
-    if (outputs != null) {
-      Summary.print(outputs, spec.commandLine().getOut());
-    }
+    JobRunner.run(
+        env,
+        "anira analyze",
+        err,
+        new JobRunner.Stop(kafka.savepointDir, drain),
+        () -> {
+          if (outputs != null) {
+            Summary.print(outputs, spec.commandLine().getOut());
+          }
+        });
     return 0;
   }
 

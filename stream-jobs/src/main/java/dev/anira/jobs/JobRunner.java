@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
@@ -93,10 +94,22 @@ public final class JobRunner {
     conf.setString("pipeline.generic-types", "false");
   }
 
-  /** Runs the job until it ends, or, unbounded, until the process is asked to stop. */
+  /** What a command does once its job has ended, e.g. print a summary of the outputs. */
+  @FunctionalInterface
+  public interface AfterJob {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs the job until it ends, or, unbounded, until the process is asked to stop; then {@code
+   * after}. A stop arrives as a shutdown hook, and the JVM halts when its hooks are done: the hook
+   * waits (up to a minute) for {@code after} to finish, so a summary printed after Ctrl-C is whole.
+   */
   public static JobExecutionResult run(
-      StreamExecutionEnvironment env, String name, PrintWriter err, Stop onStop) throws Exception {
+      StreamExecutionEnvironment env, String name, PrintWriter err, Stop onStop, AfterJob after)
+      throws Exception {
     JobClient client = env.executeAsync(name);
+    CountDownLatch done = new CountDownLatch(1);
     Thread stop =
         new Thread(
             () -> {
@@ -127,12 +140,20 @@ public final class JobRunner {
                 err.println(name + ": did not stop cleanly (" + e + ")");
                 err.flush();
               }
+              try {
+                done.await(60, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
             },
             "stop-" + name);
     Runtime.getRuntime().addShutdownHook(stop);
     try {
-      return client.getJobExecutionResult().get();
+      JobExecutionResult result = client.getJobExecutionResult().get();
+      after.run();
+      return result;
     } finally {
+      done.countDown();
       // Flink leaves a finished job's (empty) checkpoint directory behind.
       LocalFlink.deleteTree(DEFAULT_CHECKPOINTS.resolve(client.getJobID().toString()));
       try {

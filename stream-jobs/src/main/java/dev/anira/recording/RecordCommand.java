@@ -111,9 +111,15 @@ public final class RecordCommand implements Callable<Integer> {
             + out
             + (kafka.bounded ? "" : " (Ctrl-C stops and commits what is pending)"));
     err.flush();
-    JobRunner.run(env, "anira record", err, new JobRunner.Stop(kafka.savepointDir, false));
-    err.println("anira record: recording in " + out);
-    err.flush();
+    JobRunner.run(
+        env,
+        "anira record",
+        err,
+        new JobRunner.Stop(kafka.savepointDir, false),
+        () -> {
+          err.println("anira record: recording in " + out);
+          err.flush();
+        });
     return 0;
   }
 }
