@@ -6,7 +6,8 @@
 # Real components: a standalone broker (`anira kafka`), `anira serve` (bundled checkpoints, ONLINE
 # and EARLY, CPU), `anira produce` at 20 instances/s, `anira analyze` writing its outputs as a
 # recording (`--out`) whose summary counts halting events, model runs and dead letters by reason.
-# Compare the model runs with the served results (two models per instance).
+# Compare the model runs with the served results (two models per instance). The resumed job's
+# consumer group is new, so it reads the first part's instances too.
 #   benchmarks/event-time-loss.sh [BACKLOG_SECONDS=60] [DOWN_SECONDS=40]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,7 +39,9 @@ sleep 10 # the model service finishes what it has read
 grep -o "produced [0-9,]* instances" "$work/produce-1.log" | tail -1
 
 echo "== 2. stop with a savepoint while data flows, ${down} s down, resume (defaults)"
+# Another producer id: instance ids are <task>-<producer id>-<sequence>.
 ./anira produce --bootstrap "$bs" --rate 20 --duration "$((40 + down + 40))s" --seed 2 \
+  --producer-id producer-2 \
   >"$work/produce-2.log" 2>&1 &
 producing=$!
 pids+=($producing)
