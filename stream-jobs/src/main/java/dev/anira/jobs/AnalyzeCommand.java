@@ -225,18 +225,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
           spec.commandLine(), "--from: no recording at " + from);
     }
     Path outputs = out != null ? out : from != null ? from.resolve("analysis") : null;
-    org.apache.flink.configuration.Configuration flink = LocalFlink.configuration();
-    if (metricsPort >= 0) {
-      LoopbackMetricsReporter.configure(flink, metricsPort);
-    }
-    if (kafka.fromSavepoint != null) {
-      try {
-        JobRunner.restoreFrom(flink, kafka.fromSavepoint);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-      }
-    }
-    StreamExecutionEnvironment env = AnalyticsJob.environment(config, flink);
+    StreamExecutionEnvironment submitted =
+        JobRunner.submittedEnvironment(
+            config.parallelism(), config.checkpointInterval(), config.checkpointDir());
+    StreamExecutionEnvironment env = submitted != null ? submittedJob(submitted) : localJob(config);
     DataStream<RawRecord> input =
         from != null
             ? env.createInput(
@@ -271,8 +263,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
             + (from != null ? "recording " + from : "Kafka at " + kafka.bootstrap)
             + " -> "
             + (outputs != null ? outputs : "Kafka at " + kafka.bootstrap)
-            + (from == null && !kafka.bounded ? " (Ctrl-C stops)" : ""));
+            + (submitted != null
+                ? " on the cluster"
+                : from == null && !kafka.bounded ? " (Ctrl-C stops)" : ""));
     err.flush();
+    if (submitted != null) {
+      JobRunner.submit(env, "anira analyze", err);
+      return 0;
+    }
     JobRunner.run(
         env,
         "anira analyze",
@@ -284,6 +282,42 @@ public final class AnalyzeCommand implements Callable<Integer> {
           }
         });
     return 0;
+  }
+
+  /** A MiniCluster in this process, with what the local options ask for. */
+  private StreamExecutionEnvironment localJob(AnalyticsConfig config) {
+    org.apache.flink.configuration.Configuration flink = LocalFlink.configuration();
+    if (metricsPort >= 0) {
+      LoopbackMetricsReporter.configure(flink, metricsPort);
+    }
+    if (kafka.fromSavepoint != null) {
+      try {
+        JobRunner.restoreFrom(flink, kafka.fromSavepoint);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
+    return AnalyticsJob.environment(config, flink);
+  }
+
+  /**
+   * A job submitted to a cluster: the options that only make sense for a process that runs the job
+   * itself are refused in one line, each with what to use instead.
+   */
+  private StreamExecutionEnvironment submittedJob(StreamExecutionEnvironment env) {
+    if (metricsPort >= 0) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--metrics-port serves a local run's metrics; on a cluster the job reports through"
+              + " Flink's metric reporters (metrics.reporter.* in the cluster's configuration)");
+    }
+    if (kafka.fromSavepoint != null || drain) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--from-savepoint and --drain are for a local run; on a cluster resume with 'flink run"
+              + " -s PATH' and stop with 'flink stop [--drain] --savepointPath DIR JOB_ID'");
+    }
+    return env;
   }
 
   /** Entry point of the job jar ({@code flink run stream-jobs-job.jar --bootstrap ...}). */

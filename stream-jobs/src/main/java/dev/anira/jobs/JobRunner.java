@@ -7,10 +7,12 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.client.program.StreamContextEnvironment;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.client.JobCancellationException;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** Runs a job to its end, or, for an unbounded one, until the process is asked to stop. */
@@ -22,9 +24,9 @@ public final class JobRunner {
   private JobRunner() {}
 
   /**
-   * A job's execution environment: exactly-once checkpoints at the given interval (they also commit
-   * the exactly-once sinks), a bounded number of restarts, on top of the given Flink configuration
-   * (a MiniCluster's, or the cluster's under {@code flink run}).
+   * A local job's execution environment: a MiniCluster with the given Flink configuration (see
+   * {@link LocalFlink}), exactly-once checkpoints at the given interval (they also commit the
+   * exactly-once sinks), a bounded number of restarts.
    *
    * @param checkpointDir durable checkpoint storage (a URI), or null for a directory under the
    *     system's temp dir (the job manager's memory caps state at 5 MB, which a join over a backlog
@@ -33,25 +35,72 @@ public final class JobRunner {
   public static StreamExecutionEnvironment environment(
       Configuration flink, int parallelism, Duration checkpointInterval, String checkpointDir) {
     Configuration conf = new Configuration(flink);
-    forbidGenericTypes(conf);
     // With checkpointing Flink 2 would otherwise restart a failing job forever.
     conf.setString("restart-strategy.type", "fixed-delay");
     conf.setString("restart-strategy.fixed-delay.attempts", "10");
     conf.setString("restart-strategy.fixed-delay.delay", "2 s");
     conf.setString(
         "execution.checkpointing.dir",
-        checkpointDir != null
-            ? checkpointDir
-            : Path.of(System.getProperty("java.io.tmpdir"), "anira-checkpoints")
-                .toUri()
-                .toString());
+        checkpointDir != null ? checkpointDir : DEFAULT_CHECKPOINTS.toUri().toString());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    return configure(env, new Configuration(), parallelism, checkpointInterval);
+  }
+
+  /**
+   * The environment of a job submitted to a cluster ({@code flink run}, or an application cluster's
+   * entry point), configured as the job needs; null when the process is not running a submitted
+   * job. The cluster's own settings stay: REST address, checkpoint and savepoint storage, restart
+   * strategy, metric reporters, temp dirs. Only the job's parallelism and checkpoint interval, and
+   * a checkpoint directory if the user passed one, are added.
+   */
+  public static StreamExecutionEnvironment submittedEnvironment(
+      int parallelism, Duration checkpointInterval, String checkpointDir) {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    if (!(env instanceof StreamContextEnvironment)) {
+      return null;
+    }
+    Configuration added = new Configuration();
+    if (checkpointDir != null) {
+      added.setString("execution.checkpointing.dir", checkpointDir);
+    }
+    return configure(env, added, parallelism, checkpointInterval);
+  }
+
+  private static StreamExecutionEnvironment configure(
+      StreamExecutionEnvironment env,
+      Configuration added,
+      int parallelism,
+      Duration checkpointInterval) {
+    forbidGenericTypes(added);
+    env.configure(added);
     env.setParallelism(parallelism);
     // Records are not copied between chained operators (a third of the join's time went to Avro
     // deep copies). Every function here either consumes its input at once or stores a copy.
     env.getConfig().enableObjectReuse();
     env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
     return env;
+  }
+
+  /**
+   * Runs a submitted job: detached ({@code flink run -d}) this returns once the cluster has it;
+   * attached, when it ends. The job belongs to the cluster: no hook here stops it when this process
+   * exits; stop it with {@code flink stop --savepointPath ...}. A job cancelled on the cluster ends
+   * the client with one line, not a stack trace.
+   */
+  public static void submit(StreamExecutionEnvironment env, String name, PrintWriter err)
+      throws Exception {
+    try {
+      env.execute(name);
+    } catch (Exception e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof JobCancellationException) {
+          err.println(name + ": the job was cancelled on the cluster");
+          err.flush();
+          return;
+        }
+      }
+      throw e;
+    }
   }
 
   /**
