@@ -6,12 +6,10 @@ import dev.anira.jobs.AnalyticsRun;
 import dev.anira.jobs.Fixtures;
 import dev.anira.kafka.KafkaCluster;
 import dev.anira.kafka.KafkaClusters;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -49,15 +47,7 @@ class SessionClusterIT {
 
       String job = FlinkCluster.jobId(flink.flink(Duration.ofSeconds(90), run(kafka, null)));
       AnalyticsRun.awaitHalting(kafka, data.expected().size());
-      flink.flink(
-          Duration.ofSeconds(120),
-          "stop",
-          "--drain",
-          "--type",
-          "canonical",
-          "--savepointPath",
-          dir.resolve("stops").toUri().toString(),
-          job);
+      stop(flink, dir.resolve("stops").toUri().toString(), true, job);
 
       assertThat(AnalyticsRun.assertReportsEqualOracle(kafka, data, data.orphanRecords()))
           .containsOnlyKeys("UNMATCHED");
@@ -85,31 +75,19 @@ class SessionClusterIT {
       String first = FlinkCluster.jobId(flink.flink(Duration.ofSeconds(90), run(kafka, null)));
       AnalyticsRun.awaitHalting(kafka, halting(data, records.subList(0, before)));
       String savepoint =
-          FlinkCluster.savepoint(
-              flink.flink(
-                  Duration.ofSeconds(120),
-                  "stop",
-                  "--type",
-                  "canonical",
-                  "--savepointPath",
-                  savepoints.toUri().toString(),
-                  first));
+          FlinkCluster.savepoint(stop(flink, savepoints.toUri().toString(), false, first));
       Fixtures.produce(kafka, records.subList(before, records.size()));
       String second =
           FlinkCluster.jobId(flink.flink(Duration.ofSeconds(90), run(kafka, savepoint)));
       AnalyticsRun.awaitHalting(kafka, data.expected().size());
-      flink.flink(
-          Duration.ofSeconds(120),
-          "stop",
-          "--drain",
-          "--type",
-          "canonical",
-          "--savepointPath",
-          savepoints.toUri().toString(),
-          second);
+      stop(flink, savepoints.toUri().toString(), true, second);
       assertThat(AnalyticsRun.assertReportsEqualOracle(kafka, data, data.orphanRecords()))
           .containsOnlyKeys("UNMATCHED");
     }
+  }
+
+  private static Map<String, Long> perInstance(List<ProducerRecord<byte[], byte[]>> records) {
+    return Fixtures.perInstance(records.stream().map(ProducerRecord::key).toList());
   }
 
   /** Halting events of the instances all of whose records are among {@code sent}. */
@@ -126,12 +104,15 @@ class SessionClusterIT {
             .count();
   }
 
-  private static Map<String, Long> perInstance(List<ProducerRecord<byte[], byte[]>> records) {
-    Map<String, Long> counts = new HashMap<>();
-    for (ProducerRecord<byte[], byte[]> r : records) {
-      counts.merge(new String(r.key(), StandardCharsets.UTF_8), 1L, Long::sum);
+  /** {@code flink stop [--drain] --type canonical --savepointPath DIR JOB}; its output. */
+  private static String stop(FlinkCluster flink, String dir, boolean drain, String job)
+      throws Exception {
+    List<String> args = new ArrayList<>(List.of("stop"));
+    if (drain) {
+      args.add("--drain");
     }
-    return counts;
+    args.addAll(List.of("--type", "canonical", "--savepointPath", dir, job));
+    return flink.flink(Duration.ofSeconds(120), args.toArray(String[]::new));
   }
 
   /**

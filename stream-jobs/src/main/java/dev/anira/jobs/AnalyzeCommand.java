@@ -290,13 +290,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     if (metricsPort >= 0) {
       LoopbackMetricsReporter.configure(flink, metricsPort);
     }
-    if (kafka.fromSavepoint != null) {
-      try {
-        JobRunner.restoreFrom(flink, kafka.fromSavepoint);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-      }
-    }
+    kafka.restoreFrom(flink, spec.commandLine());
     return AnalyticsJob.environment(config, flink);
   }
 

@@ -1,6 +1,8 @@
 package dev.anira.jobs;
 
 import java.time.Duration;
+import org.apache.flink.configuration.Configuration;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** The options every Flink job command on Kafka shares (a picocli mixin). */
@@ -42,4 +44,20 @@ public final class KafkaJobOptions {
           "Resume from this savepoint (as printed by a stop): the sources continue at its offsets"
               + " and open windows and waiting instances at its state.")
   public String fromSavepoint;
+
+  /**
+   * Makes a local job resume from {@code --from-savepoint} when given.
+   *
+   * @throws CommandLine.ParameterException (exit 2) when nothing is at that path
+   */
+  public void restoreFrom(Configuration flink, CommandLine command) {
+    if (fromSavepoint == null) {
+      return;
+    }
+    try {
+      JobRunner.restoreFrom(flink, fromSavepoint);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(command, e.getMessage());
+    }
+  }
 }

@@ -79,13 +79,7 @@ public final class RecordCommand implements Callable<Integer> {
           spec.commandLine(), "--checkpoint-interval must be at least 10ms");
     }
     org.apache.flink.configuration.Configuration flink = LocalFlink.configuration();
-    if (kafka.fromSavepoint != null) {
-      try {
-        JobRunner.restoreFrom(flink, kafka.fromSavepoint);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-      }
-    }
+    kafka.restoreFrom(flink, spec.commandLine());
     StreamExecutionEnvironment env =
         JobRunner.environment(flink, 1, kafka.checkpointInterval, null);
     DataStream<RawRecord> raw =

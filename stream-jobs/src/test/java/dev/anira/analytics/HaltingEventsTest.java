@@ -119,11 +119,7 @@ class HaltingEventsTest {
 
   @Test
   void withoutStepsLambdaIsUnknown() {
-    List<Integer> depths = new ArrayList<>();
-    for (int t = 0; t < addition.instance().getTokens().size(); t++) {
-      depths.add(2);
-    }
-    InstanceResult result = result(addition.instance(), depths, depths);
+    InstanceResult result = depthTwoEverywhere();
     assertThat(HaltingEvents.join(result, addition.trace(), List.of(), "test"))
         .allSatisfy(
             e -> {
@@ -144,11 +140,7 @@ class HaltingEventsTest {
     "stateDelta, NaN, not a finite norm"
   })
   void aStepWithAnImpossibleValueIsInvalid(String field, float value, String message) {
-    List<Integer> depths = new ArrayList<>();
-    for (int t = 0; t < addition.instance().getTokens().size(); t++) {
-      depths.add(2);
-    }
-    InstanceResult result = result(addition.instance(), depths, depths);
+    InstanceResult result = depthTwoEverywhere();
     List<RecurrenceStep> steps = new ArrayList<>(steps(result));
     RecurrenceStep bad = RecurrenceStep.newBuilder(steps.get(2)).build();
     List<Float> values =
@@ -174,11 +166,7 @@ class HaltingEventsTest {
   /** A float sum of halt masses that rounds past 1 is a valid step, not an impossible one. */
   @Test
   void aHaltMassRoundedPastOneIsValid() {
-    List<Integer> depths = new ArrayList<>();
-    for (int t = 0; t < addition.instance().getTokens().size(); t++) {
-      depths.add(2);
-    }
-    InstanceResult result = result(addition.instance(), depths, depths);
+    InstanceResult result = depthTwoEverywhere();
     List<RecurrenceStep> steps = new ArrayList<>(steps(result));
     List<Float> mass = new ArrayList<>(steps.get(2).getCumulativeHalt());
     List<Float> lambda = new ArrayList<>(steps.get(2).getHaltProbability());
@@ -206,11 +194,7 @@ class HaltingEventsTest {
 
   @Test
   void aMissingStepIsRefused() {
-    List<Integer> depths = new ArrayList<>();
-    for (int t = 0; t < addition.instance().getTokens().size(); t++) {
-      depths.add(2);
-    }
-    InstanceResult result = result(addition.instance(), depths, depths);
+    InstanceResult result = depthTwoEverywhere();
     List<RecurrenceStep> steps = new ArrayList<>(steps(result));
     steps.remove(3);
     assertThatThrownBy(() -> HaltingEvents.join(result, addition.trace(), steps, "test"))
@@ -270,6 +254,15 @@ class HaltingEventsTest {
               .build());
     }
     return steps;
+  }
+
+  /** The addition fixture's result with every token at depth 2 and predicting 2. */
+  private InstanceResult depthTwoEverywhere() {
+    List<Integer> depths = new ArrayList<>();
+    for (int t = 0; t < addition.instance().getTokens().size(); t++) {
+      depths.add(2);
+    }
+    return result(addition.instance(), depths, depths);
   }
 
   private static InstanceResult result(

@@ -7,10 +7,8 @@ import dev.anira.kafka.KafkaClusters;
 import dev.anira.schemas.DeadLetter;
 import dev.anira.schemas.HaltingEvent;
 import dev.anira.schemas.Topic;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -75,9 +73,10 @@ class BoundedStopIT {
           kafka.readCommitted(Topic.DEAD_LETTERS, DeadLetter.class, 1, Duration.ofSeconds(10));
       assertThat(dead).extracting(DeadLetter::getErrorType).containsOnly("UNMATCHED");
       // Records per instance: those of joined instances are in the events, the rest dead letters.
-      Map<String, Long> sent = perInstance(records.stream().map(ProducerRecord::key).toList());
+      Map<String, Long> sent =
+          Fixtures.perInstance(records.stream().map(ProducerRecord::key).toList());
       Map<String, Long> deadPerInstance =
-          perInstance(dead.stream().map(d -> bytes(d.getKey())).toList());
+          Fixtures.perInstance(dead.stream().map(d -> bytes(d.getKey())).toList());
       Set<String> joined =
           events.stream()
               .map(HaltingEvent::getInstanceId)
@@ -120,13 +119,5 @@ class BoundedStopIT {
     byte[] bytes = new byte[buffer.remaining()];
     buffer.duplicate().get(bytes);
     return bytes;
-  }
-
-  private static Map<String, Long> perInstance(List<byte[]> keys) {
-    Map<String, Long> counts = new HashMap<>();
-    for (byte[] key : keys) {
-      counts.merge(new String(key, StandardCharsets.UTF_8), 1L, Long::sum);
-    }
-    return counts;
   }
 }

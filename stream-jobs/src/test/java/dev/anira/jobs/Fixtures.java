@@ -322,6 +322,15 @@ public final class Fixtures {
     return ordered;
   }
 
+  /** How many records each instance has, by their keys (the instance id, as the fixture sends). */
+  public static Map<String, Long> perInstance(List<byte[]> keys) {
+    Map<String, Long> counts = new HashMap<>();
+    for (byte[] key : keys) {
+      counts.merge(new String(key, StandardCharsets.UTF_8), 1L, Long::sum);
+    }
+    return counts;
+  }
+
   public static void produce(KafkaCluster kafka, List<ProducerRecord<byte[], byte[]>> records) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());

@@ -38,13 +38,17 @@ class StateMigrationTest {
   private static final Path SAVEPOINTS = Path.of("src/test/resources/savepoints");
   private static final String BEFORE = "reports-before.txt";
 
+  /** Instances i-0 .. i-49 are read before the savepoint. */
+  private static final int FIRST_HALF = 50;
+
   /** 100 instances over 50 s of event time; the first 50 are read before the savepoint. */
   private static Fixtures.Data data() {
     return Fixtures.data(61, 100, 500);
   }
 
   private static boolean firstHalf(ProducerRecord<byte[], byte[]> record) {
-    return Integer.parseInt(new String(record.key(), StandardCharsets.UTF_8).substring(2)) < 50;
+    return Integer.parseInt(new String(record.key(), StandardCharsets.UTF_8).substring(2))
+        < FIRST_HALF;
   }
 
   static Stream<Path> fixtures() throws IOException {
@@ -81,7 +85,7 @@ class StateMigrationTest {
               savepoint.toAbsolutePath().toString(),
               new CollectingSinks());
       Fixtures.produce(kafka, records.stream().filter(r -> !firstHalf(r)).toList());
-      long before = data.expected().stream().filter(e -> index(e) < 50).count();
+      long before = firstHalfEvents(data);
       awaitCollected(Topic.HALTING, (int) (data.expected().size() - before));
       AnalyticsRun.stop(job, Files.createTempDirectory("anira-migration"), true);
     }
@@ -118,8 +122,7 @@ class StateMigrationTest {
           AnalyticsRun.start(kafka, Fixtures.config(), false, null, new CollectingSinks());
       Fixtures.produce(
           kafka, Fixtures.records(data).stream().filter(StateMigrationTest::firstHalf).toList());
-      awaitCollected(
-          Topic.HALTING, (int) data.expected().stream().filter(e -> index(e) < 50).count());
+      awaitCollected(Topic.HALTING, (int) firstHalfEvents(data));
       Thread.sleep(2_000);
       AnalyticsRun.stop(job, dir, false);
     }
@@ -128,6 +131,11 @@ class StateMigrationTest {
       CollectingSinks.of(topic).forEach(r -> lines.add(topic.topicName() + "\t" + r));
     }
     Files.write(dir.resolve(BEFORE), lines, StandardCharsets.UTF_8);
+  }
+
+  /** Halting events of the instances read before the savepoint. */
+  private static long firstHalfEvents(Fixtures.Data data) {
+    return data.expected().stream().filter(e -> index(e) < FIRST_HALF).count();
   }
 
   private static int index(HaltingEvent e) {

@@ -51,11 +51,7 @@ final class ConsumerLag implements AutoCloseable {
    * ends without a record.
    */
   boolean caughtUp(String group) throws Exception {
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        admin
-            .listConsumerGroupOffsets(group)
-            .partitionsToOffsetAndMetadata()
-            .get(10, TimeUnit.SECONDS);
+    Map<TopicPartition, OffsetAndMetadata> committed = committed(group);
     if (committed.isEmpty()) {
       return false;
     }
@@ -85,12 +81,15 @@ final class ConsumerLag implements AutoCloseable {
     }
   }
 
+  private Map<TopicPartition, OffsetAndMetadata> committed(String group) throws Exception {
+    return admin
+        .listConsumerGroupOffsets(group)
+        .partitionsToOffsetAndMetadata()
+        .get(10, TimeUnit.SECONDS);
+  }
+
   private Map<TopicPartition, Long> perPartition(String group) throws Exception {
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        admin
-            .listConsumerGroupOffsets(group)
-            .partitionsToOffsetAndMetadata()
-            .get(10, TimeUnit.SECONDS);
+    Map<TopicPartition, OffsetAndMetadata> committed = committed(group);
     if (committed.isEmpty()) {
       return Map.of();
     }
