@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,12 +31,9 @@ class SessionClusterIT {
 
   /**
    * {@code flink run -d} returns at once and the job runs on without its client; {@code flink stop
-   * --drain} ends it with every report committed. On this cluster the submission, the detached run,
-   * the stop and the halting events and reports all work, but only 4 of the 38 alerts were readable
-   * by a read_committed consumer afterwards. Kept as the reproduction; see issue 17's note.
+   * --drain} ends it with every report committed.
    */
   @Test
-  @Disabled("part of the committed output is not readable afterwards on a real cluster (issue 17)")
   void theJobJarRunsDetachedAndAFinalStopCommitsEveryReport() throws Exception {
     Fixtures.Data data = Fixtures.data(71, 200, 500);
     try (KafkaCluster kafka = KafkaClusters.start();
@@ -56,13 +52,9 @@ class SessionClusterIT {
 
   /**
    * The upgrade path: {@code flink stop} with a savepoint, more data, {@code flink run -s}, a final
-   * {@code flink stop --drain}. On this cluster it loses output: in one run the window reports of
-   * the first job were never visible; in another, 699 of 1,191 halting events that a read_committed
-   * consumer had counted before the final stop were not readable after it. The same sequence passes
-   * on a MiniCluster (RestoreIT). Kept as the reproduction; see issue 17's note.
+   * {@code flink stop --drain}.
    */
   @Test
-  @Disabled("loses output on a real cluster; under investigation (issue 17)")
   void aStopWithASavepointAndAResumeReportEveryInstanceOnce() throws Exception {
     Fixtures.Data data = Fixtures.data(71, 200, 500);
     List<ProducerRecord<byte[], byte[]>> records = Fixtures.records(data);

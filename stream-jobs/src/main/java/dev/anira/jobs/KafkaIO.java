@@ -21,6 +21,7 @@ import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDe
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** Kafka as the jobs' source and sinks. */
 public final class KafkaIO {
@@ -80,12 +81,7 @@ public final class KafkaIO {
                     .setKafkaProducerConfig(props)
                     .setDeliveryGuarantee(guarantee)
                     .setTransactionalIdPrefix(transactionalIdPrefix + "-" + topic.topicName())
-                    .setRecordSerializer(
-                        KafkaRecordSerializationSchema.<T>builder()
-                            .setTopic(topic.topicName())
-                            .setKeySerializationSchema(new RecordKey<T>())
-                            .setValueSerializationSchema(new AvroFlinkSerializationSchema<>(type))
-                            .build())
+                    .setRecordSerializer(new WriteTimeRecords<>(topic.topicName(), type))
                     .build())
             .name(topic.topicName())
             .uid("sink-" + topic.topicName());
@@ -110,13 +106,37 @@ public final class KafkaIO {
     return key.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static final class RecordKey<T extends SpecificRecordBase>
-      implements SerializationSchema<T> {
+  /**
+   * An output record keyed by {@link #keyOf}, with no Kafka timestamp, so the producer stamps it
+   * with the time it is written. Flink's default would stamp it with the event time, and a topic's
+   * retention ({@code retention.ms}, 7 days by default) counts from the record timestamps: the
+   * reports of a replayed recording older than that would be deleted by the broker's next retention
+   * check (every 5 minutes by default), committed or not. Event time travels in each record's own
+   * {@code eventTime} field.
+   */
+  static final class WriteTimeRecords<T extends SpecificRecordBase>
+      implements KafkaRecordSerializationSchema<T> {
     private static final long serialVersionUID = 1L;
 
+    private final String topic;
+    private final AvroFlinkSerializationSchema<T> value;
+
+    WriteTimeRecords(String topic, Class<T> type) {
+      this.topic = topic;
+      this.value = new AvroFlinkSerializationSchema<>(type);
+    }
+
     @Override
-    public byte[] serialize(T record) {
-      return keyOf(record);
+    public void open(
+        SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext)
+        throws Exception {
+      value.open(context);
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(
+        T record, KafkaSinkContext context, Long eventTimestamp) {
+      return new ProducerRecord<>(topic, null, null, keyOf(record), value.serialize(record));
     }
   }
 
