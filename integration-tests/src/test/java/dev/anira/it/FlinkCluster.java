@@ -4,12 +4,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,6 +37,7 @@ final class FlinkCluster implements AutoCloseable {
   private final Path dir;
   private final Path conf;
   private final int restPort;
+  private final int taskManagerMetricsPort = freePort();
   private final List<Process> processes = new ArrayList<>();
 
   private FlinkCluster(Path dir) throws IOException {
@@ -69,6 +75,10 @@ final class FlinkCluster implements AutoCloseable {
             "taskmanager.memory.jvm-overhead.max: 192m",
             "execution.checkpointing.dir: " + dir.resolve("checkpoints").toUri(),
             "execution.checkpointing.savepoint-dir: " + dir.resolve("savepoints").toUri(),
+            // As compose and Kubernetes configure it; each process gets its own port (-D below).
+            "metrics.reporter.prom.factory.class:"
+                + " org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+            "metrics.reporter.prom.port: " + freePort(),
             "restart-strategy.type: fixed-delay",
             "restart-strategy.fixed-delay.attempts: 3",
             "io.tmp.dirs: " + dir.resolve("tmp"),
@@ -94,9 +104,10 @@ final class FlinkCluster implements AutoCloseable {
     FlinkCluster cluster = new FlinkCluster(dir);
     try {
       cluster.start(
-          "jobmanager", "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint");
-      cluster.start("taskmanager", "org.apache.flink.runtime.taskexecutor.TaskManagerRunner");
-      cluster.awaitRest(Duration.ofSeconds(90));
+          "jobmanager",
+          "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+          Map.of());
+      cluster.startTaskManager();
       return cluster;
     } catch (Exception e) {
       cluster.close();
@@ -104,7 +115,52 @@ final class FlinkCluster implements AutoCloseable {
     }
   }
 
-  private void start(String name, String mainClass, String... args) throws IOException {
+  /**
+   * An application cluster, as the image and the FlinkDeployment run the job: the job jar in the
+   * Flink home's {@code usrlib/}, the JobManager's entry point runs its main class with {@code
+   * jobArgs}, a TaskManager with two slots. Up when this returns; the job starts by itself.
+   *
+   * @param savepoint a savepoint to start from ({@code --fromSavepoint}), or null
+   */
+  static FlinkCluster application(Path dir, String jobId, String savepoint, List<String> jobArgs)
+      throws Exception {
+    FlinkCluster cluster = new FlinkCluster(dir);
+    try {
+      Path home = Files.createDirectories(dir.resolve("flink-home"));
+      Files.createSymbolicLink(home.resolve("lib"), LIB);
+      Files.createDirectories(home.resolve("usrlib"));
+      Files.createSymbolicLink(home.resolve("usrlib").resolve("anira-stream-jobs.jar"), JOB_JAR);
+      List<String> args =
+          new ArrayList<>(
+              List.of("--job-classname", "dev.anira.jobs.AnalyzeCommand", "--job-id", jobId));
+      if (savepoint != null) {
+        args.addAll(List.of("--fromSavepoint", savepoint));
+      }
+      args.addAll(jobArgs);
+      cluster.start(
+          "jobmanager",
+          "org.apache.flink.container.entrypoint.StandaloneApplicationClusterEntryPoint",
+          Map.of("FLINK_LIB_DIR", home.resolve("lib").toString()),
+          args.toArray(String[]::new));
+      cluster.startTaskManager();
+      return cluster;
+    } catch (Exception e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  private void startTaskManager() throws Exception {
+    start(
+        "taskmanager",
+        "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+        Map.of(),
+        "-Dmetrics.reporter.prom.port=" + taskManagerMetricsPort);
+    awaitRest(Duration.ofSeconds(90));
+  }
+
+  private void start(String name, String mainClass, Map<String, String> env, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>(java());
     command.add("-Dlog.file=" + dir.resolve(name + ".log"));
     command.add("-Dlog4j.configurationFile=" + conf.resolve("log4j.properties").toUri());
@@ -112,11 +168,12 @@ final class FlinkCluster implements AutoCloseable {
     command.add("--configDir");
     command.add(conf.toString());
     command.addAll(List.of(args));
-    processes.add(
+    ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
-            .redirectOutput(dir.resolve(name + ".out").toFile())
-            .start());
+            .redirectOutput(dir.resolve(name + ".out").toFile());
+    builder.environment().putAll(env);
+    processes.add(builder.start());
   }
 
   /**
@@ -210,6 +267,93 @@ final class FlinkCluster implements AutoCloseable {
       throw new IllegalStateException("no savepoint path in:\n" + stopOutput);
     }
     return m.group(1);
+  }
+
+  /** {@code flink stop [--drain] --type canonical --savepointPath DIR JOB}; its output. */
+  String stop(String savepointDir, boolean drain, String job) throws Exception {
+    List<String> args = new ArrayList<>(List.of("stop"));
+    if (drain) {
+      args.add("--drain");
+    }
+    args.addAll(List.of("--type", "canonical", "--savepointPath", savepointDir, job));
+    return flink(Duration.ofSeconds(120), args.toArray(String[]::new));
+  }
+
+  /**
+   * The job's options in these tests: every default but the fixture's alert thresholds (so that
+   * alerts fire on it) and a 500 ms checkpoint interval (a test ends sooner).
+   */
+  static List<String> jobOptions(String bootstrap) {
+    return List.of(
+        "--bootstrap",
+        bootstrap,
+        "--checkpoint-interval",
+        "500ms",
+        "--alert-baseline-windows",
+        "1",
+        "--alert-windows",
+        "1",
+        "--alert-min-tokens",
+        "2",
+        "--alert-spearman-drop",
+        "0.05",
+        "--alert-accuracy-drop",
+        "0.02",
+        "--alert-premature-spike",
+        "0.02");
+  }
+
+  /**
+   * The sum over all series of a metric on the TaskManager's Prometheus endpoint (e.g. {@code
+   * haltingEvents}, a counter per subtask), as Prometheus would scrape it; 0 when absent.
+   */
+  double taskManagerMetric(String name) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + taskManagerMetricsPort + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    Pattern series = Pattern.compile("^flink_\\w*_" + name + "(\\{[^}]*\\})? (\\S+)$");
+    double sum = 0;
+    for (String line : response.body().split("\n")) {
+      Matcher m = series.matcher(line);
+      if (m.matches()) {
+        sum += Double.parseDouble(m.group(2));
+      }
+    }
+    return sum;
+  }
+
+  /** In application mode the JobManager exits once its job has ended; its exit code. */
+  int awaitJobManagerExit(Duration timeout) throws InterruptedException {
+    Process jobManager = processes.get(0);
+    if (!jobManager.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+      throw new IllegalStateException("the JobManager is still running after " + timeout);
+    }
+    return jobManager.exitValue();
+  }
+
+  /**
+   * The class-loading failures the cluster's processes logged: a class of the job jar needed after
+   * Flink closed the job's class loader (e.g. by a Kafka client thread still closing).
+   */
+  List<String> classLoadingErrors() throws IOException {
+    List<String> errors = new ArrayList<>();
+    for (String name : List.of("jobmanager.log", "taskmanager.log")) {
+      Path log = dir.resolve(name);
+      if (Files.exists(log)) {
+        Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+            .filter(
+                line ->
+                    line.contains("java.lang.NoClassDefFoundError")
+                        || line.contains("java.lang.ClassNotFoundException"))
+            .map(line -> name + ": " + line)
+            .forEach(errors::add);
+      }
+    }
+    return errors;
   }
 
   Path dir() {

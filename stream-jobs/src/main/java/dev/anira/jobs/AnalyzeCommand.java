@@ -316,6 +316,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
   /** Entry point of the job jar ({@code flink run stream-jobs-job.jar --bootstrap ...}). */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new AnalyzeCommand()).execute(args));
+    int code = new CommandLine(new AnalyzeCommand()).execute(args);
+    // Submitted, main runs in Flink's client, or in application mode inside the JobManager: an
+    // exit there would end the cluster with the job. A failure still exits, so that it is seen.
+    if (code != 0 || !JobRunner.submitted()) {
+      System.exit(code);
+    }
   }
 }

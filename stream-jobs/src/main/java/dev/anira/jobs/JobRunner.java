@@ -55,15 +55,23 @@ public final class JobRunner {
    */
   public static StreamExecutionEnvironment submittedEnvironment(
       int parallelism, Duration checkpointInterval, String checkpointDir) {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    if (!(env instanceof StreamContextEnvironment)) {
+    if (!submitted()) {
       return null;
     }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     Configuration added = new Configuration();
     if (checkpointDir != null) {
       added.setString("execution.checkpointing.dir", checkpointDir);
     }
     return configure(env, added, parallelism, checkpointInterval);
+  }
+
+  /**
+   * Whether this process runs a job submitted to a cluster: Flink's client ({@code flink run}) or
+   * an application cluster's entry point has set the execution environment.
+   */
+  public static boolean submitted() {
+    return StreamExecutionEnvironment.getExecutionEnvironment() instanceof StreamContextEnvironment;
   }
 
   private static StreamExecutionEnvironment configure(

@@ -144,6 +144,19 @@ public final class KafkaIO {
   private static final class Raw implements KafkaRecordDeserializationSchema<RawRecord> {
     private static final long serialVersionUID = 1L;
 
+    static {
+      // Kafka's network code loads Selector$CloseMode only when it closes a connection. On a
+      // cluster the source's admin client (on the JobManager) closes after Flink has closed the
+      // job's class loader, so each job end logged NoClassDefFoundError and left the connection
+      // open. Loaded here, wherever the source is deserialized, it is already there then.
+      try {
+        Class.forName(
+            "org.apache.kafka.common.network.Selector$CloseMode", true, Raw.class.getClassLoader());
+      } catch (ClassNotFoundException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawRecord> out)
         throws IOException {

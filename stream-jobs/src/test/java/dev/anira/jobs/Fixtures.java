@@ -331,6 +331,23 @@ public final class Fixtures {
     return counts;
   }
 
+  /** How many halting events the instances all of whose records are among {@code sent} yield. */
+  public static int haltingOfCompleteInstances(
+      Data data, List<ProducerRecord<byte[], byte[]>> sent) {
+    Map<String, Long> sentPerInstance =
+        perInstance(sent.stream().map(ProducerRecord::key).toList());
+    Map<String, Long> allPerInstance =
+        perInstance(records(data).stream().map(ProducerRecord::key).toList());
+    return (int)
+        data.expected().stream()
+            .filter(
+                e ->
+                    sentPerInstance
+                        .getOrDefault(e.getInstanceId(), 0L)
+                        .equals(allPerInstance.get(e.getInstanceId())))
+            .count();
+  }
+
   public static void produce(KafkaCluster kafka, List<ProducerRecord<byte[], byte[]>> records) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
