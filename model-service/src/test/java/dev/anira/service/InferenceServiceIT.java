@@ -1,13 +1,9 @@
 package dev.anira.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import dev.anira.kafka.KafkaCluster;
 import dev.anira.kafka.KafkaClusters;
-import dev.anira.model.Run;
-import dev.anira.model.StepRecord;
-import dev.anira.model.TinyModels;
 import dev.anira.schemas.DeadLetter;
 import dev.anira.schemas.InstanceResult;
 import dev.anira.schemas.Mechanism;
@@ -19,26 +15,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class InferenceServiceIT {
-
-  private static ModelRegistry models() {
-    return ModelRegistry.of(
-        List.of(
-            new ServedModel(
-                "parity-tiny",
-                "parity",
-                Mechanism.ONLINE,
-                TinyModels.create(2, Mechanism.ONLINE, 1)),
-            new ServedModel(
-                "addition-tiny",
-                "addition",
-                Mechanism.EARLY,
-                TinyModels.create(11, Mechanism.EARLY, 2))));
-  }
 
   private static ServiceConfig config(KafkaCluster kafka, String transactionalId) {
     return new ServiceConfig(
@@ -60,7 +39,7 @@ class InferenceServiceIT {
   void everyInstanceGetsOneResultAndItsStepsMatchTheModelsOwnRun() throws Exception {
     List<ProblemInstance> instances = ServiceFixture.instances(30);
     try (KafkaCluster kafka = KafkaClusters.start();
-        ModelRegistry registry = models();
+        ModelRegistry registry = ServiceFixture.models();
         ServiceMetrics metrics = new ServiceMetrics("cpu")) {
       ServiceFixture.createTopics(kafka);
       ServiceFixture.send(kafka, instances);
@@ -77,42 +56,7 @@ class InferenceServiceIT {
       loop.join(30_000);
       service.close();
 
-      assertThat(results).hasSize(instances.size());
-      assertThat(results.stream().map(InstanceResult::getInstanceId).distinct()).hasSize(30);
-      Map<String, List<RecurrenceStep>> byInstance =
-          steps.stream().collect(Collectors.groupingBy(RecurrenceStep::getInstanceId));
-      for (InstanceResult result : results) {
-        List<RecurrenceStep> own = new ArrayList<>(byInstance.get(result.getInstanceId()));
-        own.sort(java.util.Comparator.comparingInt(RecurrenceStep::getStep));
-        // Step 0 (the prelude) plus one record per step until the deepest token halted.
-        assertThat(own).hasSize(result.getStepsRun() + 1);
-        assertThat(own.stream().map(RecurrenceStep::getStep).toList())
-            .isEqualTo(
-                java.util.stream.IntStream.rangeClosed(0, result.getStepsRun()).boxed().toList());
-        ServedModel served = registry.forTask(result.getTask()).get(0);
-        ProblemInstance instance =
-            instances.stream()
-                .filter(i -> i.getInstanceId().equals(result.getInstanceId()))
-                .findFirst()
-                .orElseThrow();
-        int[] tokens = instance.getTokens().stream().mapToInt(Integer::intValue).toArray();
-        Run alone = served.model().run(new int[][] {tokens});
-        assertThat(alone.steps()).hasSize(result.getStepsRun());
-        assertThat(result.getDepths()).isEqualTo(Records.ints(alone.depths()[0]));
-        assertThat(result.getPredictions()).isEqualTo(Records.ints(alone.predictions()[0]));
-        for (StepRecord expected : alone.steps()) {
-          RecurrenceStep got = own.get(expected.step());
-          assertThat(got.getActive()).isEqualTo(Records.booleans(expected.active()[0]));
-          assertThat(got.getHalted()).isEqualTo(Records.booleans(expected.halted()[0]));
-          assertThat(got.getPrediction()).isEqualTo(Records.ints(expected.prediction()[0]));
-          for (int t = 0; t < tokens.length; t++) {
-            assertThat(got.getStateDelta().get(t))
-                .isCloseTo(expected.stateDelta()[0][t], within(1e-4f));
-            assertThat(got.getHaltProbability().get(t))
-                .isCloseTo(expected.haltProbability()[0][t], within(1e-4f));
-          }
-        }
-      }
+      ServiceFixture.assertExactlyTheModelsOwnRuns(instances, results, steps, registry);
       assertThat(metrics.scrape())
           .contains("anira_service_instances_total")
           .contains("anira_service_token_steps_total");
@@ -138,7 +82,7 @@ class InferenceServiceIT {
             .setInstanceId("bad-vocab")
             .build();
     try (KafkaCluster kafka = KafkaClusters.start();
-        ModelRegistry registry = models();
+        ModelRegistry registry = ServiceFixture.models();
         ServiceMetrics metrics = new ServiceMetrics("cpu")) {
       ServiceFixture.createTopics(kafka);
       ServiceFixture.sendRaw(kafka, new byte[] {1, 2, 3});
