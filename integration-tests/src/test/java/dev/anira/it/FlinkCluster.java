@@ -229,6 +229,17 @@ final class FlinkCluster implements AutoCloseable {
 
   /** Runs the Flink CLI ({@code flink ARGS}) against this cluster; its output, or an error. */
   String flink(Duration timeout, String... args) throws Exception {
+    Client client = startFlink(args);
+    int exit = client.await(timeout);
+    if (exit != 0) {
+      throw new IllegalStateException(
+          "flink " + String.join(" ", args) + " exited " + exit + ":\n" + client.output());
+    }
+    return client.output();
+  }
+
+  /** Starts the Flink CLI ({@code flink ARGS}) against this cluster, without waiting for it. */
+  Client startFlink(String... args) throws IOException {
     List<String> command = java();
     command.add("-Dlog.file=" + dir.resolve("client.log"));
     command.add("-Dlog4j.configurationFile=" + conf.resolve("log4j.properties").toUri());
@@ -237,18 +248,41 @@ final class FlinkCluster implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("FLINK_CONF_DIR", conf.toString());
     Path output = Files.createTempFile(dir, "flink-cli", ".out");
-    Process client = builder.redirectOutput(output.toFile()).start();
-    if (!client.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-      client.destroyForcibly();
-      throw new IllegalStateException(
-          "flink " + String.join(" ", args) + " did not return within " + timeout);
+    return new Client(
+        "flink " + String.join(" ", args), builder.redirectOutput(output.toFile()).start(), output);
+  }
+
+  /** A running {@code flink} CLI client and the file its output goes to. */
+  record Client(String commandLine, Process process, Path outputFile) {
+
+    /** Waits for the client to exit; its exit code. */
+    int await(Duration timeout) throws InterruptedException {
+      if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException(commandLine + " did not return within " + timeout);
+      }
+      return process.exitValue();
     }
-    String out = Files.readString(output, StandardCharsets.UTF_8);
-    if (client.exitValue() != 0) {
-      throw new IllegalStateException(
-          "flink " + String.join(" ", args) + " exited " + client.exitValue() + ":\n" + out);
+
+    String output() throws IOException {
+      return Files.readString(outputFile, StandardCharsets.UTF_8);
     }
-    return out;
+
+    /** Waits until the client has printed the id of the job it submitted. */
+    String awaitJobId(Duration timeout) throws Exception {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        Matcher m = JOB_ID.matcher(output());
+        if (m.find()) {
+          return m.group(1);
+        }
+        if (!process.isAlive()) {
+          throw new IllegalStateException(commandLine + " exited before a job id:\n" + output());
+        }
+        Thread.sleep(200);
+      }
+      throw new IllegalStateException(commandLine + " printed no job id within " + timeout);
+    }
   }
 
   /** The id of the job a {@code flink run -d} printed. */

@@ -82,6 +82,28 @@ class SessionClusterIT {
     }
   }
 
+  /**
+   * Without {@code -d} the client waits for its job; cancelled on the cluster ({@code flink
+   * cancel}), the job ends the client with one line and exit code 0, not a stack trace.
+   */
+  @Test
+  void anAttachedClientWhoseJobIsCancelledEndsWithOneLine() throws Exception {
+    try (KafkaCluster kafka = KafkaClusters.start();
+        FlinkCluster flink = FlinkCluster.session(dir)) {
+      Fixtures.createTopics(kafka);
+      List<String> args = new ArrayList<>(List.of("run", FlinkCluster.JOB_JAR.toString()));
+      args.addAll(FlinkCluster.jobOptions(kafka.bootstrapServers()));
+      FlinkCluster.Client attached = flink.startFlink(args.toArray(String[]::new));
+      String job = attached.awaitJobId(Duration.ofSeconds(90));
+      flink.flink(Duration.ofSeconds(60), "cancel", job);
+
+      assertThat(attached.await(Duration.ofSeconds(60))).isZero();
+      assertThat(attached.output())
+          .contains("anira analyze: the job was cancelled on the cluster")
+          .doesNotContain("Exception");
+    }
+  }
+
   /** {@code flink run -d [-s SAVEPOINT] JOB_JAR} with the tests' job options. */
   private static String[] run(KafkaCluster kafka, String savepoint) {
     List<String> args = new ArrayList<>(List.of("run", "-d"));
