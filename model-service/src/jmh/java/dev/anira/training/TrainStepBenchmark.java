@@ -3,7 +3,7 @@ package dev.anira.training;
 import ai.djl.Device;
 import dev.anira.model.Anira;
 import dev.anira.model.ModelConfig;
-import dev.anira.producer.SizeRange;
+import dev.anira.tasks.SizeRange;
 import dev.anira.schemas.Mechanism;
 import dev.anira.tasks.Task;
 import dev.anira.tasks.Tasks;

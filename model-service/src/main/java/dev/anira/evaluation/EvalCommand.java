@@ -4,7 +4,7 @@ import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anira.model.Devices;
-import dev.anira.producer.SizeRange;
+import dev.anira.tasks.SizeRange;
 import dev.anira.tasks.Task;
 import dev.anira.tasks.Tasks;
 import dev.anira.training.BundledCheckpoints;

@@ -1,7 +1,7 @@
 package dev.anira.training;
 
-import dev.anira.producer.SizeRange;
 import dev.anira.tasks.GeneratedInstance;
+import dev.anira.tasks.SizeRange;
 import dev.anira.tasks.Task;
 import java.util.LinkedHashMap;
 import java.util.List;

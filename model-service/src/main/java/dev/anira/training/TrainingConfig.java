@@ -1,7 +1,7 @@
 package dev.anira.training;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.anira.producer.SizeRange;
+import dev.anira.tasks.SizeRange;
 import java.util.Map;
 
 /**

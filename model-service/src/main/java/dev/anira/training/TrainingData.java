@@ -1,14 +1,14 @@
 package dev.anira.training;
 
-import dev.anira.producer.InstanceSampler;
-import dev.anira.producer.SizeRange;
-import dev.anira.producer.TaskMix;
 import dev.anira.schemas.NamedValue;
 import dev.anira.schemas.ProblemInstance;
 import dev.anira.tasks.GeneratedInstance;
+import dev.anira.tasks.InstanceSampler;
 import dev.anira.tasks.Params;
+import dev.anira.tasks.SizeRange;
 import dev.anira.tasks.Task;
 import dev.anira.tasks.TaskGenerator;
+import dev.anira.tasks.TaskMix;
 import dev.anira.tasks.Tasks;
 import java.io.File;
 import java.io.IOException;

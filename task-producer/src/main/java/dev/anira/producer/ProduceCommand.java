@@ -7,6 +7,8 @@ import dev.anira.schemas.Topic;
 import dev.anira.schemas.metrics.MetricsEndpoint;
 import dev.anira.schemas.serde.AnyRecordSerializer;
 import dev.anira.tasks.GeneratedInstance;
+import dev.anira.tasks.InstanceSampler;
+import dev.anira.tasks.TaskMix;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;

@@ -2,7 +2,9 @@ package dev.anira.producer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.anira.tasks.SizeRange;
 import dev.anira.tasks.Task;
+import dev.anira.tasks.TaskMix;
 import dev.anira.tasks.Tasks;
 import java.io.IOException;
 import java.nio.file.Path;

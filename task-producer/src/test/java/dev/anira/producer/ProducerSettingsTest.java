@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.anira.schemas.Split;
 import dev.anira.tasks.GeneratedInstance;
+import dev.anira.tasks.InstanceSampler;
+import dev.anira.tasks.SizeRange;
+import dev.anira.tasks.TaskMix;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,10 +1,6 @@
-package dev.anira.producer;
+package dev.anira.tasks;
 
 import dev.anira.schemas.Split;
-import dev.anira.tasks.GeneratedInstance;
-import dev.anira.tasks.Knob;
-import dev.anira.tasks.Params;
-import dev.anira.tasks.TaskGenerator;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;

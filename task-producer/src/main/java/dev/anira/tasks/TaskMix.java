@@ -1,8 +1,5 @@
-package dev.anira.producer;
+package dev.anira.tasks;
 
-import dev.anira.tasks.Knob;
-import dev.anira.tasks.Params;
-import dev.anira.tasks.Task;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.anira.producer;
+package dev.anira.tasks;
 
 /** An inclusive range of knob values, written {@code MIN..MAX} or a single value. */
 public record SizeRange(double min, double max) {
