@@ -6,7 +6,6 @@ import dev.anira.schemas.LagBin;
 import dev.anira.schemas.Mechanism;
 import dev.anira.schemas.Split;
 import dev.anira.schemas.WindowScope;
-import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,7 +24,7 @@ import java.util.TreeMap;
  * evolution; no Kryo). Maps are declared as {@code Map} so Flink's own map serializer applies; they
  * come back as hash maps, so anything ordered iterates them sorted.
  */
-public final class AlignmentAccumulator implements Serializable {
+public final class AlignmentAccumulator implements MergeableAccumulator<AlignmentAccumulator> {
 
   private static final long serialVersionUID = 1L;
 

@@ -28,7 +28,8 @@ import java.util.TreeMap;
  * evolution; no Kryo). Maps are declared as {@code Map} so Flink's own map serializer applies; they
  * come back as hash maps, so anything ordered iterates them sorted.
  */
-public final class GeneralizationAccumulator implements Serializable {
+public final class GeneralizationAccumulator
+    implements MergeableAccumulator<GeneralizationAccumulator> {
 
   private static final long serialVersionUID = 1L;
 

@@ -3,7 +3,6 @@ package dev.anira.analytics;
 import dev.anira.schemas.HaltingEvent;
 import dev.anira.schemas.NamedValue;
 import dev.anira.schemas.TimingReport;
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,7 +19,7 @@ import java.util.List;
  * evolution; no Kryo). Maps are declared as {@code Map} so Flink's own map serializer applies; they
  * come back as hash maps, so anything ordered iterates them sorted.
  */
-public final class TimingAccumulator implements Serializable {
+public final class TimingAccumulator implements MergeableAccumulator<TimingAccumulator> {
 
   private static final long serialVersionUID = 1L;
 

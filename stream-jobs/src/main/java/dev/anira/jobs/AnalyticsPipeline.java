@@ -3,6 +3,7 @@ package dev.anira.jobs;
 import dev.anira.analytics.AlertRules;
 import dev.anira.analytics.AlignmentAccumulator;
 import dev.anira.analytics.GeneralizationAccumulator;
+import dev.anira.analytics.MergeableAccumulator;
 import dev.anira.analytics.TimingAccumulator;
 import dev.anira.schemas.Alert;
 import dev.anira.schemas.AlignmentReport;
@@ -57,15 +58,29 @@ public final class AnalyticsPipeline {
 
   private AnalyticsPipeline() {}
 
-  /** One analysis: its grouping, how to accumulate events, and what to report for a window. */
-  interface Analysis<A extends Serializable, R extends SpecificRecordBase> extends Serializable {
-    Key key(HaltingEvent event);
+  /**
+   * One analysis: its grouping, a fresh accumulator, and what to report for a window; events are
+   * added and accumulators merged by the accumulator itself.
+   */
+  record Analysis<A extends MergeableAccumulator<A>, R extends SpecificRecordBase>(
+      Grouping grouping, Fresh<A> fresh, Reporter<A, R> reporter, Gauges<R> gauges)
+      implements Serializable {
 
-    A create();
+    Key key(HaltingEvent event) {
+      return grouping.key(event);
+    }
 
-    void add(A accumulator, HaltingEvent event);
+    A create() {
+      return fresh.get();
+    }
 
-    A merge(A a, A b);
+    void add(A accumulator, HaltingEvent event) {
+      accumulator.add(event);
+    }
+
+    A merge(A a, A b) {
+      return a.merge(b);
+    }
 
     List<R> report(
         A accumulator,
@@ -73,14 +88,36 @@ public final class AnalyticsPipeline {
         WindowScope scope,
         long windowStart,
         long windowEnd,
-        String producerId);
-
-    /**
-     * What a cumulative report shows as Flink gauges (Prometheus on a cluster); none by default.
-     */
-    default Map<String, Double> gauges(R report) {
-      return Map.of();
+        String producerId) {
+      return reporter.report(accumulator, key, scope, windowStart, windowEnd, producerId);
     }
+
+    /** What a cumulative report shows as Flink gauges (Prometheus on a cluster). */
+    Map<String, Double> gauges(R report) {
+      return gauges.of(report);
+    }
+  }
+
+  interface Grouping extends Serializable {
+    Key key(HaltingEvent event);
+  }
+
+  interface Fresh<A> extends Serializable {
+    A get();
+  }
+
+  interface Reporter<A, R> extends Serializable {
+    List<R> report(
+        A accumulator,
+        Key key,
+        WindowScope scope,
+        long windowStart,
+        long windowEnd,
+        String producerId);
+  }
+
+  interface Gauges<R> extends Serializable {
+    Map<String, Double> of(R report);
   }
 
   /**
@@ -129,152 +166,71 @@ public final class AnalyticsPipeline {
   }
 
   static final Analysis<AlignmentAccumulator, AlignmentReport> ALIGNMENT =
-      new Analysis<>() {
-        @Override
-        public Key key(HaltingEvent event) {
-          return Key.bySizeBucket(event);
-        }
-
-        @Override
-        public AlignmentAccumulator create() {
-          return new AlignmentAccumulator();
-        }
-
-        @Override
-        public void add(AlignmentAccumulator acc, HaltingEvent event) {
-          acc.add(event);
-        }
-
-        @Override
-        public AlignmentAccumulator merge(AlignmentAccumulator a, AlignmentAccumulator b) {
-          return a.merge(b);
-        }
-
-        @Override
-        public List<AlignmentReport> report(
-            AlignmentAccumulator acc,
-            Key k,
-            WindowScope scope,
-            long start,
-            long end,
-            String producerId) {
-          return List.of(
-              acc.report(
-                  k.modelId(),
-                  k.mechanism(),
-                  k.task(),
-                  k.sizeBucket(),
-                  k.split(),
-                  scope,
-                  start,
-                  end,
-                  producerId));
-        }
-
-        @Override
-        public Map<String, Double> gauges(AlignmentReport r) {
-          Map<String, Double> g = new LinkedHashMap<>();
-          g.put("tokens", (double) r.getTokens());
-          g.put("accuracy", r.getAccuracy());
-          g.put("meanDepth", r.getMeanDepth());
-          g.put("computeSaved", r.getComputeSaved());
-          g.put("spearmanCorrect", orNaN(r.getSpearmanCorrect()));
-          return g;
-        }
-      };
+      new Analysis<>(
+          Key::bySizeBucket,
+          AlignmentAccumulator::new,
+          (acc, k, scope, start, end, producerId) ->
+              List.of(
+                  acc.report(
+                      k.modelId(),
+                      k.mechanism(),
+                      k.task(),
+                      k.sizeBucket(),
+                      k.split(),
+                      scope,
+                      start,
+                      end,
+                      producerId)),
+          AnalyticsPipeline::alignmentGauges);
 
   static final Analysis<TimingAccumulator, TimingReport> TIMING =
-      new Analysis<>() {
-        @Override
-        public Key key(HaltingEvent event) {
-          return Key.bySizeBucket(event);
-        }
-
-        @Override
-        public TimingAccumulator create() {
-          return new TimingAccumulator();
-        }
-
-        @Override
-        public void add(TimingAccumulator acc, HaltingEvent event) {
-          acc.add(event);
-        }
-
-        @Override
-        public TimingAccumulator merge(TimingAccumulator a, TimingAccumulator b) {
-          return a.merge(b);
-        }
-
-        @Override
-        public List<TimingReport> report(
-            TimingAccumulator acc,
-            Key k,
-            WindowScope scope,
-            long start,
-            long end,
-            String producerId) {
-          return List.of(
-              acc.fill(
-                      TimingReport.newBuilder()
-                          .setModelId(k.modelId())
-                          .setMechanism(k.mechanism())
-                          .setTask(k.task())
-                          .setSizeBucket(k.sizeBucket())
-                          .setSplit(k.split())
-                          .setScope(scope)
-                          .setWindowStart(Instant.ofEpochMilli(start))
-                          .setWindowEnd(Instant.ofEpochMilli(end))
-                          .setEventTime(Instant.ofEpochMilli(end))
-                          .setProducerId(producerId))
-                  .build());
-        }
-
-        @Override
-        public Map<String, Double> gauges(TimingReport r) {
-          Map<String, Double> g = new LinkedHashMap<>();
-          g.put("r2Static", orNaN(r.getR2Static()));
-          g.put("r2Algorithm", orNaN(r.getR2Algorithm()));
-          g.put("r2Full", orNaN(r.getR2Full()));
-          g.put("adjustedR2Static", orNaN(r.getAdjustedR2Static()));
-          g.put("adjustedR2Algorithm", orNaN(r.getAdjustedR2Algorithm()));
-          return g;
-        }
-      };
+      new Analysis<>(
+          Key::bySizeBucket,
+          TimingAccumulator::new,
+          (acc, k, scope, start, end, producerId) ->
+              List.of(
+                  acc.fill(
+                          TimingReport.newBuilder()
+                              .setModelId(k.modelId())
+                              .setMechanism(k.mechanism())
+                              .setTask(k.task())
+                              .setSizeBucket(k.sizeBucket())
+                              .setSplit(k.split())
+                              .setScope(scope)
+                              .setWindowStart(Instant.ofEpochMilli(start))
+                              .setWindowEnd(Instant.ofEpochMilli(end))
+                              .setEventTime(Instant.ofEpochMilli(end))
+                              .setProducerId(producerId))
+                      .build()),
+          AnalyticsPipeline::timingGauges);
 
   static final Analysis<GeneralizationAccumulator, GeneralizationReport> GENERALIZATION =
-      new Analysis<>() {
-        @Override
-        public Key key(HaltingEvent event) {
-          return Key.byTask(event);
-        }
+      new Analysis<>(
+          Key::byTask,
+          GeneralizationAccumulator::new,
+          (acc, k, scope, start, end, producerId) ->
+              acc.reports(k.modelId(), k.mechanism(), k.task(), scope, start, end, producerId),
+          report -> Map.of());
 
-        @Override
-        public GeneralizationAccumulator create() {
-          return new GeneralizationAccumulator();
-        }
+  private static Map<String, Double> alignmentGauges(AlignmentReport r) {
+    Map<String, Double> g = new LinkedHashMap<>();
+    g.put("tokens", (double) r.getTokens());
+    g.put("accuracy", r.getAccuracy());
+    g.put("meanDepth", r.getMeanDepth());
+    g.put("computeSaved", r.getComputeSaved());
+    g.put("spearmanCorrect", orNaN(r.getSpearmanCorrect()));
+    return g;
+  }
 
-        @Override
-        public void add(GeneralizationAccumulator acc, HaltingEvent event) {
-          acc.add(event);
-        }
-
-        @Override
-        public GeneralizationAccumulator merge(
-            GeneralizationAccumulator a, GeneralizationAccumulator b) {
-          return a.merge(b);
-        }
-
-        @Override
-        public List<GeneralizationReport> report(
-            GeneralizationAccumulator acc,
-            Key k,
-            WindowScope scope,
-            long start,
-            long end,
-            String producerId) {
-          return acc.reports(k.modelId(), k.mechanism(), k.task(), scope, start, end, producerId);
-        }
-      };
+  private static Map<String, Double> timingGauges(TimingReport r) {
+    Map<String, Double> g = new LinkedHashMap<>();
+    g.put("r2Static", orNaN(r.getR2Static()));
+    g.put("r2Algorithm", orNaN(r.getR2Algorithm()));
+    g.put("r2Full", orNaN(r.getR2Full()));
+    g.put("adjustedR2Static", orNaN(r.getAdjustedR2Static()));
+    g.put("adjustedR2Algorithm", orNaN(r.getAdjustedR2Algorithm()));
+    return g;
+  }
 
   /**
    * Every analysis's reports, each stream ready for its sink, and the events that came later than
@@ -291,7 +247,7 @@ public final class AnalyticsPipeline {
       new OutputTag<>("late", new AvroTypeInfo<>(HaltingEvent.class));
 
   /**
-   * All analyses of DESIGN.md §5 over the halting events, in tumbling event-time windows. The
+   * All analyses of docs/design.md §5 over the halting events, in tumbling event-time windows. The
    * events must carry the watermarks of the job's sources (see {@link SourceEventTime}); each falls
    * in the window of its own event time, the latest of its joined records' (see {@link
    * dev.anira.analytics.HaltingEvents#join}), which is never behind the watermark unless one of
@@ -365,12 +321,13 @@ public final class AnalyticsPipeline {
    * Reports per tumbling window and, after each window, cumulatively since the job started (a
    * running merge of the window accumulators per key; its windowStart is the first window's).
    */
-  private static <A extends Serializable, R extends SpecificRecordBase> Windowed<R> windowed(
-      DataStream<HaltingEvent> events,
-      Duration window,
-      String producerId,
-      Analysis<A, R> analysis,
-      Class<R> reportType) {
+  private static <A extends MergeableAccumulator<A>, R extends SpecificRecordBase>
+      Windowed<R> windowed(
+          DataStream<HaltingEvent> events,
+          Duration window,
+          String producerId,
+          Analysis<A, R> analysis,
+          Class<R> reportType) {
     // The accumulator's type is erased in the generic functions: name it for Flink.
     @SuppressWarnings("unchecked")
     TypeInformation<A> accumulatorType =
@@ -430,7 +387,8 @@ public final class AnalyticsPipeline {
   }
 
   /** Running merge of a key's window accumulators, reported after each window. */
-  private static final class Cumulate<A extends Serializable, R extends SpecificRecordBase>
+  private static final class Cumulate<
+          A extends MergeableAccumulator<A>, R extends SpecificRecordBase>
       extends KeyedProcessFunction<Key, Tuple4<Key, Long, Long, A>, R> {
     private final Analysis<A, R> analysis;
     private final TypeInformation<A> accumulatorType;
@@ -530,7 +488,7 @@ public final class AnalyticsPipeline {
     }
   }
 
-  private static final class Accumulate<A extends Serializable>
+  private static final class Accumulate<A extends MergeableAccumulator<A>>
       implements AggregateFunction<HaltingEvent, A, A> {
     private final Analysis<A, ?> analysis;
 

@@ -3,10 +3,10 @@ package dev.anira.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anira.analytics.AlertRules;
+import dev.anira.analytics.MergeableAccumulator;
 import dev.anira.schemas.AlignmentReport;
 import dev.anira.schemas.HaltingEvent;
 import dev.anira.schemas.WindowScope;
-import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -78,14 +78,14 @@ class AnalyticsPipelineTest {
    * The oracle: group the events by key and window in plain Java; each window's reports, and the
    * cumulative reports after it over every earlier window of the key.
    */
-  static <A extends Serializable, R extends SpecificRecordBase> List<String> batch(
+  static <A extends MergeableAccumulator<A>, R extends SpecificRecordBase> List<String> batch(
       List<HaltingEvent> events, AnalyticsPipeline.Analysis<A, R> analysis) {
     List<String> reports = new ArrayList<>();
     reports(events, analysis).forEach(r -> reports.add(r.toString()));
     return reports.stream().sorted().toList();
   }
 
-  static <A extends Serializable, R extends SpecificRecordBase> List<R> reports(
+  static <A extends MergeableAccumulator<A>, R extends SpecificRecordBase> List<R> reports(
       List<HaltingEvent> events, AnalyticsPipeline.Analysis<A, R> analysis) {
     // Insertion order is enough: the reports are compared as sorted strings.
     Map<AnalyticsPipeline.Key, TreeMap<Long, List<HaltingEvent>>> byKey =
@@ -146,7 +146,7 @@ class AnalyticsPipelineTest {
     return alerts.stream().sorted().toList();
   }
 
-  private static <A extends Serializable> A accumulate(
+  private static <A extends MergeableAccumulator<A>> A accumulate(
       AnalyticsPipeline.Analysis<A, ?> analysis, List<HaltingEvent> events) {
     A acc = analysis.create();
     events.forEach(e -> analysis.add(acc, e));
