@@ -18,7 +18,7 @@ import dev.anira.schemas.ProblemInstance;
 import dev.anira.schemas.Split;
 import dev.anira.schemas.Topic;
 import dev.anira.schemas.serde.SingleObjectCodec;
-import dev.anira.service.ServeCommand;
+import dev.anira.modelservice.cli.ServeCommand;
 import dev.anira.tasks.GeneratedInstance;
 import dev.anira.tasks.Params;
 import dev.anira.tasks.Task;

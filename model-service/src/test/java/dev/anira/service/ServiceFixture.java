@@ -8,6 +8,7 @@ import dev.anira.model.Anira;
 import dev.anira.model.Run;
 import dev.anira.model.StepRecord;
 import dev.anira.model.TinyModels;
+import dev.anira.modelservice.cli.ServeCommand;
 import dev.anira.schemas.InstanceResult;
 import dev.anira.schemas.Mechanism;
 import dev.anira.schemas.ProblemInstance;

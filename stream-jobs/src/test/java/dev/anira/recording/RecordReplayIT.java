@@ -3,12 +3,14 @@ package dev.anira.recording;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anira.jobs.AnalyticsJob;
-import dev.anira.jobs.AnalyzeCommand;
 import dev.anira.jobs.Fixtures;
 import dev.anira.kafka.KafkaCluster;
 import dev.anira.kafka.KafkaClusters;
 import dev.anira.schemas.Topic;
 import dev.anira.schemas.serde.SingleObjectCodec;
+import dev.anira.streamjobs.cli.AnalyzeCommand;
+import dev.anira.streamjobs.cli.RecordCommand;
+import dev.anira.streamjobs.cli.ReplayCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.RandomAccessFile;

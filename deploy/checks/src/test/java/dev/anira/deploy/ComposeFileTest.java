@@ -42,7 +42,7 @@ class ComposeFileTest {
       assertThat(services.at("/" + ours + "/image").asText()).as(ours).isIn(Deploy.IMAGES);
     }
     assertThat(services.at("/jobmanager/command").toString())
-        .contains("dev.anira.jobs.AnalyzeCommand");
+        .contains("dev.anira.streamjobs.cli.AnalyzeCommand");
 
     List<String> problems = new ArrayList<>();
     services.forEach(

@@ -25,7 +25,7 @@ class ImagesIT {
   @ParameterizedTest
   @CsvSource({
     "task-producer, task-producer, dev.anira.producer.ProduceCommand",
-    "model-service, model-service, dev.anira.service.ServeCommand",
+    "model-service, model-service, dev.anira.modelservice.cli.ServeCommand",
     "monitor, monitor, dev.anira.monitor.MonitorCommand"
   })
   void serviceImageStartsAsNonRoot(String module, String name, String mainClass, @TempDir Path tmp)
@@ -68,7 +68,7 @@ class ImagesIT {
     Path jar = image.root().resolve("opt/flink/usrlib/anira-stream-jobs.jar");
     try (JarFile job = new JarFile(jar.toFile())) {
       assertThat(job.getManifest().getMainAttributes().getValue("Main-Class"))
-          .isEqualTo("dev.anira.jobs.AnalyzeCommand");
+          .isEqualTo("dev.anira.streamjobs.cli.AnalyzeCommand");
       // Flink comes from the base image; a second copy in the jar would clash with it.
       assertThat(job.getEntry("org/apache/flink/streaming/api/datastream/DataStream.class"))
           .isNull();

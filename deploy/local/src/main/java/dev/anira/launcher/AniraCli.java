@@ -1,13 +1,13 @@
 package dev.anira.launcher;
 
-import dev.anira.evaluation.EvalCommand;
-import dev.anira.jobs.AnalyzeCommand;
+import dev.anira.modelservice.cli.EvalCommand;
+import dev.anira.streamjobs.cli.AnalyzeCommand;
 import dev.anira.monitor.MonitorCommand;
 import dev.anira.producer.ProduceCommand;
-import dev.anira.recording.RecordCommand;
-import dev.anira.recording.ReplayCommand;
-import dev.anira.service.ServeCommand;
-import dev.anira.training.TrainCommand;
+import dev.anira.streamjobs.cli.RecordCommand;
+import dev.anira.streamjobs.cli.ReplayCommand;
+import dev.anira.modelservice.cli.ServeCommand;
+import dev.anira.modelservice.cli.TrainCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

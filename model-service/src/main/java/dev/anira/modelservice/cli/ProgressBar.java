@@ -1,6 +1,7 @@
-package dev.anira.training;
+package dev.anira.modelservice.cli;
 
 import dev.anira.evaluation.Evaluation;
+import dev.anira.training.Trainer;
 import java.io.PrintStream;
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package dev.anira.jobs;
+package dev.anira.streamjobs.cli;
 
 import dev.anira.schemas.Durations;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.anira.training;
+package dev.anira.modelservice.cli;
 
 import ai.djl.Device;
 import dev.anira.evaluation.Evaluation;
@@ -10,6 +10,12 @@ import dev.anira.tasks.GeneratedInstance;
 import dev.anira.tasks.SizeRange;
 import dev.anira.tasks.Task;
 import dev.anira.tasks.Tasks;
+import dev.anira.training.Checkpoint;
+import dev.anira.training.EvalSets;
+import dev.anira.training.PonderLoss;
+import dev.anira.training.Trainer;
+import dev.anira.training.TrainingConfig;
+import dev.anira.training.TrainingData;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

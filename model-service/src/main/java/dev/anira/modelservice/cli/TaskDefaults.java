@@ -1,4 +1,4 @@
-package dev.anira.training;
+package dev.anira.modelservice.cli;
 
 import java.util.Map;
 

@@ -1,10 +1,11 @@
-package dev.anira.recording;
+package dev.anira.streamjobs.cli;
 
 import dev.anira.jobs.JobRunner;
 import dev.anira.jobs.KafkaIO;
-import dev.anira.jobs.KafkaJobOptions;
 import dev.anira.jobs.LocalFlink;
 import dev.anira.jobs.RawRecord;
+import dev.anira.recording.RecordJob;
+import dev.anira.recording.Recording;
 import dev.anira.schemas.KafkaClientSettings;
 import dev.anira.schemas.Topic;
 import java.io.PrintWriter;

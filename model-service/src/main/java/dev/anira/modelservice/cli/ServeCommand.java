@@ -1,9 +1,13 @@
-package dev.anira.service;
+package dev.anira.modelservice.cli;
 
 import ai.djl.Device;
 import dev.anira.model.Devices;
 import dev.anira.schemas.Mechanism;
-import dev.anira.training.EnumConverter;
+import dev.anira.service.InferenceService;
+import dev.anira.service.ModelRegistry;
+import dev.anira.service.ServedModel;
+import dev.anira.service.ServiceConfig;
+import dev.anira.service.ServiceMetrics;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.util.EnumSet;
@@ -208,7 +212,10 @@ public final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  /** For {@code java -cp ... dev.anira.service.ServeCommand} (the crash test's child process). */
+  /**
+   * For {@code java -cp ... dev.anira.modelservice.cli.ServeCommand} (the crash test's child
+   * process).
+   */
   public static void main(String[] args) {
     System.exit(new CommandLine(new ServeCommand()).execute(args));
   }

@@ -1,12 +1,12 @@
-package dev.anira.training;
+package dev.anira.modelservice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.anira.evaluation.EvalCommand;
 import dev.anira.producer.ProduceCommand;
+import dev.anira.training.Checkpoint;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

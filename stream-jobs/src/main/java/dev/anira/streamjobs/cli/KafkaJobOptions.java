@@ -1,5 +1,6 @@
-package dev.anira.jobs;
+package dev.anira.streamjobs.cli;
 
+import dev.anira.jobs.JobRunner;
 import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;

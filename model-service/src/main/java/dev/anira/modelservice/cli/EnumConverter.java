@@ -1,5 +1,7 @@
-package dev.anira.training;
+package dev.anira.modelservice.cli;
 
+import dev.anira.training.PonderLoss;
+import dev.anira.training.TrainingConfig;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;

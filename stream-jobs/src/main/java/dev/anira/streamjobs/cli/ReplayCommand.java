@@ -1,5 +1,6 @@
-package dev.anira.recording;
+package dev.anira.streamjobs.cli;
 
+import dev.anira.recording.Recording;
 import dev.anira.schemas.KafkaClientSettings;
 import dev.anira.schemas.Topic;
 import java.io.PrintWriter;

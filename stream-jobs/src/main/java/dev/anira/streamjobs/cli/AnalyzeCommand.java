@@ -1,6 +1,15 @@
-package dev.anira.jobs;
+package dev.anira.streamjobs.cli;
 
 import dev.anira.analytics.AlertRules;
+import dev.anira.jobs.AnalyticsConfig;
+import dev.anira.jobs.AnalyticsJob;
+import dev.anira.jobs.JobRunner;
+import dev.anira.jobs.KafkaIO;
+import dev.anira.jobs.LocalFlink;
+import dev.anira.jobs.LoopbackMetricsReporter;
+import dev.anira.jobs.RawRecord;
+import dev.anira.jobs.Sinks;
+import dev.anira.jobs.SourceEventTime;
 import dev.anira.recording.Recording;
 import dev.anira.recording.RecordingInputFormat;
 import dev.anira.recording.Summary;

@@ -1,4 +1,4 @@
-package dev.anira.service;
+package dev.anira.modelservice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

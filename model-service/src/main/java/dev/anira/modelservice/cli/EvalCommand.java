@@ -1,8 +1,10 @@
-package dev.anira.evaluation;
+package dev.anira.modelservice.cli;
 
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anira.evaluation.Evaluation;
+import dev.anira.evaluation.Evaluator;
 import dev.anira.model.Devices;
 import dev.anira.tasks.SizeRange;
 import dev.anira.tasks.Task;
