@@ -132,7 +132,8 @@ final class FlinkCluster implements AutoCloseable {
       Files.createSymbolicLink(home.resolve("usrlib").resolve("anira-stream-jobs.jar"), JOB_JAR);
       List<String> args =
           new ArrayList<>(
-              List.of("--job-classname", "dev.anira.streamjobs.cli.AnalyzeCommand", "--job-id", jobId));
+              List.of(
+                  "--job-classname", "dev.anira.streamjobs.cli.AnalyzeCommand", "--job-id", jobId));
       if (savepoint != null) {
         args.addAll(List.of("--fromSavepoint", savepoint));
       }

@@ -1,8 +1,8 @@
 package dev.anira.service;
 
+import dev.anira.cli.KafkaClientSettings;
 import dev.anira.schemas.DeadLetter;
 import dev.anira.schemas.InstanceResult;
-import dev.anira.schemas.KafkaClientSettings;
 import dev.anira.schemas.ProblemInstance;
 import dev.anira.schemas.RecurrenceStep;
 import dev.anira.schemas.Topic;

@@ -1,6 +1,6 @@
 package dev.anira.service;
 
-import dev.anira.schemas.metrics.MetricsEndpoint;
+import dev.anira.cli.MetricsEndpoint;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;

@@ -1,12 +1,17 @@
 package dev.anira.monitor;
 
+import dev.anira.cli.Commands;
+import dev.anira.cli.GracefulStop;
+import dev.anira.cli.KafkaConnection;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code anira monitor}: the live dashboard. */
@@ -26,12 +31,7 @@ public final class MonitorCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = "--bootstrap",
-      paramLabel = "HOST:PORT",
-      defaultValue = "127.0.0.1:9092",
-      description = "Kafka bootstrap servers. Default: ${DEFAULT-VALUE}")
-  String bootstrap;
+  @Mixin KafkaConnection kafka;
 
   @Option(
       names = "--host",
@@ -62,7 +62,7 @@ public final class MonitorCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     try (server;
-        MonitorConsumer consumer = new MonitorConsumer(bootstrap, state, metrics)) {
+        MonitorConsumer consumer = new MonitorConsumer(kafka.bootstrap, state, metrics)) {
       Thread reader = new Thread(consumer, "monitor-consumer");
       reader.start();
       PrintWriter err = spec.commandLine().getErr();
@@ -72,18 +72,19 @@ public final class MonitorCommand implements Callable<Integer> {
               + " (metrics on "
               + server.url()
               + "metrics; reading "
-              + bootstrap
+              + kafka.bootstrap
               + "; Ctrl-C stops)");
       err.flush();
-      Thread hook = new Thread(stopped::countDown, "monitor-stop");
-      Runtime.getRuntime().addShutdownHook(hook);
-      stopped.await();
+      try (GracefulStop signal = GracefulStop.install("anira monitor", Duration.ofSeconds(10))) {
+        signal.onStop("the dashboard", stopped::countDown);
+        stopped.await();
+      }
     }
     return 0;
   }
 
   /** The container image's entry point. */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new MonitorCommand()).execute(args));
+    Commands.main(new MonitorCommand(), args);
   }
 }

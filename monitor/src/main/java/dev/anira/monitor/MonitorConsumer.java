@@ -1,11 +1,11 @@
 package dev.anira.monitor;
 
+import dev.anira.cli.KafkaClientSettings;
 import dev.anira.schemas.Alert;
 import dev.anira.schemas.AlignmentReport;
 import dev.anira.schemas.DeadLetter;
 import dev.anira.schemas.GeneralizationReport;
 import dev.anira.schemas.HaltingEvent;
-import dev.anira.schemas.KafkaClientSettings;
 import dev.anira.schemas.TimingReport;
 import dev.anira.schemas.Topic;
 import dev.anira.schemas.serde.AnyRecordSerializer;

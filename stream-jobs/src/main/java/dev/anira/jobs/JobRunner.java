@@ -1,10 +1,10 @@
 package dev.anira.jobs;
 
+import dev.anira.cli.GracefulStop;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.client.program.StreamContextEnvironment;
@@ -166,58 +166,47 @@ public final class JobRunner {
       StreamExecutionEnvironment env, String name, PrintWriter err, Stop onStop, AfterJob after)
       throws Exception {
     JobClient client = env.executeAsync(name);
-    CountDownLatch done = new CountDownLatch(1);
-    Thread stop =
-        new Thread(
-            () -> {
-              try {
-                Files.createDirectories(onStop.savepointDir());
-                err.println(
-                    name
-                        + (onStop.drain()
-                            ? ": stopping; every open window reports, waiting records go to"
-                                + " anira.dlq, a savepoint commits ..."
-                            : ": stopping; a savepoint commits what is pending and keeps the"
-                                + " open windows ..."));
-                err.flush();
-                String savepoint =
-                    client
-                        .stopWithSavepoint(
-                            onStop.drain(),
-                            onStop.savepointDir().toUri().toString(),
-                            SavepointFormatType.CANONICAL)
-                        .get(120, TimeUnit.SECONDS);
-                err.println(name + ": stopped cleanly; savepoint " + savepoint);
-                if (!onStop.drain()) {
-                  err.println(
-                      name + ": resume where it stopped with --from-savepoint " + savepoint);
-                }
-                err.flush();
-              } catch (Exception e) {
-                err.println(name + ": did not stop cleanly (" + e + ")");
-                err.flush();
-              }
-              try {
-                done.await(60, TimeUnit.SECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "stop-" + name);
-    Runtime.getRuntime().addShutdownHook(stop);
-    try {
+    // Closed last: a signal's hook lets the JVM exit once the summary is out.
+    try (GracefulStop signal = GracefulStop.install(name, STOP_TIMEOUT)) {
+      signal.onStop("the job", () -> stopWithSavepoint(client, name, err, onStop));
       JobExecutionResult result = client.getJobExecutionResult().get();
       after.run();
       return result;
     } finally {
-      done.countDown();
       // Flink leaves a finished job's (empty) checkpoint directory behind.
       LocalFlink.deleteTree(DEFAULT_CHECKPOINTS.resolve(client.getJobID().toString()));
-      try {
-        Runtime.getRuntime().removeShutdownHook(stop);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running: it stops the job
-      }
     }
+  }
+
+  /** A savepoint (up to 2 minutes), then the summary (up to a minute). */
+  private static final Duration STOP_TIMEOUT = Duration.ofMinutes(3);
+
+  private static void stopWithSavepoint(
+      JobClient client, String name, PrintWriter err, Stop onStop) {
+    try {
+      Files.createDirectories(onStop.savepointDir());
+      err.println(
+          name
+              + (onStop.drain()
+                  ? ": stopping; every open window reports, waiting records go to"
+                      + " anira.dlq, a savepoint commits ..."
+                  : ": stopping; a savepoint commits what is pending and keeps the"
+                      + " open windows ..."));
+      err.flush();
+      String savepoint =
+          client
+              .stopWithSavepoint(
+                  onStop.drain(),
+                  onStop.savepointDir().toUri().toString(),
+                  SavepointFormatType.CANONICAL)
+              .get(120, TimeUnit.SECONDS);
+      err.println(name + ": stopped cleanly; savepoint " + savepoint);
+      if (!onStop.drain()) {
+        err.println(name + ": resume where it stopped with --from-savepoint " + savepoint);
+      }
+    } catch (Exception e) {
+      err.println(name + ": did not stop cleanly (" + e + ")");
+    }
+    err.flush();
   }
 }

@@ -1,6 +1,6 @@
 package dev.anira.jobs;
 
-import dev.anira.schemas.metrics.MetricsEndpoint;
+import dev.anira.cli.MetricsEndpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Locale;

@@ -1,10 +1,13 @@
 package dev.anira.producer;
 
-import dev.anira.schemas.Durations;
-import dev.anira.schemas.KafkaClientSettings;
+import dev.anira.cli.Commands;
+import dev.anira.cli.Durations;
+import dev.anira.cli.GracefulStop;
+import dev.anira.cli.KafkaClientSettings;
+import dev.anira.cli.KafkaConnection;
+import dev.anira.cli.MetricsEndpoint;
 import dev.anira.schemas.ProblemInstance;
 import dev.anira.schemas.Topic;
-import dev.anira.schemas.metrics.MetricsEndpoint;
 import dev.anira.schemas.serde.AnyRecordSerializer;
 import dev.anira.tasks.GeneratedInstance;
 import dev.anira.tasks.InstanceSampler;
@@ -20,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -36,6 +38,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code anira produce}: streams task instances and their traces to Kafka and/or a file. */
@@ -100,12 +103,7 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
       description = "Stop after this long, e.g. 30s, 5m (ISO-8601 also works).")
   String duration;
 
-  @Option(
-      names = "--bootstrap",
-      paramLabel = "HOST:PORT",
-      defaultValue = "127.0.0.1:9092",
-      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-  String bootstrap;
+  @Mixin KafkaConnection kafka;
 
   @Option(names = "--no-kafka", description = "Write only to --out; do not connect to Kafka.")
   boolean noKafka;
@@ -152,7 +150,6 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
   // Package-private: the integration test reads the counts after the run.
   final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-  private final CountDownLatch done = new CountDownLatch(1);
   private final AtomicBoolean stop = new AtomicBoolean();
 
   /** Ends the run as Ctrl-C does. */
@@ -181,9 +178,9 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
       endpoint = MetricsEndpoint.serve(metricsHost, metricsPort, metrics::scrape);
       spec.commandLine().getErr().println("metrics " + endpoint.url());
     }
-    Thread hook = new Thread(this::stopFromSignal, "anira-produce-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
+    // Closed last: a signal's hook lets the JVM exit once the summary is out.
+    try (GracefulStop signal = GracefulStop.install("anira produce", Duration.ofSeconds(30))) {
+      signal.onStop("producing", () -> stop.set(true));
       Map<String, Long> perTask = new TreeMap<>();
       long start = System.nanoTime();
       long produced = publish(sampler, perSecond, limit, connect, perTask);
@@ -194,16 +191,13 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
           seconds(start),
           produced / seconds(start),
           perTask,
-          noKafka ? "" : " -> anira.tasks + anira.traces at " + bootstrap,
+          noKafka ? "" : " -> anira.tasks + anira.traces at " + kafka.bootstrap,
           out == null ? "" : ", file " + out);
       stdout.flush();
     } finally {
       if (endpoint != null) {
         endpoint.close();
       }
-      // The summary is printed before a Ctrl-C's shutdown hook lets the JVM exit.
-      done.countDown();
-      removeHook(hook);
     }
     return 0;
   }
@@ -294,7 +288,7 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
   private KafkaProducer<String, SpecificRecordBase> connect(Duration timeout) {
     // Fail within the timeout on an unreachable broker instead of blocking on the first send.
     Properties adminProps = KafkaClientSettings.fromEnvironment();
-    adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap);
     adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
     adminProps.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
     try (Admin admin = Admin.create(adminProps)) {
@@ -302,14 +296,14 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
     } catch (Exception e) {
       throw new IllegalStateException(
           "Cannot reach Kafka at "
-              + bootstrap
+              + kafka.bootstrap
               + " within "
               + timeout.toSeconds()
               + " s (is it running? try ./anira kafka)",
           e);
     }
     Properties props = KafkaClientSettings.fromEnvironment();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap);
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -323,23 +317,6 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
     DataFileWriter<ProblemInstance> writer =
         new DataFileWriter<>(new SpecificDatumWriter<>(ProblemInstance.class));
     return writer.create(ProblemInstance.getClassSchema(), out.toFile());
-  }
-
-  private void stopFromSignal() {
-    stop.set(true);
-    try {
-      done.await(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shuttingDown) {
-      // The signal is what ended the run.
-    }
   }
 
   private CommandLine.ParameterException bad(String message) {
@@ -381,6 +358,6 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
 
   /** The container image's entry point. */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new ProduceCommand()).execute(args));
+    Commands.main(new ProduceCommand(), args);
   }
 }

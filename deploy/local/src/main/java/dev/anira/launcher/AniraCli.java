@@ -1,16 +1,16 @@
 package dev.anira.launcher;
 
+import dev.anira.cli.Commands;
 import dev.anira.modelservice.cli.EvalCommand;
-import dev.anira.streamjobs.cli.AnalyzeCommand;
-import dev.anira.monitor.MonitorCommand;
-import dev.anira.producer.ProduceCommand;
-import dev.anira.streamjobs.cli.RecordCommand;
-import dev.anira.streamjobs.cli.ReplayCommand;
 import dev.anira.modelservice.cli.ServeCommand;
 import dev.anira.modelservice.cli.TrainCommand;
+import dev.anira.monitor.MonitorCommand;
+import dev.anira.producer.ProduceCommand;
+import dev.anira.streamjobs.cli.AnalyzeCommand;
+import dev.anira.streamjobs.cli.RecordCommand;
+import dev.anira.streamjobs.cli.ReplayCommand;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,51 +45,12 @@ public final class AniraCli implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    Commands.main(new AniraCli(), args);
   }
 
   /** The configured parser, shared by main and tests. */
   static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new AniraCli());
-    cli.setExecutionExceptionHandler(AniraCli::reportFailure);
-    cli.setParameterExceptionHandler(AniraCli::reportBadInput);
-    return cli;
-  }
-
-  /** A wrong option: the message and where to look, not the whole manual. */
-  private static int reportBadInput(CommandLine.ParameterException e, String[] args) {
-    CommandLine cli = e.getCommandLine();
-    PrintWriter err = cli.getErr();
-    err.println(cli.getColorScheme().errorText("anira: " + e.getMessage()));
-    CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
-    err.println("See '" + cli.getCommandSpec().qualifiedName() + " --help'.");
-    err.flush();
-    return cli.getCommandSpec().exitCodeOnInvalidInput();
-  }
-
-  /** Failures at run time are the user's to fix: say what went wrong, without a stack trace. */
-  private static int reportFailure(
-      Exception e, CommandLine cli, CommandLine.ParseResult parseResult) {
-    PrintWriter err = cli.getErr();
-    err.println(
-        cli.getColorScheme().errorText("anira " + cli.getCommandName() + ": " + message(e)));
-    if (Boolean.getBoolean("anira.debug")) {
-      e.printStackTrace(err);
-    } else {
-      err.println("(run with ANIRA_JAVA_OPTS=-Danira.debug=true for the stack trace)");
-    }
-    err.flush();
-    return 1;
-  }
-
-  private static String message(Throwable e) {
-    StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()));
-    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-      if (cause.getMessage() != null && !text.toString().contains(cause.getMessage())) {
-        text.append(": ").append(cause.getMessage());
-      }
-    }
-    return text.toString();
+    return Commands.commandLine(new AniraCli());
   }
 
   static final class Version implements CommandLine.IVersionProvider {

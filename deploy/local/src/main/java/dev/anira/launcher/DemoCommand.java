@@ -1,15 +1,17 @@
 package dev.anira.launcher;
 
 import dev.anira.analytics.AlertRules;
+import dev.anira.cli.DurationConverter;
+import dev.anira.cli.GracefulStop;
 import dev.anira.jobs.AnalyticsConfig;
 import dev.anira.jobs.AnalyticsJob;
-import dev.anira.streamjobs.cli.DurationConverter;
 import dev.anira.jobs.KafkaIO;
 import dev.anira.jobs.LocalFlink;
 import dev.anira.jobs.LoopbackMetricsReporter;
 import dev.anira.jobs.SourceEventTime;
 import dev.anira.kafka.EmbeddedKafkaBroker;
 import dev.anira.kafka.EmbeddedKafkaConfig;
+import dev.anira.modelservice.cli.ServeCommand;
 import dev.anira.monitor.MonitorConsumer;
 import dev.anira.monitor.MonitorServer;
 import dev.anira.monitor.MonitorState;
@@ -17,7 +19,6 @@ import dev.anira.producer.ProduceCommand;
 import dev.anira.recording.RecordJob;
 import dev.anira.recording.Recording;
 import dev.anira.schemas.Topic;
-import dev.anira.modelservice.cli.ServeCommand;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -34,7 +35,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -114,7 +114,6 @@ public final class DemoCommand implements Callable<Integer> {
   Duration summaryEvery;
 
   private final AtomicBoolean stop = new AtomicBoolean();
-  private final CountDownLatch finished = new CountDownLatch(1);
 
   /** Ends the demo as Ctrl-C does (tests). */
   public void requestStop() {
@@ -140,21 +139,13 @@ public final class DemoCommand implements Callable<Integer> {
     requireDisk(recording, err);
     requireDisk(Path.of(System.getProperty("java.io.tmpdir")), err);
     Path checkpoints = Files.createTempDirectory("anira-demo-checkpoints");
-    Thread hook =
-        new Thread(
-            () -> {
-              stop.set(true);
-              try {
-                finished.await(240, TimeUnit.SECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "anira-demo-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
     MonitorState state = new MonitorState();
     PrometheusMeterRegistry monitorMetrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    try (MonitorServer dashboard = startDashboard(state, monitorMetrics)) {
+    // The demo's stop is its own ordered one below (producer, service, jobs, dashboard); the
+    // signal only starts it. The parts it runs in this JVM install no hook of their own.
+    try (GracefulStop signal = GracefulStop.install("anira demo", STOP_TIMEOUT);
+        MonitorServer dashboard = startDashboard(state, monitorMetrics)) {
+      signal.onStop("the demo", () -> stop.set(true));
       step(err, "dashboard", dashboard.url());
       long t0 = System.nanoTime();
       try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.ephemeral())) {
@@ -252,14 +243,11 @@ public final class DemoCommand implements Callable<Integer> {
       return 0;
     } finally {
       LocalFlink.deleteTree(checkpoints);
-      finished.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // Ctrl-C is what ended the demo
-      }
     }
   }
+
+  /** The ordered stop: the producer, the service, the jobs catching up, a savepoint, a summary. */
+  private static final Duration STOP_TIMEOUT = Duration.ofMinutes(4);
 
   private MonitorServer startDashboard(MonitorState state, PrometheusMeterRegistry metrics)
       throws IOException {

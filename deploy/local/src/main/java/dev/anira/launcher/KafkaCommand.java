@@ -1,5 +1,6 @@
 package dev.anira.launcher;
 
+import dev.anira.cli.GracefulStop;
 import dev.anira.kafka.EmbeddedKafkaBroker;
 import dev.anira.kafka.EmbeddedKafkaConfig;
 import dev.anira.schemas.Topic;
@@ -10,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -76,36 +76,31 @@ final class KafkaCommand implements Callable<Integer> {
   Map<String, String> brokerProperties = new LinkedHashMap<>();
 
   private final CountDownLatch stopRequested = new CountDownLatch(1);
-  private final CountDownLatch stopped = new CountDownLatch(1);
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws Exception {
     Map<String, Integer> topics = topicsToCreate();
     EmbeddedKafkaConfig config = config();
     PrintWriter out = spec.commandLine().getOut();
     out.println("Starting Kafka on " + host + " ...");
     out.flush();
-    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(config);
-    Thread hook = new Thread(this::stopFromSignal, "anira-kafka-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      broker.createTopics(topics, Duration.ofSeconds(60));
-      out.println(broker.description() + " is up.");
-      out.println("bootstrap.servers=" + broker.bootstrapServers());
-      topics.forEach((name, n) -> out.printf("  topic %-22s %2d partition(s)%n", name, n));
-      out.println(
-          "  data in "
-              + broker.logDir()
-              + (config.logDir() != null && keepData ? " (kept on exit)" : " (deleted on exit)"));
-      out.println("Press Ctrl-C to stop.");
-      out.flush();
-      stopRequested.await();
-    } finally {
-      broker.close();
+    try (GracefulStop signal = GracefulStop.install("anira kafka", Duration.ofSeconds(30))) {
+      signal.onStop("the broker", stopRequested::countDown);
+      try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(config)) {
+        broker.createTopics(topics, Duration.ofSeconds(60));
+        out.println(broker.description() + " is up.");
+        out.println("bootstrap.servers=" + broker.bootstrapServers());
+        topics.forEach((name, n) -> out.printf("  topic %-22s %2d partition(s)%n", name, n));
+        out.println(
+            "  data in "
+                + broker.logDir()
+                + (config.logDir() != null && keepData ? " (kept on exit)" : " (deleted on exit)"));
+        out.println("Press Ctrl-C to stop.");
+        out.flush();
+        stopRequested.await();
+      }
       out.println("Kafka stopped.");
       out.flush();
-      stopped.countDown();
-      removeHook(hook);
     }
     return 0;
   }
@@ -113,24 +108,6 @@ final class KafkaCommand implements Callable<Integer> {
   /** Ends {@link #call()} as Ctrl-C does; for callers that run the command in-process. */
   void requestStop() {
     stopRequested.countDown();
-  }
-
-  /** Runs in the JVM's shutdown hook: let call() close the broker, and wait until it has. */
-  private void stopFromSignal() {
-    stopRequested.countDown();
-    try {
-      stopped.await(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shuttingDown) {
-      // Already running because of the signal: nothing to remove.
-    }
   }
 
   private EmbeddedKafkaConfig config() {

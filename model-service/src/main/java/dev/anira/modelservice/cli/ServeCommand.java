@@ -1,6 +1,9 @@
 package dev.anira.modelservice.cli;
 
 import ai.djl.Device;
+import dev.anira.cli.Commands;
+import dev.anira.cli.GracefulStop;
+import dev.anira.cli.KafkaConnection;
 import dev.anira.model.Devices;
 import dev.anira.schemas.Mechanism;
 import dev.anira.service.InferenceService;
@@ -10,12 +13,13 @@ import dev.anira.service.ServiceConfig;
 import dev.anira.service.ServiceMetrics;
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -35,11 +39,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--bootstrap",
-      defaultValue = "127.0.0.1:9092",
-      description = "Kafka bootstrap servers. Default: ${DEFAULT-VALUE}")
-  String bootstrap;
+  @Mixin KafkaConnection kafka;
 
   @Option(
       names = "--models",
@@ -111,8 +111,6 @@ public final class ServeCommand implements Callable<Integer> {
   String producerId;
 
   private volatile InferenceService service;
-  private final java.util.concurrent.CountDownLatch finished =
-      new java.util.concurrent.CountDownLatch(1);
 
   @Override
   public Integer call() throws Exception {
@@ -121,7 +119,7 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       config =
           new ServiceConfig(
-              bootstrap,
+              kafka.bootstrap,
               models,
               mechanisms == null ? Set.of() : EnumSet.copyOf(mechanisms),
               device,
@@ -139,17 +137,13 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
-    PrintWriter err = spec.commandLine().getErr();
-    try {
-      return serve(config, chosen, err);
-    } finally {
-      // Lets a Ctrl-C hook return (and the JVM exit) only after the summary is out.
-      finished.countDown();
-    }
+    return serve(config, chosen, spec.commandLine().getErr());
   }
 
   private int serve(ServiceConfig config, Device chosen, PrintWriter err) throws Exception {
-    try (ModelRegistry registry = ModelRegistry.load(models, config.mechanisms(), chosen);
+    // The stop is closed last, so a signal's hook lets the JVM exit only once all is closed.
+    try (GracefulStop stop = GracefulStop.install("anira serve", STOP_TIMEOUT);
+        ModelRegistry registry = ModelRegistry.load(models, config.mechanisms(), chosen);
         ServiceMetrics metrics = new ServiceMetrics(Devices.describe(chosen));
         InferenceService running = new InferenceService(config, registry, metrics)) {
       service = running;
@@ -162,34 +156,33 @@ public final class ServeCommand implements Callable<Integer> {
           "serving %d model(s) on %s from %s: %s; metrics %s%n",
           registry.all().size(),
           Devices.describe(chosen),
-          bootstrap,
+          kafka.bootstrap,
           registry.all().stream().map(ServedModel::modelId).toList(),
           endpoint);
       err.flush();
-      Thread hook = new Thread(this::stopFromSignal, "anira-serve-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
+      stop.onStop("the service", running::stop);
       long start = System.nanoTime();
       InferenceService.Totals totals = running.run();
-      double seconds = (System.nanoTime() - start) / 1e9;
-      spec.commandLine()
-          .getOut()
-          .printf(
-              "served %,d instances in %.1f s: %,d results, %,d steps, %,d dead letters, %,d"
-                  + " transactions%n",
-              totals.instances,
-              seconds,
-              totals.results,
-              totals.steps,
-              totals.deadLetters,
-              totals.transactions);
-      spec.commandLine().getOut().flush();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // The signal is what ended the run.
-      }
+      summarize(totals, (System.nanoTime() - start) / 1e9);
     }
     return 0;
+  }
+
+  /** How long a stop signal may take: the open transaction is aborted, the clients close. */
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+  private void summarize(InferenceService.Totals totals, double seconds) {
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf(
+        "served %,d instances in %.1f s: %,d results, %,d steps, %,d dead letters, %,d"
+            + " transactions%n",
+        totals.instances,
+        seconds,
+        totals.results,
+        totals.steps,
+        totals.deadLetters,
+        totals.transactions);
+    out.flush();
   }
 
   /** Ends the run as Ctrl-C does (tests). */
@@ -200,23 +193,11 @@ public final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  private void stopFromSignal() {
-    InferenceService s = service;
-    if (s != null) {
-      s.stop();
-    }
-    try {
-      finished.await(30, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   /**
    * For {@code java -cp ... dev.anira.modelservice.cli.ServeCommand} (the crash test's child
    * process).
    */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new ServeCommand()).execute(args));
+    Commands.main(new ServeCommand(), args);
   }
 }

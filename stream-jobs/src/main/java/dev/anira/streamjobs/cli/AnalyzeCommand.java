@@ -1,6 +1,9 @@
 package dev.anira.streamjobs.cli;
 
 import dev.anira.analytics.AlertRules;
+import dev.anira.cli.Commands;
+import dev.anira.cli.DurationConverter;
+import dev.anira.cli.KafkaClientSettings;
 import dev.anira.jobs.AnalyticsConfig;
 import dev.anira.jobs.AnalyticsJob;
 import dev.anira.jobs.JobRunner;
@@ -13,7 +16,6 @@ import dev.anira.jobs.SourceEventTime;
 import dev.anira.recording.Recording;
 import dev.anira.recording.RecordingInputFormat;
 import dev.anira.recording.Summary;
-import dev.anira.schemas.KafkaClientSettings;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -249,7 +251,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 .name("event-time")
             : env.fromSource(
                     KafkaIO.source(
-                        kafka.bootstrap,
+                        kafka.bootstrap(),
                         groupId,
                         AnalyticsJob.INPUTS,
                         kafka.bounded,
@@ -261,7 +263,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         outputs != null
             ? Recording.sinks(outputs.toUri().toString())
             : KafkaIO.sinks(
-                kafka.bootstrap,
+                kafka.bootstrap(),
                 transactionalIdPrefix,
                 DeliveryGuarantee.EXACTLY_ONCE,
                 KafkaClientSettings.fromEnvironment());
@@ -269,9 +271,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     err.println(
         "anira analyze: "
-            + (from != null ? "recording " + from : "Kafka at " + kafka.bootstrap)
+            + (from != null ? "recording " + from : "Kafka at " + kafka.bootstrap())
             + " -> "
-            + (outputs != null ? outputs : "Kafka at " + kafka.bootstrap)
+            + (outputs != null ? outputs : "Kafka at " + kafka.bootstrap())
             + (submitted != null
                 ? " on the cluster"
                 : from == null && !kafka.bounded ? " (Ctrl-C stops)" : ""));
@@ -325,7 +327,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
   /** Entry point of the job jar ({@code flink run stream-jobs-job.jar --bootstrap ...}). */
   public static void main(String[] args) {
-    int code = new CommandLine(new AnalyzeCommand()).execute(args);
+    int code = Commands.commandLine(new AnalyzeCommand()).execute(args);
     // Submitted, main runs in Flink's client, or in application mode inside the JobManager: an
     // exit there would end the cluster with the job. A failure still exits, so that it is seen.
     if (code != 0 || !JobRunner.submitted()) {

@@ -1,20 +1,22 @@
 package dev.anira.streamjobs.cli;
 
+import dev.anira.cli.DurationConverter;
+import dev.anira.cli.KafkaConnection;
 import dev.anira.jobs.JobRunner;
 import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options every Flink job command on Kafka shares (a picocli mixin). */
 public final class KafkaJobOptions {
 
-  @Option(
-      names = "--bootstrap",
-      paramLabel = "HOST:PORT",
-      defaultValue = "127.0.0.1:9092",
-      description = "Kafka bootstrap servers. Default: ${DEFAULT-VALUE}")
-  public String bootstrap;
+  @Mixin public KafkaConnection connection;
+
+  public String bootstrap() {
+    return connection.bootstrap;
+  }
 
   @Option(
       names = "--bounded",

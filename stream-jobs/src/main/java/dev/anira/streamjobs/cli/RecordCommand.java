@@ -1,12 +1,12 @@
 package dev.anira.streamjobs.cli;
 
+import dev.anira.cli.KafkaClientSettings;
 import dev.anira.jobs.JobRunner;
 import dev.anira.jobs.KafkaIO;
 import dev.anira.jobs.LocalFlink;
 import dev.anira.jobs.RawRecord;
 import dev.anira.recording.RecordJob;
 import dev.anira.recording.Recording;
-import dev.anira.schemas.KafkaClientSettings;
 import dev.anira.schemas.Topic;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -86,7 +86,7 @@ public final class RecordCommand implements Callable<Integer> {
     DataStream<RawRecord> raw =
         env.fromSource(
                 KafkaIO.source(
-                    kafka.bootstrap,
+                    kafka.bootstrap(),
                     groupId,
                     chosen,
                     kafka.bounded,
@@ -101,7 +101,7 @@ public final class RecordCommand implements Callable<Integer> {
         "anira record: "
             + chosen.size()
             + " topics from "
-            + kafka.bootstrap
+            + kafka.bootstrap()
             + " -> "
             + out
             + (kafka.bounded ? "" : " (Ctrl-C stops and commits what is pending)"));

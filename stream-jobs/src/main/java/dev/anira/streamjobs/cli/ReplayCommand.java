@@ -1,7 +1,8 @@
 package dev.anira.streamjobs.cli;
 
+import dev.anira.cli.KafkaClientSettings;
+import dev.anira.cli.KafkaConnection;
 import dev.anira.recording.Recording;
-import dev.anira.schemas.KafkaClientSettings;
 import dev.anira.schemas.Topic;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -41,12 +43,7 @@ public final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--to-kafka", required = true, description = "Publish to Kafka (at --bootstrap).")
   boolean toKafka;
 
-  @Option(
-      names = "--bootstrap",
-      paramLabel = "HOST:PORT",
-      defaultValue = "127.0.0.1:9092",
-      description = "Kafka bootstrap servers. Default: ${DEFAULT-VALUE}")
-  String bootstrap;
+  @Mixin KafkaConnection kafka;
 
   @Option(
       names = "--topics",
@@ -78,7 +75,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
     PrintWriter err = spec.commandLine().getErr();
     Properties props = KafkaClientSettings.fromEnvironment();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
@@ -102,7 +99,7 @@ public final class ReplayCommand implements Callable<Integer> {
         "anira replay: %d records from %s to %s%s%n",
         pacer.sent,
         dir,
-        bootstrap,
+        kafka.bootstrap,
         problems.isEmpty() ? "" : " (" + problems.size() + " damaged parts skipped)");
     err.flush();
     return problems.isEmpty() ? 0 : 3;

@@ -1,4 +1,4 @@
-package dev.anira.schemas.metrics;
+package dev.anira.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

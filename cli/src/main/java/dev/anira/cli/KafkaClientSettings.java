@@ -1,4 +1,4 @@
-package dev.anira.schemas;
+package dev.anira.cli;
 
 import java.util.Locale;
 import java.util.Map;

@@ -1,6 +1,5 @@
-package dev.anira.streamjobs.cli;
+package dev.anira.cli;
 
-import dev.anira.schemas.Durations;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 

@@ -1,4 +1,4 @@
-package dev.anira.schemas;
+package dev.anira.cli;
 
 import java.time.Duration;
 import java.util.Locale;

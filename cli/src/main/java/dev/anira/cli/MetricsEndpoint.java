@@ -1,4 +1,4 @@
-package dev.anira.schemas.metrics;
+package dev.anira.cli;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
