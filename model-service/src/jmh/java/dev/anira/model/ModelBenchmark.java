@@ -52,7 +52,7 @@ public class ModelBenchmark {
   @Benchmark
   public int stepByStep() {
     int steps = 0;
-    try (Recurrence recurrence = model.begin(sequences)) {
+    try (InferenceBatch recurrence = model.begin(sequences)) {
       while (!recurrence.done()) {
         recurrence.step();
         steps++;

@@ -149,7 +149,7 @@ public final class Evaluator {
     return rows.stream().mapToDouble(row -> row[index]).toArray();
   }
 
-  /** A per-answer static feature every task's trace carries (DESIGN.md §3). */
+  /** A per-answer static feature every task's trace carries (docs/design.md §3). */
   private static List<Double> staticFeature(AlgorithmTrace trace, String name) {
     return trace.getStaticFeatures().stream()
         .filter(f -> f.getName().equals(name))

@@ -2,12 +2,11 @@ package dev.anira.model;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import dev.anira.schemas.Mechanism;
 
 /**
- * ANIRA (DESIGN.md §2): embedding, prelude, one shared core iterated per token up to D_max, coda,
- * and the decision mechanism of the config: a halting head (ONLINE), a router (EARLY), or none
- * (FIXED). Only the mechanism differs between variants; everything else is built identically.
+ * ANIRA (docs/design.md §2): embedding, prelude, one shared core iterated per token up to D_max,
+ * coda, and the decision mechanism of the config: a halting head (ONLINE), a router (EARLY), or
+ * none (FIXED). Only the mechanism differs between variants; everything else is built identically.
  */
 public final class Anira implements AutoCloseable {
 
@@ -18,8 +17,7 @@ public final class Anira implements AutoCloseable {
   final Prelude prelude;
   final Core core;
   final Coda coda;
-  final HaltingHead haltingHead;
-  final Router router;
+  final HaltingRule halting;
 
   private Anira(ModelConfig config, Device device, long seed) {
     this.config = config;
@@ -29,9 +27,7 @@ public final class Anira implements AutoCloseable {
     this.prelude = new Prelude(manager, weights, config);
     this.core = new Core(manager, weights, config);
     this.coda = new Coda(weights, config);
-    this.haltingHead =
-        config.mechanism() == Mechanism.ONLINE ? new HaltingHead(weights, config) : null;
-    this.router = config.mechanism() == Mechanism.EARLY ? new Router(weights, config) : null;
+    this.halting = HaltingRule.of(weights, config);
   }
 
   /** A freshly initialised model; the same config and seed give bit-identical weights. */
@@ -43,8 +39,8 @@ public final class Anira implements AutoCloseable {
    * Starts step-by-step inference over a batch of token sequences: runs the prelude (and, for
    * EARLY, the router's depth plan). Close the returned recurrence when done.
    */
-  public Recurrence begin(int[][] sequences) {
-    return Recurrence.begin(this, manager.newSubManager(), sequences, false, true);
+  public InferenceBatch begin(int[][] sequences) {
+    return new InferenceBatch(this, manager.newSubManager(), sequences);
   }
 
   /**
@@ -52,15 +48,14 @@ public final class Anira implements AutoCloseable {
    * iterating to D_max (for the expected loss) while halted tokens show others their frozen state,
    * exactly as in step-by-step inference. The caller owns {@code scope}.
    */
-  public Recurrence beginWholeSequence(NDManager scope, int[][] sequences) {
-    return Recurrence.begin(this, scope, sequences, true, false);
+  public WholeSequencePass beginWholeSequence(NDManager scope, int[][] sequences) {
+    return new WholeSequencePass(this, scope, sequences, false);
   }
 
   /** Whole-sequence inference without gradients, with the same records as {@link #begin}. */
   public Run run(int[][] sequences) {
-    try (NDManager scope = manager.newSubManager();
-        Recurrence recurrence = Recurrence.begin(this, scope, sequences, true, true)) {
-      return Run.collect(recurrence);
+    try (NDManager scope = manager.newSubManager()) {
+      return Run.collect(new WholeSequencePass(this, scope, sequences, true));
     }
   }
 

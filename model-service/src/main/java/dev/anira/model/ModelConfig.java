@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.anira.schemas.Mechanism;
 
 /**
- * The architecture of one ANIRA model (DESIGN.md §2). Everything that changes the shape of a
+ * The architecture of one ANIRA model (docs/design.md §2). Everything that changes the shape of a
  * parameter or the meaning of a forward pass lives here, so a checkpoint's JSON rebuilds it.
  *
  * @param vocabSize token ids are below it; also the readout size
@@ -71,7 +71,9 @@ public record ModelConfig(
         "haltThreshold must be within (0, 1], got " + haltThreshold);
   }
 
-  /** The CPU-sized defaults of DESIGN.md §2 for a task's vocabulary; FIXED runs D_max steps. */
+  /**
+   * The CPU-sized defaults of docs/design.md §2 for a task's vocabulary; FIXED runs D_max steps.
+   */
   public static ModelConfig defaults(int vocabSize, Mechanism mechanism) {
     return new ModelConfig(
         vocabSize,

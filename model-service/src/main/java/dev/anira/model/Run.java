@@ -14,7 +14,7 @@ public record Run(
     int[][] predictions,
     float[][] confidence) {
 
-  static Run collect(Recurrence recurrence) {
+  static Run collect(WholeSequencePass recurrence) {
     StepRecord initial = recurrence.initialRecord();
     List<StepRecord> steps = new ArrayList<>();
     while (!recurrence.done()) {

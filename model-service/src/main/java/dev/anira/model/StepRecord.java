@@ -3,7 +3,7 @@ package dev.anira.model;
 import java.util.Arrays;
 
 /**
- * The execution state after one recurrence step, per sequence and position (DESIGN.md §4,
+ * The execution state after one recurrence step, per sequence and position (docs/design.md §4,
  * RecurrenceStep). Arrays are indexed {@code [sequence][position]} and trimmed to each sequence's
  * length.
  *

@@ -1,7 +1,7 @@
 package dev.anira.service;
 
 import dev.anira.model.Devices;
-import dev.anira.model.Recurrence;
+import dev.anira.model.InferenceBatch;
 import dev.anira.model.StepRecord;
 import dev.anira.schemas.ProblemInstance;
 import java.util.ArrayDeque;
@@ -32,7 +32,7 @@ public final class ContinuousBatcher implements AutoCloseable {
   private final String device;
   private final Deque<Pending> queue = new ArrayDeque<>();
   private final List<Row> rows = new ArrayList<>();
-  private Recurrence recurrence;
+  private InferenceBatch recurrence;
   private int tokensInBatch;
 
   private record Pending(ProblemInstance instance, long arrivedNanos) {}

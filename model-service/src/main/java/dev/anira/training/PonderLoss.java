@@ -12,8 +12,8 @@ import dev.anira.schemas.Mechanism;
 import java.util.List;
 
 /**
- * The training objective, per answer position, averaged over answer positions (DESIGN.md §2; the
- * formulas are in model-service/README.md, "Training objective"):
+ * The training objective, per answer position, averaged over answer positions (docs/design.md §2;
+ * the formulas are in model-service/README.md, "Training objective"):
  *
  * <ul>
  *   <li>{@link DepthSupervision#ALL} (default): every depth's readout is trained equally and the

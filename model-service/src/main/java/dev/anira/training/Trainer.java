@@ -8,8 +8,8 @@ import ai.djl.training.optimizer.Optimizer;
 import dev.anira.evaluation.Evaluation;
 import dev.anira.evaluation.Evaluator;
 import dev.anira.model.Anira;
-import dev.anira.model.Recurrence;
 import dev.anira.model.StepTensors;
+import dev.anira.model.WholeSequencePass;
 import dev.anira.schemas.Mechanism;
 import dev.anira.tasks.GeneratedInstance;
 import java.util.ArrayList;
@@ -128,7 +128,7 @@ public final class Trainer {
 
   /** The whole-sequence pass and its loss; with gradients when a collector is open. */
   Forward forward(NDManager scope, TrainingBatch batch) {
-    Recurrence recurrence = model.beginWholeSequence(scope, batch.sequences());
+    WholeSequencePass recurrence = model.beginWholeSequence(scope, batch.sequences());
     int depth =
         model.config().mechanism() == Mechanism.FIXED
             ? model.config().fixedDepth()
@@ -150,7 +150,7 @@ public final class Trainer {
     return new Forward(recurrence, terms);
   }
 
-  record Forward(Recurrence recurrence, PonderLoss.Terms terms) {}
+  record Forward(WholeSequencePass recurrence, PonderLoss.Terms terms) {}
 
   private void applyGradients(NDManager scope) {
     Map<String, NDArray> gradients = new LinkedHashMap<>();
@@ -178,7 +178,8 @@ public final class Trainer {
     }
   }
 
-  private static double[] batchStats(TrainingBatch batch, Recurrence recurrence, float lossValue) {
+  private static double[] batchStats(
+      TrainingBatch batch, WholeSequencePass recurrence, float lossValue) {
     int[] predictions =
         recurrence
             .answerLogits()

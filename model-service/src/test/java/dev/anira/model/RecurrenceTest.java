@@ -34,7 +34,7 @@ class RecurrenceTest {
       Run whole = model.run(BATCH);
       List<StepRecord> stepped = new ArrayList<>();
       StepRecord initial;
-      try (Recurrence recurrence = model.begin(BATCH)) {
+      try (InferenceBatch recurrence = model.begin(BATCH)) {
         initial = recurrence.initialRecord();
         while (!recurrence.done()) {
           stepped.add(recurrence.step());
@@ -51,7 +51,7 @@ class RecurrenceTest {
   @Test
   void haltedTokensKeepTheirStateBitForBit() {
     try (Anira model = TinyModels.create(Mechanism.ONLINE, 5);
-        Recurrence recurrence = model.begin(BATCH)) {
+        InferenceBatch recurrence = model.begin(BATCH)) {
       int d = model.config().modelDim();
       int stride = Arrays.stream(BATCH).mapToInt(s -> s.length).max().orElseThrow();
       float[][] frozenAt = new float[BATCH.length * stride][];
@@ -181,7 +181,7 @@ class RecurrenceTest {
       int[][] early = TinyModels.sequences(21, 3);
       int[][] late = TinyModels.sequences(22, 2);
       Run alone = model.run(late);
-      try (Recurrence recurrence = model.begin(early)) {
+      try (InferenceBatch recurrence = model.begin(early)) {
         recurrence.step();
         recurrence.step();
         StepRecord admitted = recurrence.admit(late);

@@ -47,9 +47,6 @@ public final class MonitorState {
   /** modelId → depth → complexity → tokens. */
   private final Map<String, TreeMap<Integer, TreeMap<Integer, Long>>> heatmap = new TreeMap<>();
 
-  /** modelId → instances, tokens, correct tokens, depth sum (from the halting events). */
-  private final Map<String, long[]> totals = new TreeMap<>();
-
   private final LinkedHashMap<String, List<HaltingEvent>> instances = new LinkedHashMap<>();
   private final Deque<Alert> alerts = new ArrayDeque<>();
   private final Map<String, Long> deadLetters = new TreeMap<>();
@@ -111,13 +108,6 @@ public final class MonitorState {
         .computeIfAbsent(e.getModelId(), m -> new TreeMap<>())
         .computeIfAbsent(e.getDepth(), d -> new TreeMap<>())
         .merge(e.getComplexity(), 1L, Long::sum);
-    long[] t = totals.computeIfAbsent(e.getModelId(), m -> new long[4]);
-    if (e.getAnswerIndex() == 0) {
-      t[0]++;
-    }
-    t[1]++;
-    t[2] += e.getCorrect() ? 1 : 0;
-    t[3] += e.getDepth();
     String key = e.getInstanceId();
     List<HaltingEvent> events = instances.remove(key);
     if (events == null) {
@@ -140,14 +130,18 @@ public final class MonitorState {
     return version;
   }
 
-  /** One row per model for the terminal: what the demo prints every few seconds. */
+  /**
+   * One row per model for the terminal, what the demo prints every few seconds, read from the job's
+   * cumulative reports (the monitor recomputes nothing): instances over all sizes (generalization),
+   * the rest from the alignment and timing reports of the model's largest train-size bucket.
+   */
   public record Row(
       String task,
       String mechanism,
       String modelId,
       long instances,
-      double accuracy,
-      double meanDepth,
+      Double accuracy,
+      Double meanDepth,
       Double rho,
       Double adjustedR2Static,
       Double adjustedR2Algorithm,
@@ -157,10 +151,11 @@ public final class MonitorState {
   public synchronized List<Row> summary() {
     List<Row> rows = new ArrayList<>();
     for (Model m : models.values()) {
-      long[] t = totals.get(m.modelId());
-      if (t == null) {
-        continue;
-      }
+      long instances =
+          generalization.values().stream()
+              .filter(r -> r.getModelId().equals(m.modelId()))
+              .mapToLong(GeneralizationReport::getInstances)
+              .sum();
       // ρ and R² of the model's largest train-size bucket so far.
       AlignmentReport best = null;
       for (AlignmentReport r : alignment.values()) {
@@ -174,15 +169,18 @@ public final class MonitorState {
           best == null
               ? null
               : timing.get(best.getModelId() + "|" + best.getSizeBucket() + "|" + best.getSplit());
+      if (best == null && instances == 0) {
+        continue;
+      }
       long raised = alerts.stream().filter(a -> a.getModelId().equals(m.modelId())).count();
       rows.add(
           new Row(
               m.task(),
               m.mechanism(),
               m.modelId(),
-              t[0],
-              (double) t[2] / t[1],
-              (double) t[3] / t[1],
+              instances,
+              best == null ? null : best.getAccuracy(),
+              best == null ? null : best.getMeanDepth(),
               best == null ? null : best.getSpearmanCorrect(),
               timed == null ? null : timed.getAdjustedR2Static(),
               timed == null ? null : timed.getAdjustedR2Algorithm(),

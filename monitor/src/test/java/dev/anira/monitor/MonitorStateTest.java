@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anira.schemas.AlignmentReport;
+import dev.anira.schemas.GeneralizationReport;
 import dev.anira.schemas.HaltingEvent;
 import dev.anira.schemas.Mechanism;
 import dev.anira.schemas.Split;
@@ -15,13 +16,35 @@ import org.junit.jupiter.api.Test;
 class MonitorStateTest {
 
   @Test
-  void haltingEventsFeedTheHeatmapTheTotalsAndTheTimeline() {
+  void haltingEventsFeedTheHeatmapAndTheTimelineAndTheRowShowsTheReports() {
     MonitorState state = new MonitorState();
     state.add(event("i-1", 0, 2, 2, true, List.of(0.1f, 0.9f)));
     state.add(event("i-1", 1, 3, 2, false, List.of(0.1f, 0.2f, 0.7f)));
     state.add(event("i-2", 0, 2, 2, true, List.of(0.2f, 0.8f)));
     state.add(report(WindowScope.WINDOW, 0.5));
     state.add(report(WindowScope.CUMULATIVE, 0.6));
+    state.add(
+        GeneralizationReport.newBuilder()
+            .setModelId("m-online")
+            .setMechanism(Mechanism.ONLINE)
+            .setTask("parity")
+            .setSize(3)
+            .setSplit(Split.TRAIN)
+            .setScope(WindowScope.CUMULATIVE)
+            .setWindowStart(Instant.ofEpochMilli(0))
+            .setWindowEnd(Instant.ofEpochMilli(10_000))
+            .setInstances(2)
+            .setTokens(3)
+            .setAccuracy(2.0 / 3)
+            .setInstanceAccuracy(0.5)
+            .setMeanDepth(7.0 / 3)
+            .setMeanDepthCorrect(2.0)
+            .setMeanDepthWrong(3.0)
+            .setMeanComplexity(2.0)
+            .setMoreComputeStillWrong(false)
+            .setEventTime(Instant.ofEpochMilli(10_000))
+            .setProducerId("t")
+            .build());
 
     ObjectNode snapshot = state.snapshot();
     // (complexity, depth, tokens): two tokens at (2, 2), one at (2, 3).
@@ -29,10 +52,13 @@ class MonitorStateTest {
     assertThat(snapshot.get("rho").get("m-online|2-3|TRAIN").toString()).isEqualTo("[[10000,0.5]]");
     assertThat(snapshot.get("instances").toString()).isEqualTo("[\"i-2\",\"i-1\"]");
 
+    // The row is the job's reports: instances from generalization, the rest from the cumulative
+    // alignment report, whatever the halting events on their own would say.
     MonitorState.Row row = state.summary().get(0);
+    AlignmentReport cumulative = report(WindowScope.CUMULATIVE, 0.6);
     assertThat(row.instances()).isEqualTo(2);
-    assertThat(row.accuracy()).isEqualTo(2.0 / 3);
-    assertThat(row.meanDepth()).isEqualTo(7.0 / 3);
+    assertThat(row.accuracy()).isEqualTo(cumulative.getAccuracy());
+    assertThat(row.meanDepth()).isEqualTo(cumulative.getMeanDepth());
     assertThat(row.rho()).isEqualTo(0.6);
 
     ObjectNode timeline = state.instance("i-1");

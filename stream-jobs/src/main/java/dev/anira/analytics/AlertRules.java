@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Alerts (DESIGN.md §5) from one key's window alignment reports, in window order: alignment
+ * Alerts (docs/design.md §5) from one key's window alignment reports, in window order: alignment
  * (Spearman ρ over correct tokens) or accuracy below baseline − drop for K windows in a row, and a
  * premature-halt share above baseline + spike in any window. A baseline is the configured value or,
  * when none is configured, the mean over the key's first windows. Windows with fewer tokens than

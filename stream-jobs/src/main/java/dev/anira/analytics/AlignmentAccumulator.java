@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Alignment of depth with complexity (DESIGN.md §5) over a set of halting events, exact and
+ * Alignment of depth with complexity (docs/design.md §5) over a set of halting events, exact and
  * mergeable: counts, sums and {@link RankTable}s only, so any union of windows or subtasks gives
  * the batch numbers. Also prediction convergence against halting: per token, {@code depth −
  * convergenceStep}, the steps spent after its prediction had settled ("overthinking").

@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Generalization (DESIGN.md §5) of one model on one task: accuracy and compute by exact input size,
- * train versus extrapolation sizes, with the "more compute, still wrong" flag for sizes where the
- * model thinks longer than on its train sizes and is still less accurate.
+ * Generalization (docs/design.md §5) of one model on one task: accuracy and compute by exact input
+ * size, train versus extrapolation sizes, with the "more compute, still wrong" flag for sizes where
+ * the model thinks longer than on its train sizes and is still less accurate.
  *
  * <p>Instance accuracy needs all of an instance's answer tokens. They always arrive together: the
  * join emits them at once with one event time, so they share a window. The accumulator holds a

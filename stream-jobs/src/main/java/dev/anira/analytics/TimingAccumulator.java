@@ -7,10 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decision timing (DESIGN.md §5): OLS of depth on the static features (R²_static), on the trace's
- * depth-free algorithmic features (R²_algo) and on both (R²_full), each with its adjusted R² and
- * regressor count, the unique and shared shares, each feature's unique share of R²_full, and online
- * tracking ({@link TrackingAccumulator}). Three {@link OlsAccumulator}s, so it is exact and
+ * Decision timing (docs/design.md §5): OLS of depth on the static features (R²_static), on the
+ * trace's depth-free algorithmic features (R²_algo) and on both (R²_full), each with its adjusted
+ * R² and regressor count, the unique and shared shares, each feature's unique share of R²_full, and
+ * online tracking ({@link TrackingAccumulator}). Three {@link OlsAccumulator}s, so it is exact and
  * mergeable like them. Feature names are taken from the first event; every event of a key (one
  * task) has the same ones.
  *

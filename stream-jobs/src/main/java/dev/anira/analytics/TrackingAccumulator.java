@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Online tracking (DESIGN.md §5): at each recurrence step k, how well λ^k separates the tokens the
- * algorithm has already resolved (complexity ≤ k) from those it has not, over the tokens the core
- * still updated at step k (depth ≥ k). Reported as the ROC AUC and the point-biserial correlation.
+ * Online tracking (docs/design.md §5): at each recurrence step k, how well λ^k separates the tokens
+ * the algorithm has already resolved (complexity ≤ k) from those it has not, over the tokens the
+ * core still updated at step k (depth ≥ k). Reported as the ROC AUC and the point-biserial
+ * correlation.
  *
  * <p>The AUC ranks λ in logit space at a resolution of 2^-8 (logit λ clamped to ±24, i.e. λ within
  * about 4e-11 of 0 or 1), so each step keeps a {@link RankTable} of at most 12,289 × 2 cells:

@@ -17,9 +17,9 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The analytics job (DESIGN.md §4–§5): raw messages of the traces, steps and results topics in;
- * halting events, the four report streams and dead letters out. It takes its source and sinks as
- * arguments, so the same graph runs on Kafka, on a recording and in tests.
+ * The analytics job (docs/design.md §4–§5): raw messages of the traces, steps and results topics
+ * in; halting events, the four report streams and dead letters out. It takes its source and sinks
+ * as arguments, so the same graph runs on Kafka, on a recording and in tests.
  */
 public final class AnalyticsJob {
 

@@ -86,7 +86,7 @@ public final class TraceBuilder {
 
   /**
    * A per-answer property of the reference execution that does not depend on any model's depth, for
-   * decision timing (DESIGN.md §5): e.g. the size of the BFS round that reached the node.
+   * decision timing (docs/design.md §5): e.g. the size of the BFS round that reached the node.
    */
   public void algorithmFeature(String name, double[] perAnswer) {
     algorithmFeatures.put(name, checked(name, perAnswer));

@@ -389,18 +389,21 @@ public final class DemoCommand implements Callable<Integer> {
     for (MonitorState.Row r : rows) {
       out.printf(
           Locale.ROOT,
-          "%-9s %-6s %9d %6.1f%% %6.2f %6s %7s %7s %6s %6d%n",
+          "%-9s %-6s %9d %7s %6s %6s %7s %7s %6s %6d%n",
           r.task(),
           r.mechanism(),
           r.instances(),
-          100 * r.accuracy(),
-          r.meanDepth(),
+          r.accuracy() == null ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * r.accuracy()),
+          number(r.meanDepth()),
           number(r.rho()),
           number(r.adjustedR2Static()),
           number(r.adjustedR2Algorithm()),
           number(r.meanOverthinking()),
           r.alerts());
     }
+    out.println(
+        "(the job's cumulative reports: instances over all sizes; acc to overth for each model's"
+            + " largest train-size bucket)");
     out.flush();
   }
 

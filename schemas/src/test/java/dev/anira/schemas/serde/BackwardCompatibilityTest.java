@@ -2,12 +2,9 @@ package dev.anira.schemas.serde;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.anira.schemas.SampleRecords;
 import dev.anira.schemas.Topic;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,14 +13,10 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.io.JsonEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -35,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class BackwardCompatibilityTest {
 
-  private static final String FIXTURES = "src/test/resources/fixtures";
+  private static final String FIXTURES = SchemaFixtures.FIXTURES.toString();
 
   record Fixture(int version, String recordName, Path bin, Path json) {
     @Override
@@ -90,32 +83,6 @@ class BackwardCompatibilityTest {
     // A source stamps old records with their event time too, without decoding them.
     assertThat(codec.eventTime(Files.readAllBytes(fixture.bin())))
         .isEqualTo(((java.time.Instant) fromBytes.get("eventTime")).toEpochMilli());
-  }
-
-  /**
-   * Writes the fixtures of the newest archived version from {@link SampleRecords}. Run once when
-   * archiving a version: {@code mvn -pl schemas test -Dtest=BackwardCompatibilityTest
-   * -Danira.writeFixtures=true}.
-   */
-  @Test
-  @EnabledIfSystemProperty(named = "anira.writeFixtures", matches = "true")
-  void writeFixturesOfNewestVersion() throws IOException {
-    for (Topic topic : Topic.values()) {
-      SingleObjectCodec<SpecificRecordBase> codec = RoundTripTest.codecFor(topic);
-      int version = SchemaHistory.get().versionsOf(codec.schema().getFullName()).size();
-      Path dir = Path.of(FIXTURES, "v" + version);
-      Files.createDirectories(dir);
-      SpecificRecordBase sample = SampleRecords.of(topic);
-      String name = codec.schema().getName();
-      Files.write(dir.resolve(name + ".bin"), codec.encode(sample));
-      ByteArrayOutputStream json = new ByteArrayOutputStream();
-      JsonEncoder encoder = EncoderFactory.get().jsonEncoder(codec.schema(), json, true);
-      new SpecificDatumWriter<SpecificRecordBase>(
-              codec.schema(), SpecificData.getForClass(codec.type()))
-          .write(sample, encoder);
-      encoder.flush();
-      Files.writeString(dir.resolve(name + ".json"), json.toString(StandardCharsets.UTF_8) + "\n");
-    }
   }
 
   private static Topic topicOf(String recordSimpleName) {

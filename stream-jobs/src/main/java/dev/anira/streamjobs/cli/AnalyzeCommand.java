@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Join the model's halting decisions with the algorithm's ground truth and report alignment,"
-          + " decision timing, online tracking, generalization and alerts (DESIGN.md §5).",
+          + " decision timing, online tracking, generalization and alerts (docs/design.md §5).",
       "Live: reads anira.traces, anira.steps and anira.results from Kafka and writes anira.halting,"
           + " anira.alignment, anira.timing, anira.generalization, anira.alerts and anira.dlq,"
           + " exactly once; runs until Ctrl-C (or, with --bounded, to the topics' current end).",

@@ -1,0 +1,226 @@
+package dev.anira.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a batch carries from one recurrence step to the next, per sequence b and position t; shared
+ * by the training pass ({@link WholeSequencePass}) and step-by-step inference ({@link
+ * InferenceBatch}).
+ *
+ * @param context [B, T, d] the states the other tokens attend to; a halted token's stays frozen
+ * @param logits [B, T, V] the readout of each token's context state: its answer once it has halted
+ * @param active [B, T] whether the token is still iterating (false on padding)
+ * @param depth [B, T] int32, the steps the token has taken: its depth once it has halted
+ * @param steps [B] int32, the steps the sequence has taken (k)
+ * @param cumulative [B, T] the halting mass spent so far
+ * @param routerLogits [B, T, D_max] EARLY's logits over depths; null for the other mechanisms
+ * @param routerCumulative [B, T, D_max] EARLY's cumulative depth distribution; else null
+ * @param planned [B, T] int32, EARLY's planned depths; else null
+ */
+record RecurrenceState(
+    NDArray context,
+    NDArray logits,
+    NDArray active,
+    NDArray depth,
+    NDArray steps,
+    NDArray cumulative,
+    NDArray routerLogits,
+    NDArray routerCumulative,
+    NDArray planned) {
+
+  /** The prelude of a batch of sequences, before its first core step, and its step-0 record. */
+  record Admitted(RecurrenceState state, int[] lengths, StepRecord record) {}
+
+  /**
+   * Runs the embedding, the prelude and its readout, and EARLY's plan, over {@code sequences}
+   * (right-padded to the longest); the tensors belong to {@code scope}.
+   *
+   * @throws IllegalArgumentException for an empty sequence or a token outside the vocabulary
+   */
+  static Admitted prelude(Anira model, NDManager scope, int[][] sequences, boolean recording) {
+    ModelConfig config = model.config();
+    int[] lengths = new int[sequences.length];
+    int longest = 0;
+    for (int b = 0; b < sequences.length; b++) {
+      lengths[b] = sequences[b].length;
+      if (lengths[b] == 0) {
+        throw new IllegalArgumentException("sequence " + b + " is empty");
+      }
+      longest = Math.max(longest, lengths[b]);
+    }
+    int[] padded = new int[sequences.length * longest];
+    boolean[] real = new boolean[padded.length];
+    for (int b = 0; b < sequences.length; b++) {
+      for (int t = 0; t < lengths[b]; t++) {
+        int token = sequences[b][t];
+        if (token < 0 || token >= config.vocabSize()) {
+          throw new IllegalArgumentException(
+              "token "
+                  + token
+                  + " at position "
+                  + t
+                  + " is outside the vocabulary 0.."
+                  + (config.vocabSize() - 1));
+        }
+        padded[b * longest + t] = token;
+        real[b * longest + t] = true;
+      }
+    }
+    Shape shape = new Shape(sequences.length, longest);
+    NDArray tokens = scope.create(padded, shape);
+    NDArray context = model.prelude.apply(model.embedding.apply(tokens), lengths);
+    HaltingRule.Plan plan = model.halting.plan(context);
+    RecurrenceState state =
+        new RecurrenceState(
+            context,
+            model.coda.apply(context),
+            scope.create(real, shape),
+            scope.zeros(shape, DataType.INT32),
+            scope.zeros(new Shape(sequences.length), DataType.INT32),
+            scope.zeros(shape),
+            plan == null ? null : plan.logits(),
+            plan == null ? null : plan.cumulative(),
+            plan == null ? null : plan.planned());
+    StepRecord record =
+        recording
+            ? state.record(
+                0,
+                lengths,
+                state.active,
+                scope.zeros(shape, DataType.BOOLEAN),
+                scope.zeros(shape),
+                null,
+                state.planned)
+            : null;
+    return new Admitted(state, lengths, record);
+  }
+
+  /** The same batch after a step: the router's plan does not change. */
+  RecurrenceState next(
+      NDArray context,
+      NDArray logits,
+      NDArray active,
+      NDArray depth,
+      NDArray steps,
+      NDArray cumulative) {
+    return new RecurrenceState(
+        context, logits, active, depth, steps, cumulative, routerLogits, routerCumulative, planned);
+  }
+
+  /** Every tensor, without the absent ones. */
+  List<NDArray> tensors() {
+    List<NDArray> all = new ArrayList<>(9);
+    for (NDArray t :
+        new NDArray[] {
+          context, logits, active, depth, steps, cumulative, routerLogits, routerCumulative, planned
+        }) {
+      if (t != null) {
+        all.add(t);
+      }
+    }
+    return all;
+  }
+
+  /** Moves every tensor to {@code manager} (freed when it closes); returns this. */
+  RecurrenceState attach(NDManager manager) {
+    tensors().forEach(t -> t.attach(manager));
+    return this;
+  }
+
+  /** This batch's rows, then {@code more}'s, both padded to {@code time} positions. */
+  RecurrenceState concat(RecurrenceState more, long time) {
+    return new RecurrenceState(
+        join(context, more.context, time),
+        join(logits, more.logits, time),
+        join(active, more.active, time),
+        join(depth, more.depth, time),
+        join(steps, more.steps, time),
+        join(cumulative, more.cumulative, time),
+        join(routerLogits, more.routerLogits, time),
+        join(routerCumulative, more.routerCumulative, time),
+        join(planned, more.planned, time));
+  }
+
+  /** The rows where {@code keep} is true, cut to {@code time} positions. */
+  RecurrenceState select(NDArray keep, long time) {
+    return new RecurrenceState(
+        rows(context, keep, time),
+        rows(logits, keep, time),
+        rows(active, keep, time),
+        rows(depth, keep, time),
+        rows(steps, keep, time),
+        rows(cumulative, keep, time),
+        rows(routerLogits, keep, time),
+        rows(routerCumulative, keep, time),
+        rows(planned, keep, time));
+  }
+
+  /** Positions per sequence, T. */
+  long time() {
+    return context.getShape().get(1);
+  }
+
+  /** True once no token of the batch is still iterating. */
+  boolean halted() {
+    return active.toType(DataType.INT32, false).sum().toType(DataType.INT64, false).getLong() == 0;
+  }
+
+  /** The execution state after {@code step}, copied to the host (see {@link StepRecord}). */
+  StepRecord record(
+      int step,
+      int[] lengths,
+      NDArray activeBefore,
+      NDArray haltedNow,
+      NDArray delta,
+      NDArray hazard,
+      NDArray plannedDepths) {
+    float[] confidence = logits.softmax(2).max(new int[] {2}).toFloatArray();
+    int[] prediction = logits.argMax(2).toType(DataType.INT32, false).toIntArray();
+    return StepRecord.split(
+        step,
+        steps.toIntArray(),
+        lengths,
+        Math.toIntExact(logits.getShape().get(1)),
+        hazard == null ? null : hazard.toFloatArray(),
+        cumulative.toFloatArray(),
+        activeBefore.toBooleanArray(),
+        haltedNow.toBooleanArray(),
+        delta.toFloatArray(),
+        prediction,
+        confidence,
+        plannedDepths == null ? null : plannedDepths.toIntArray());
+  }
+
+  private static NDArray join(NDArray a, NDArray b, long time) {
+    return a == null ? null : padTime(a, time).concat(padTime(b, time), 0);
+  }
+
+  private static NDArray rows(NDArray x, NDArray keep, long time) {
+    if (x == null) {
+      return null;
+    }
+    NDArray selected = x.get(new NDIndex("{}", keep));
+    return selected.getShape().dimension() < 2 || selected.getShape().get(1) == time
+        ? selected
+        : selected.get(new NDIndex(":, :{}", time));
+  }
+
+  private static NDArray padTime(NDArray x, long time) {
+    if (x.getShape().dimension() < 2) {
+      return x; // per-sequence, no time axis
+    }
+    long have = x.getShape().get(1);
+    if (have == time) {
+      return x;
+    }
+    long[] dims = x.getShape().getShape().clone();
+    dims[1] = time - have;
+    return x.concat(x.getManager().zeros(new Shape(dims), x.getDataType()), 1);
+  }
+}
