@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.anira.jobs.AnalyticsRun;
 import dev.anira.jobs.Fixtures;
 import dev.anira.kafka.KafkaCluster;
-import dev.anira.kafka.KafkaClusters;
+import dev.anira.kafka.testing.KafkaClusters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -9,7 +9,7 @@ import dev.anira.jobs.KafkaIO;
 import dev.anira.jobs.LocalFlink;
 import dev.anira.jobs.SourceEventTime;
 import dev.anira.kafka.KafkaCluster;
-import dev.anira.kafka.KafkaClusters;
+import dev.anira.kafka.testing.KafkaClusters;
 import dev.anira.modelservice.cli.ServeCommand;
 import dev.anira.schemas.AlgorithmTrace;
 import dev.anira.schemas.DeadLetter;

@@ -39,8 +39,26 @@ public final class AlertRules implements Serializable {
       double prematureSpike)
       implements Serializable {
 
+    // The defaults, stated once: the command-line options show and use these strings, and
+    // defaults() parses them. Baselines are learned by default.
+    public static final String DEFAULT_BASELINE_WINDOWS = "3";
+    public static final String DEFAULT_CONSECUTIVE_WINDOWS = "3";
+    public static final String DEFAULT_MIN_TOKENS = "20";
+    public static final String DEFAULT_SPEARMAN_DROP = "0.2";
+    public static final String DEFAULT_ACCURACY_DROP = "0.1";
+    public static final String DEFAULT_PREMATURE_SPIKE = "0.2";
+
     public static Config defaults() {
-      return new Config(3, 3, 20, null, 0.2, null, 0.1, null, 0.2);
+      return new Config(
+          Integer.parseInt(DEFAULT_BASELINE_WINDOWS),
+          Integer.parseInt(DEFAULT_CONSECUTIVE_WINDOWS),
+          Long.parseLong(DEFAULT_MIN_TOKENS),
+          null,
+          Double.parseDouble(DEFAULT_SPEARMAN_DROP),
+          null,
+          Double.parseDouble(DEFAULT_ACCURACY_DROP),
+          null,
+          Double.parseDouble(DEFAULT_PREMATURE_SPIKE));
     }
 
     public Config {

@@ -1,6 +1,7 @@
 package dev.anira.jobs;
 
 import dev.anira.analytics.AlertRules;
+import dev.anira.cli.Durations;
 import java.time.Duration;
 
 /**
@@ -32,17 +33,27 @@ public record AnalyticsConfig(
     AlertRules.Config alerts,
     String producerId) {
 
+  // The defaults, stated once: the command-line options show and use these strings, and
+  // defaults() parses them.
+  public static final String DEFAULT_PARALLELISM = "2";
+  public static final String DEFAULT_WINDOW = "10s";
+  public static final String DEFAULT_OUT_OF_ORDERNESS = "5s";
+  public static final String DEFAULT_JOIN_TIMEOUT = "60s";
+  public static final String DEFAULT_IDLENESS = "30s";
+  public static final String DEFAULT_CHECKPOINT_INTERVAL = "5s";
+  public static final String DEFAULT_PRODUCER_ID = "stream-jobs";
+
   public static AnalyticsConfig defaults() {
     return new AnalyticsConfig(
-        2,
-        Duration.ofSeconds(10),
-        Duration.ofSeconds(5),
-        Duration.ofSeconds(60),
-        Duration.ofSeconds(30),
-        Duration.ofSeconds(5),
+        Integer.parseInt(DEFAULT_PARALLELISM),
+        Durations.parse(DEFAULT_WINDOW),
+        Durations.parse(DEFAULT_OUT_OF_ORDERNESS),
+        Durations.parse(DEFAULT_JOIN_TIMEOUT),
+        Durations.parse(DEFAULT_IDLENESS),
+        Durations.parse(DEFAULT_CHECKPOINT_INTERVAL),
         null,
         AlertRules.Config.defaults(),
-        "stream-jobs");
+        DEFAULT_PRODUCER_ID);
   }
 
   public AnalyticsConfig {

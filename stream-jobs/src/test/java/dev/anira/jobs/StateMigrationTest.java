@@ -3,7 +3,7 @@ package dev.anira.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anira.kafka.KafkaCluster;
-import dev.anira.kafka.KafkaClusters;
+import dev.anira.kafka.testing.KafkaClusters;
 import dev.anira.schemas.HaltingEvent;
 import dev.anira.schemas.Topic;
 import java.io.IOException;

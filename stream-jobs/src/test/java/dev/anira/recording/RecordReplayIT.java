@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.anira.jobs.AnalyticsJob;
 import dev.anira.jobs.Fixtures;
 import dev.anira.kafka.KafkaCluster;
-import dev.anira.kafka.KafkaClusters;
+import dev.anira.kafka.testing.KafkaClusters;
 import dev.anira.schemas.Topic;
 import dev.anira.schemas.serde.SingleObjectCodec;
 import dev.anira.streamjobs.cli.AnalyzeCommand;

@@ -1,11 +1,12 @@
 package dev.anira.producer;
 
 import dev.anira.cli.Commands;
-import dev.anira.cli.Durations;
+import dev.anira.cli.DurationConverter;
 import dev.anira.cli.GracefulStop;
 import dev.anira.cli.KafkaClientSettings;
 import dev.anira.cli.KafkaConnection;
 import dev.anira.cli.MetricsEndpoint;
+import dev.anira.cli.RateConverter;
 import dev.anira.schemas.ProblemInstance;
 import dev.anira.schemas.Topic;
 import dev.anira.schemas.serde.AnyRecordSerializer;
@@ -91,8 +92,9 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
       names = "--rate",
       paramLabel = "N[/s]",
       defaultValue = "500/s",
+      converter = RateConverter.class,
       description = "Instances per second, 0 for as fast as possible (default: ${DEFAULT-VALUE}).")
-  String rate;
+  double rate;
 
   @Option(names = "--count", paramLabel = "N", description = "Stop after N instances.")
   Long count;
@@ -100,8 +102,9 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
   @Option(
       names = "--duration",
       paramLabel = "DURATION",
+      converter = DurationConverter.class,
       description = "Stop after this long, e.g. 30s, 5m (ISO-8601 also works).")
-  String duration;
+  Duration duration;
 
   @Mixin KafkaConnection kafka;
 
@@ -129,8 +132,9 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
   @Option(
       names = "--connect-timeout",
       defaultValue = "10s",
+      converter = DurationConverter.class,
       description = "How long to wait for Kafka before giving up (default: ${DEFAULT-VALUE}).")
-  String connectTimeout;
+  Duration connectTimeout;
 
   @Option(
       names = "--metrics-host",
@@ -159,23 +163,32 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
 
   @Override
   public Integer call() throws Exception {
-    List<TaskMix> mix = mix();
-    double perSecond = parseRate(rate);
-    Duration limit = duration == null ? null : parseDuration("--duration", duration);
-    Duration connect = parseDuration("--connect-timeout", connectTimeout);
-    if (noKafka && out == null) {
-      throw bad("--no-kafka needs --out, or nothing would be written");
+    ProduceConfig config;
+    try {
+      config =
+          new ProduceConfig(
+              mix(),
+              rate,
+              count,
+              duration,
+              connectTimeout,
+              !noKafka,
+              out,
+              seed,
+              producerId,
+              metricsHost,
+              metricsPort);
+    } catch (IllegalArgumentException e) {
+      throw bad(e.getMessage());
     }
-    if (count != null && count < 1) {
-      throw bad("--count must be at least 1, got " + count);
-    }
-    if (metricsPort < -1 || metricsPort > 65535) {
-      throw bad("--metrics-port must be -1 (off), 0 (any) or a port, got " + metricsPort);
-    }
-    InstanceSampler sampler = new InstanceSampler(mix, seed, producerId);
+    return produce(config);
+  }
+
+  private int produce(ProduceConfig config) throws Exception {
+    InstanceSampler sampler = new InstanceSampler(config.mix(), config.seed(), config.producerId());
     MetricsEndpoint endpoint = null;
-    if (metricsPort >= 0) {
-      endpoint = MetricsEndpoint.serve(metricsHost, metricsPort, metrics::scrape);
+    if (config.metricsPort() >= 0) {
+      endpoint = MetricsEndpoint.serve(config.metricsHost(), config.metricsPort(), metrics::scrape);
       spec.commandLine().getErr().println("metrics " + endpoint.url());
     }
     // Closed last: a signal's hook lets the JVM exit once the summary is out.
@@ -183,7 +196,7 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
       signal.onStop("producing", () -> stop.set(true));
       Map<String, Long> perTask = new TreeMap<>();
       long start = System.nanoTime();
-      long produced = publish(sampler, perSecond, limit, connect, perTask);
+      long produced = publish(sampler, config, perTask);
       PrintWriter stdout = spec.commandLine().getOut();
       stdout.printf(
           "%nproduced %,d instances in %.1f s (%.0f/s): %s%s%s%n",
@@ -191,8 +204,8 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
           seconds(start),
           produced / seconds(start),
           perTask,
-          noKafka ? "" : " -> anira.tasks + anira.traces at " + kafka.bootstrap,
-          out == null ? "" : ", file " + out);
+          config.toKafka() ? " -> anira.tasks + anira.traces at " + kafka.bootstrap : "",
+          config.out() == null ? "" : ", file " + config.out());
       stdout.flush();
     } finally {
       if (endpoint != null) {
@@ -203,13 +216,11 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
   }
 
   /** Runs until the count, the duration or a stop; returns how many instances went out. */
-  private long publish(
-      InstanceSampler sampler,
-      double perSecond,
-      Duration limit,
-      Duration connect,
-      Map<String, Long> perTask)
+  private long publish(InstanceSampler sampler, ProduceConfig config, Map<String, Long> perTask)
       throws Exception {
+    double perSecond = config.perSecond();
+    Duration limit = config.duration();
+    Long count = config.count();
     PrintWriter err = spec.commandLine().getErr();
     AtomicReference<Exception> sendFailure = new AtomicReference<>();
     Callback onFailure =
@@ -220,8 +231,10 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
         };
     long produced = 0;
     long start = System.nanoTime();
-    try (KafkaProducer<String, SpecificRecordBase> kafka = noKafka ? null : connect(connect);
-        DataFileWriter<ProblemInstance> file = out == null ? null : openFile()) {
+    try (KafkaProducer<String, SpecificRecordBase> kafka =
+            config.toKafka() ? connect(config.connectTimeout(), config.producerId()) : null;
+        DataFileWriter<ProblemInstance> file =
+            config.out() == null ? null : openFile(config.out())) {
       long nextProgress = start + TimeUnit.SECONDS.toNanos(1);
       while (!stop.get() && sendFailure.get() == null && (count == null || produced < count)) {
         long now = System.nanoTime();
@@ -285,7 +298,7 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
     }
   }
 
-  private KafkaProducer<String, SpecificRecordBase> connect(Duration timeout) {
+  private KafkaProducer<String, SpecificRecordBase> connect(Duration timeout, String producerId) {
     // Fail within the timeout on an unreachable broker instead of blocking on the first send.
     Properties adminProps = KafkaClientSettings.fromEnvironment();
     adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap);
@@ -313,7 +326,7 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
     return new KafkaProducer<>(props, new StringSerializer(), new AnyRecordSerializer());
   }
 
-  private DataFileWriter<ProblemInstance> openFile() throws IOException {
+  private static DataFileWriter<ProblemInstance> openFile(Path out) throws IOException {
     DataFileWriter<ProblemInstance> writer =
         new DataFileWriter<>(new SpecificDatumWriter<>(ProblemInstance.class));
     return writer.create(ProblemInstance.getClassSchema(), out.toFile());
@@ -321,35 +334,6 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
 
   private CommandLine.ParameterException bad(String message) {
     return new CommandLine.ParameterException(spec.commandLine(), message);
-  }
-
-  private double parseRate(String text) {
-    String s =
-        text.trim().endsWith("/s")
-            ? text.trim().substring(0, text.trim().length() - 2)
-            : text.trim();
-    try {
-      double value = Double.parseDouble(s);
-      if (value < 0 || Double.isNaN(value)) {
-        throw bad("--rate must be >= 0, got " + text);
-      }
-      return value;
-    } catch (NumberFormatException e) {
-      throw bad("--rate: expected N or N/s, got " + text);
-    }
-  }
-
-  private Duration parseDuration(String option, String text) {
-    Duration d;
-    try {
-      d = Durations.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw bad(option + ": " + e.getMessage());
-    }
-    if (d.isNegative() || d.isZero()) {
-      throw bad(option + " must be positive, got " + text);
-    }
-    return d;
   }
 
   private static double seconds(long start) {

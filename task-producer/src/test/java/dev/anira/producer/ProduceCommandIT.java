@@ -3,7 +3,7 @@ package dev.anira.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anira.kafka.KafkaCluster;
-import dev.anira.kafka.KafkaClusters;
+import dev.anira.kafka.testing.KafkaClusters;
 import dev.anira.schemas.AlgorithmTrace;
 import dev.anira.schemas.ProblemInstance;
 import dev.anira.schemas.Topic;

@@ -24,7 +24,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * A running Kafka that tests and the local stack talk to through its bootstrap address. Nothing
- * that uses one may assume which kind it is: see {@link KafkaClusters#start()}.
+ * that uses one may assume which kind it is: see the tests' {@code KafkaClusters.start()}
+ * (deploy/test-kafka).
  */
 public interface KafkaCluster extends AutoCloseable {
 

@@ -37,11 +37,4 @@ class EmbeddedKafkaConfigTest {
         .isEqualTo("PLAINTEXT://127.0.0.1:1234,CONTROLLER://127.0.0.1:1235");
     assertThat(props.getProperty("auto.create.topics.enable")).isEqualTo("false");
   }
-
-  @Test
-  void unknownClusterKindIsNamed() {
-    assertThatThrownBy(() -> KafkaClusters.Kind.parse("dockr", "ANIRA_KAFKA"))
-        .hasMessage("ANIRA_KAFKA=dockr is not one of auto, embedded, container");
-    assertThat(KafkaClusters.Kind.parse(" Embedded ", "x")).isEqualTo(KafkaClusters.Kind.EMBEDDED);
-  }
 }

@@ -1,8 +1,8 @@
 package dev.anira.launcher;
 
-import dev.anira.analytics.AlertRules;
 import dev.anira.cli.DurationConverter;
 import dev.anira.cli.GracefulStop;
+import dev.anira.cli.RateConverter;
 import dev.anira.jobs.AnalyticsConfig;
 import dev.anira.jobs.AnalyticsJob;
 import dev.anira.jobs.KafkaIO;
@@ -84,6 +84,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--rate",
       defaultValue = "20",
+      converter = RateConverter.class,
       description = "Instances per second from the producer. Default: ${DEFAULT-VALUE}")
   double rate;
 
@@ -101,7 +102,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--window",
-      defaultValue = "10s",
+      defaultValue = AnalyticsConfig.DEFAULT_WINDOW,
       converter = DurationConverter.class,
       description = "Report window. Default: ${DEFAULT-VALUE}")
   Duration window;
@@ -259,17 +260,18 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private JobClient startJobs(String bootstrap, Path recording, Path checkpoints) throws Exception {
+    AnalyticsConfig d = AnalyticsConfig.defaults();
     AnalyticsConfig config =
         new AnalyticsConfig(
-            2,
+            d.parallelism(),
             window,
-            Duration.ofSeconds(5),
-            Duration.ofSeconds(60),
-            Duration.ofSeconds(30),
-            Duration.ofSeconds(5),
+            d.outOfOrderness(),
+            d.joinTimeout(),
+            d.idleness(),
+            d.checkpointInterval(),
             checkpoints.toUri().toString(),
-            AlertRules.Config.defaults(),
-            "stream-jobs");
+            d.alerts(),
+            d.producerId());
     org.apache.flink.configuration.Configuration flink = LocalFlink.configuration();
     LoopbackMetricsReporter.configure(flink, 0);
     StreamExecutionEnvironment env = AnalyticsJob.environment(config, flink);

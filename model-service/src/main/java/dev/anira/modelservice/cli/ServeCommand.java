@@ -143,20 +143,24 @@ public final class ServeCommand implements Callable<Integer> {
   private int serve(ServiceConfig config, Device chosen, PrintWriter err) throws Exception {
     // The stop is closed last, so a signal's hook lets the JVM exit only once all is closed.
     try (GracefulStop stop = GracefulStop.install("anira serve", STOP_TIMEOUT);
-        ModelRegistry registry = ModelRegistry.load(models, config.mechanisms(), chosen);
+        ModelRegistry registry = ModelRegistry.load(config.models(), config.mechanisms(), chosen);
         ServiceMetrics metrics = new ServiceMetrics(Devices.describe(chosen));
         InferenceService running = new InferenceService(config, registry, metrics)) {
       service = running;
       String endpoint = "off";
-      if (metricsPort >= 0) {
+      if (config.metricsPort() >= 0) {
         endpoint =
-            "http://" + metricsHost + ":" + metrics.serve(metricsHost, metricsPort) + "/metrics";
+            "http://"
+                + config.metricsHost()
+                + ":"
+                + metrics.serve(config.metricsHost(), config.metricsPort())
+                + "/metrics";
       }
       err.printf(
           "serving %d model(s) on %s from %s: %s; metrics %s%n",
           registry.all().size(),
           Devices.describe(chosen),
-          kafka.bootstrap,
+          config.bootstrap(),
           registry.all().stream().map(ServedModel::modelId).toList(),
           endpoint);
       err.flush();

@@ -78,26 +78,29 @@ public final class AnalyzeCommand implements Callable<Integer> {
           "Prefix of the sinks' Kafka transactional ids; distinct per running job. Default: ${DEFAULT-VALUE}")
   String transactionalIdPrefix;
 
-  @Option(names = "--parallelism", defaultValue = "2", description = "Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--parallelism",
+      defaultValue = AnalyticsConfig.DEFAULT_PARALLELISM,
+      description = "Default: ${DEFAULT-VALUE}")
   int parallelism;
 
   @Option(
       names = "--window",
-      defaultValue = "10s",
+      defaultValue = AnalyticsConfig.DEFAULT_WINDOW,
       converter = DurationConverter.class,
       description = "Tumbling event-time window of the reports. Default: ${DEFAULT-VALUE}")
   Duration window;
 
   @Option(
       names = "--out-of-orderness",
-      defaultValue = "5s",
+      defaultValue = AnalyticsConfig.DEFAULT_OUT_OF_ORDERNESS,
       converter = DurationConverter.class,
       description = "How late (in event time) a record may arrive. Default: ${DEFAULT-VALUE}")
   Duration outOfOrderness;
 
   @Option(
       names = "--join-timeout",
-      defaultValue = "60s",
+      defaultValue = AnalyticsConfig.DEFAULT_JOIN_TIMEOUT,
       converter = DurationConverter.class,
       description =
           "Event time to wait for an instance's partners before its records go to anira.dlq as UNMATCHED. Default: ${DEFAULT-VALUE}")
@@ -105,7 +108,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
   @Option(
       names = "--idleness",
-      defaultValue = "30s",
+      defaultValue = AnalyticsConfig.DEFAULT_IDLENESS,
       converter = DurationConverter.class,
       description =
           "A silent partition stops holding back the watermark after this long. Default: ${DEFAULT-VALUE}")
@@ -120,20 +123,20 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
   @Option(
       names = "--alert-baseline-windows",
-      defaultValue = "3",
+      defaultValue = AlertRules.Config.DEFAULT_BASELINE_WINDOWS,
       description = "Windows that learn a baseline not given below. Default: ${DEFAULT-VALUE}")
   int alertBaselineWindows;
 
   @Option(
       names = "--alert-windows",
-      defaultValue = "3",
+      defaultValue = AlertRules.Config.DEFAULT_CONSECUTIVE_WINDOWS,
       description =
           "Consecutive windows below baseline before a drift alert. Default: ${DEFAULT-VALUE}")
   int alertWindows;
 
   @Option(
       names = "--alert-min-tokens",
-      defaultValue = "20",
+      defaultValue = AlertRules.Config.DEFAULT_MIN_TOKENS,
       description = "Smaller windows are not judged. Default: ${DEFAULT-VALUE}")
   long alertMinTokens;
 
@@ -144,7 +147,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
   @Option(
       names = "--alert-spearman-drop",
-      defaultValue = "0.2",
+      defaultValue = AlertRules.Config.DEFAULT_SPEARMAN_DROP,
       description = "Default: ${DEFAULT-VALUE}")
   double alertSpearmanDrop;
 
@@ -153,7 +156,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
   @Option(
       names = "--alert-accuracy-drop",
-      defaultValue = "0.1",
+      defaultValue = AlertRules.Config.DEFAULT_ACCURACY_DROP,
       description = "Default: ${DEFAULT-VALUE}")
   double alertAccuracyDrop;
 
@@ -164,7 +167,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
   @Option(
       names = "--alert-premature-spike",
-      defaultValue = "0.2",
+      defaultValue = AlertRules.Config.DEFAULT_PREMATURE_SPIKE,
       description = "Default: ${DEFAULT-VALUE}")
   double alertPrematureSpike;
 
@@ -187,7 +190,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
   @Option(
       names = "--producer-id",
-      defaultValue = "stream-jobs",
+      defaultValue = AnalyticsConfig.DEFAULT_PRODUCER_ID,
       description = "Default: ${DEFAULT-VALUE}")
   String producerId;
 

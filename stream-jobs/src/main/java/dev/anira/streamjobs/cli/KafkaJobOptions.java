@@ -2,6 +2,7 @@ package dev.anira.streamjobs.cli;
 
 import dev.anira.cli.DurationConverter;
 import dev.anira.cli.KafkaConnection;
+import dev.anira.jobs.AnalyticsConfig;
 import dev.anira.jobs.JobRunner;
 import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
@@ -25,7 +26,7 @@ public final class KafkaJobOptions {
 
   @Option(
       names = "--checkpoint-interval",
-      defaultValue = "5s",
+      defaultValue = AnalyticsConfig.DEFAULT_CHECKPOINT_INTERVAL,
       converter = DurationConverter.class,
       description =
           "How often state and the exactly-once outputs (Kafka transactions, files) commit."

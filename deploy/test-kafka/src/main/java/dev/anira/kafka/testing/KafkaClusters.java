@@ -1,5 +1,8 @@
-package dev.anira.kafka;
+package dev.anira.kafka.testing;
 
+import dev.anira.kafka.EmbeddedKafkaBroker;
+import dev.anira.kafka.EmbeddedKafkaConfig;
+import dev.anira.kafka.KafkaCluster;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,7 +1,8 @@
-package dev.anira.kafka;
+package dev.anira.kafka.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.anira.kafka.KafkaCluster;
 import dev.anira.schemas.NamedValue;
 import dev.anira.schemas.ProblemInstance;
 import dev.anira.schemas.Split;

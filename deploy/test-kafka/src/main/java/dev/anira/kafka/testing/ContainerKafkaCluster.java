@@ -1,5 +1,6 @@
-package dev.anira.kafka;
+package dev.anira.kafka.testing;
 
+import dev.anira.kafka.KafkaCluster;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
 
