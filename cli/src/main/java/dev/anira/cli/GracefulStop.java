@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
  * How a command ends on SIGTERM or Ctrl-C: the way its own code ends a run, not by the JVM tearing
  * it down mid-write. One JVM shutdown hook stops the registered parts in the order they were
  * registered (e.g. the producer before the service that reads it), then waits until the command
- * says its run is over ({@link #close}, after its summary is out), at most {@code timeout} in all.
- * Closed without a signal, the hook is removed and nothing runs.
+ * says its run is over ({@link #close}, after its summary is out): at most {@code timeout} in all,
+ * unless a part's own stop takes longer (each part bounds its own). Closed without a signal, the
+ * hook is removed and nothing runs.
  *
  * <p>One process, one hook: a command started inside another (the demo runs the producer and the
  * model service in its own JVM) installs none while the outer one's is installed, so the outer

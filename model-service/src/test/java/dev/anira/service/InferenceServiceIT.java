@@ -49,9 +49,7 @@ class InferenceServiceIT {
       List<InstanceResult> results =
           kafka.readCommitted(
               Topic.RESULTS, InstanceResult.class, instances.size(), Duration.ofSeconds(90));
-      List<RecurrenceStep> steps =
-          kafka.readCommitted(
-              Topic.STEPS, RecurrenceStep.class, Integer.MAX_VALUE, Duration.ofSeconds(3));
+      List<RecurrenceStep> steps = ServiceFixture.stepsOf(kafka, results, Duration.ofSeconds(90));
       service.stop();
       loop.join(30_000);
       service.close();

@@ -41,8 +41,7 @@ class ServiceCrashIT {
         List<InstanceResult> results =
             kafka.readCommitted(Topic.RESULTS, InstanceResult.class, N, Duration.ofSeconds(180));
         List<RecurrenceStep> steps =
-            kafka.readCommitted(
-                Topic.STEPS, RecurrenceStep.class, Integer.MAX_VALUE, Duration.ofSeconds(3));
+            ServiceFixture.stepsOf(kafka, results, Duration.ofSeconds(180));
         try (ModelRegistry registry = ServiceFixture.models()) {
           ServiceFixture.assertExactlyTheModelsOwnRuns(instances, results, steps, registry);
         }

@@ -229,6 +229,18 @@ final class ServiceFixture {
   }
 
   /**
+   * The committed step records of {@code results}: read until there are as many as the results
+   * announce ({@code stepsRun + 1} each), then a second more, so a duplicate shows too. A killed
+   * service's open transaction can hold back a steps partition until the broker aborts it, after
+   * its results are already readable.
+   */
+  static List<RecurrenceStep> stepsOf(
+      KafkaCluster kafka, List<InstanceResult> results, Duration timeout) {
+    int expected = results.stream().mapToInt(r -> r.getStepsRun() + 1).sum();
+    return kafka.readCommitted(Topic.STEPS, RecurrenceStep.class, expected, timeout);
+  }
+
+  /**
    * Exactly one result per instance, and per (instance, model) exactly {@code stepsRun + 1} step
    * records, numbered 0.., whose values are the model's own whole-sequence run of that instance
    * alone: halting decisions and predictions equal, λ and state deltas within 1e-4 (batching

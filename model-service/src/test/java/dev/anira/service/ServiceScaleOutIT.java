@@ -49,8 +49,7 @@ class ServiceScaleOutIT {
         List<InstanceResult> results =
             kafka.readCommitted(Topic.RESULTS, InstanceResult.class, N, Duration.ofSeconds(180));
         List<RecurrenceStep> steps =
-            kafka.readCommitted(
-                Topic.STEPS, RecurrenceStep.class, Integer.MAX_VALUE, Duration.ofSeconds(3));
+            ServiceFixture.stepsOf(kafka, results, Duration.ofSeconds(180));
         try (ModelRegistry registry = ServiceFixture.models()) {
           ServiceFixture.assertExactlyTheModelsOwnRuns(instances, results, steps, registry);
         }

@@ -61,8 +61,11 @@ public final class MonitorCommand implements Callable<Integer> {
     } catch (IllegalStateException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    try (server;
+    // Closed last: a signal's hook lets the JVM exit once the consumer and server are closed.
+    try (GracefulStop signal = GracefulStop.install("anira monitor", Duration.ofSeconds(10));
+        server;
         MonitorConsumer consumer = new MonitorConsumer(kafka.bootstrap, state, metrics)) {
+      signal.onStop("the dashboard", stopped::countDown);
       Thread reader = new Thread(consumer, "monitor-consumer");
       reader.start();
       PrintWriter err = spec.commandLine().getErr();
@@ -75,10 +78,7 @@ public final class MonitorCommand implements Callable<Integer> {
               + kafka.bootstrap
               + "; Ctrl-C stops)");
       err.flush();
-      try (GracefulStop signal = GracefulStop.install("anira monitor", Duration.ofSeconds(10))) {
-        signal.onStop("the dashboard", stopped::countDown);
-        stopped.await();
-      }
+      stopped.await();
     }
     return 0;
   }

@@ -159,8 +159,9 @@ public final class JobRunner {
 
   /**
    * Runs the job until it ends, or, unbounded, until the process is asked to stop; then {@code
-   * after}. A stop arrives as a shutdown hook, and the JVM halts when its hooks are done: the hook
-   * waits (up to a minute) for {@code after} to finish, so a summary printed after Ctrl-C is whole.
+   * after}. A stop arrives as a shutdown hook ({@link GracefulStop}), and the JVM halts when its
+   * hooks are done: the hook stops the job with a savepoint and waits for {@code after} to finish,
+   * three minutes in all, so a summary printed after Ctrl-C is whole.
    */
   public static JobExecutionResult run(
       StreamExecutionEnvironment env, String name, PrintWriter err, Stop onStop, AfterJob after)

@@ -144,9 +144,24 @@ public final class DemoCommand implements Callable<Integer> {
     PrometheusMeterRegistry monitorMetrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // The demo's stop is its own ordered one below (producer, service, jobs, dashboard); the
     // signal only starts it. The parts it runs in this JVM install no hook of their own.
-    try (GracefulStop signal = GracefulStop.install("anira demo", STOP_TIMEOUT);
-        MonitorServer dashboard = startDashboard(state, monitorMetrics)) {
+    // Closed last, after the checkpoints are deleted: a signal's hook lets the JVM exit then.
+    try (GracefulStop signal = GracefulStop.install("anira demo", STOP_TIMEOUT)) {
       signal.onStop("the demo", () -> stop.set(true));
+      return run(state, monitorMetrics, recording, checkpoints, out, err);
+    } finally {
+      LocalFlink.deleteTree(checkpoints);
+    }
+  }
+
+  private int run(
+      MonitorState state,
+      PrometheusMeterRegistry monitorMetrics,
+      Path recording,
+      Path checkpoints,
+      PrintWriter out,
+      PrintWriter err)
+      throws Exception {
+    try (MonitorServer dashboard = startDashboard(state, monitorMetrics)) {
       step(err, "dashboard", dashboard.url());
       long t0 = System.nanoTime();
       try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.ephemeral())) {
@@ -242,8 +257,6 @@ public final class DemoCommand implements Callable<Integer> {
           recording.toAbsolutePath(), recording, recording);
       out.flush();
       return 0;
-    } finally {
-      LocalFlink.deleteTree(checkpoints);
     }
   }
 

@@ -111,6 +111,7 @@ public final class ServeCommand implements Callable<Integer> {
   String producerId;
 
   private volatile InferenceService service;
+  private volatile boolean stopRequested;
 
   @Override
   public Integer call() throws Exception {
@@ -165,6 +166,9 @@ public final class ServeCommand implements Callable<Integer> {
           endpoint);
       err.flush();
       stop.onStop("the service", running::stop);
+      if (stopRequested) {
+        running.stop(); // asked to stop while the models were loading
+      }
       long start = System.nanoTime();
       InferenceService.Totals totals = running.run();
       summarize(totals, (System.nanoTime() - start) / 1e9);
@@ -189,8 +193,9 @@ public final class ServeCommand implements Callable<Integer> {
     out.flush();
   }
 
-  /** Ends the run as Ctrl-C does (tests). */
+  /** Ends the run as Ctrl-C does (the demo, tests); before the service runs, it never starts. */
   public void requestStop() {
+    stopRequested = true;
     InferenceService s = service;
     if (s != null) {
       s.stop();

@@ -16,8 +16,10 @@ import org.apache.avro.specific.SpecificRecordBase;
 /**
  * Writes the fixtures of the newest archived version of every topic's record, from {@link
  * SampleRecords}: {@code <Record>.bin} (single-object encoding) and {@code <Record>.json}, under
- * {@code schemas/src/test/resources/fixtures/v<N>/}. {@link BackwardCompatibilityTest} then reads
- * every version's fixtures with today's reader. Run it once when archiving a schema version:
+ * {@code schemas/src/test/resources/fixtures/v<N>/} (the directory given as the first argument; the
+ * profile passes the module's own, whichever directory Maven runs from). {@link
+ * BackwardCompatibilityTest} then reads every version's fixtures with today's reader. Run it once
+ * when archiving a schema version:
  *
  * <pre>{@code mvn -pl schemas -Pschema-fixtures process-test-classes}</pre>
  */
@@ -28,10 +30,11 @@ public final class SchemaFixtures {
   private SchemaFixtures() {}
 
   public static void main(String[] args) throws IOException {
+    Path fixtures = args.length > 0 ? Path.of(args[0]) : FIXTURES;
     for (Topic topic : Topic.values()) {
       SingleObjectCodec<SpecificRecordBase> codec = RoundTripTest.codecFor(topic);
       int version = SchemaHistory.get().versionsOf(codec.schema().getFullName()).size();
-      Path dir = Files.createDirectories(FIXTURES.resolve("v" + version));
+      Path dir = Files.createDirectories(fixtures.resolve("v" + version));
       SpecificRecordBase sample = SampleRecords.of(topic);
       String name = codec.schema().getName();
       Files.write(dir.resolve(name + ".bin"), codec.encode(sample));
