@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -71,11 +72,7 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--json", description = "One JSON object per checkpoint per line")
   boolean json;
 
-  @Option(
-      names = "--device",
-      defaultValue = "auto",
-      description = "auto, cpu, gpu or gpu:N. Default: ${DEFAULT-VALUE}")
-  String device;
+  @Mixin DeviceOption device;
 
   /** One checkpoint's scores on both sets. */
   public record Report(
@@ -90,7 +87,7 @@ public final class EvalCommand implements Callable<Integer> {
     if (names.isEmpty()) {
       throw new IllegalArgumentException("no bundled checkpoints in this build");
     }
-    Device chosen = Devices.select(device);
+    Device chosen = Devices.select(device.device);
     List<Report> reports = new ArrayList<>();
     for (String name : names) {
       Report report = evaluate(name, chosen, count, seed);

@@ -56,11 +56,7 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Which mechanisms run, side by side. Default: ${DEFAULT-VALUE}")
   List<Mechanism> mechanisms;
 
-  @Option(
-      names = "--device",
-      defaultValue = "auto",
-      description = "auto, cpu, gpu or gpu:N. Default: ${DEFAULT-VALUE}")
-  String device;
+  @Mixin DeviceOption device;
 
   @Option(
       names = "--group-id",
@@ -123,7 +119,7 @@ public final class ServeCommand implements Callable<Integer> {
               kafka.bootstrap,
               models,
               mechanisms == null ? Set.of() : EnumSet.copyOf(mechanisms),
-              device,
+              device.device,
               groupId,
               transactionalId != null
                   ? transactionalId
@@ -134,7 +130,7 @@ public final class ServeCommand implements Callable<Integer> {
               metricsHost,
               metricsPort,
               producerId);
-      chosen = Devices.select(device);
+      chosen = Devices.select(device.device);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

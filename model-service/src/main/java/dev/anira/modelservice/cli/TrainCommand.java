@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -250,11 +251,7 @@ public final class TrainCommand implements Callable<Integer> {
       description = "ONLINE: halt at the first step with lambda >= this. Default: ${DEFAULT-VALUE}")
   double haltThreshold;
 
-  @Option(
-      names = "--device",
-      defaultValue = "auto",
-      description = "auto, cpu, gpu or gpu:N. Default: ${DEFAULT-VALUE}")
-  String device;
+  @Mixin DeviceOption device;
 
   @Option(
       names = "--threads",
@@ -326,7 +323,7 @@ public final class TrainCommand implements Callable<Integer> {
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
       }
-      chosen = Devices.select(device);
+      chosen = Devices.select(device.device);
     } catch (IllegalArgumentException e) {
       // Bad options fail before anything loads, with the exit code of a usage error.
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
