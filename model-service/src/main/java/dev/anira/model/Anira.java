@@ -1,7 +1,9 @@
 package dev.anira.model;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.anira.schemas.Mechanism;
 
 /**
  * ANIRA (docs/design.md §2): embedding, prelude, one shared core iterated per token up to D_max,
@@ -70,6 +72,40 @@ public final class Anira implements AutoCloseable {
 
   public Weights weights() {
     return weights;
+  }
+
+  /**
+   * A model of {@code mechanism} on this model's trunk: the embedding, prelude, core and coda
+   * weights copied from this one, the mechanism's own head (if any) freshly initialised; FIXED runs
+   * D_max steps. For comparing mechanisms over identical computation.
+   */
+  public Anira withMechanism(Mechanism mechanism) {
+    ModelConfig c = config;
+    Anira copy =
+        create(
+            new ModelConfig(
+                c.vocabSize(),
+                c.modelDim(),
+                c.heads(),
+                c.ffDim(),
+                c.preludeLayers(),
+                c.maxDepth(),
+                mechanism,
+                c.maxDepth(),
+                c.haltThreshold(),
+                c.attention()),
+            device(),
+            0);
+    copy.weights
+        .all()
+        .forEach(
+            (name, array) -> {
+              NDArray mine = weights.all().get(name);
+              if (mine != null) {
+                array.set(mine.toFloatArray());
+              }
+            });
+    return copy;
   }
 
   public Device device() {

@@ -49,6 +49,21 @@ class RecurrenceTest {
   }
 
   @Test
+  void anotherMechanismOnTheSameTrunkComputesTheSamePrelude() {
+    try (Anira online = TinyModels.create(Mechanism.ONLINE, 3);
+        Anira fixed = online.withMechanism(Mechanism.FIXED)) {
+      assertThat(fixed.config().mechanism()).isEqualTo(Mechanism.FIXED);
+      assertThat(fixed.config().fixedDepth()).isEqualTo(online.config().maxDepth());
+      assertThat(fixed.weights().all().keySet())
+          .allSatisfy(
+              name ->
+                  assertThat(fixed.weights().all().get(name).toFloatArray())
+                      .containsExactly(online.weights().all().get(name).toFloatArray()));
+      assertSame(fixed.run(BATCH).initial(), online.run(BATCH).initial());
+    }
+  }
+
+  @Test
   void haltedTokensKeepTheirStateBitForBit() {
     try (Anira model = TinyModels.create(Mechanism.ONLINE, 5);
         InferenceBatch recurrence = model.begin(BATCH)) {

@@ -70,7 +70,7 @@ public final class ServiceBenchCommand implements Callable<Integer> {
     List<ProblemInstance> workload = skewedWorkload(instances, seed);
     ObjectNode out = new ObjectMapper().createObjectNode();
     try (Anira online = skewedModel(Mechanism.ONLINE);
-        Anira fixed = sameWeights(online, Mechanism.FIXED)) {
+        Anira fixed = online.withMechanism(Mechanism.FIXED)) {
       ServedModel servedOnline =
           new ServedModel("bench-online", "parity", Mechanism.ONLINE, online);
       ServedModel servedFixed = new ServedModel("bench-fixed", "parity", Mechanism.FIXED, fixed);
@@ -237,29 +237,5 @@ public final class ServiceBenchCommand implements Callable<Integer> {
     }
     tokens.set(table);
     return model;
-  }
-
-  /** A model of another mechanism with the same shared weights (prelude, core, coda). */
-  static Anira sameWeights(Anira source, Mechanism mechanism) {
-    ModelConfig c = source.config();
-    Anira copy =
-        Anira.create(
-            new ModelConfig(
-                c.vocabSize(),
-                c.modelDim(),
-                c.heads(),
-                c.ffDim(),
-                c.preludeLayers(),
-                c.maxDepth(),
-                mechanism,
-                c.maxDepth(),
-                c.haltThreshold(),
-                c.attention()),
-            source.device(),
-            0);
-    copy.weights()
-        .all()
-        .forEach((name, array) -> array.set(source.weights().all().get(name).toFloatArray()));
-    return copy;
   }
 }
