@@ -164,30 +164,25 @@ public final class DemoCommand implements Callable<Integer> {
     try (MonitorServer dashboard = startDashboard(state, monitorMetrics)) {
       step(err, "dashboard", dashboard.url());
       long t0 = System.nanoTime();
-      try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.ephemeral())) {
-        Map<String, Integer> topics = new HashMap<>();
-        for (Topic t : Topic.values()) {
-          topics.put(t.topicName(), t.defaultPartitions());
-        }
-        kafka.createTopics(topics, Duration.ofSeconds(30));
+      try (EmbeddedKafkaBroker kafka = startKafka()) {
         String bootstrap = kafka.bootstrapServers();
         step(err, "Kafka", bootstrap + seconds(t0));
-
         ServeCommand serve = new ServeCommand();
-        Thread serving =
-            background(
-                "model-service",
-                serve,
-                "--bootstrap",
-                bootstrap,
-                "--mechanisms",
-                "online,early",
-                "--device",
-                "cpu",
-                "--metrics-port",
-                "0");
+        Part service =
+            new Part(
+                background(
+                    "model-service",
+                    serve,
+                    "--bootstrap",
+                    bootstrap,
+                    "--mechanisms",
+                    "online,early",
+                    "--device",
+                    "cpu",
+                    "--metrics-port",
+                    "0"),
+                serve::requestStop);
         step(err, "model service", "bundled checkpoints, ONLINE and EARLY, on the CPU");
-
         JobClient job = startJobs(bootstrap, recording, checkpoints);
         step(err, "Flink jobs", "analytics and recorder on a MiniCluster" + seconds(t0));
         step(
@@ -198,56 +193,35 @@ public final class DemoCommand implements Callable<Integer> {
                 + "/metrics, dashboard "
                 + dashboard.url()
                 + "metrics, model service and producer: see their lines");
-
         try (MonitorConsumer reader = new MonitorConsumer(bootstrap, state, monitorMetrics)) {
           Thread reading = new Thread(reader, "monitor-consumer");
           reading.setDaemon(true);
           reading.start();
-
           ProduceCommand produce = new ProduceCommand();
-          Thread producing =
-              background(
-                  "producer",
-                  produce,
-                  "--bootstrap",
-                  bootstrap,
-                  "--tasks",
-                  String.join(",", tasks),
-                  "--rate",
-                  String.valueOf(rate),
-                  "--metrics-port",
-                  "0");
+          Part producer =
+              new Part(
+                  background(
+                      "producer",
+                      produce,
+                      "--bootstrap",
+                      bootstrap,
+                      "--tasks",
+                      String.join(",", tasks),
+                      "--rate",
+                      String.valueOf(rate),
+                      "--metrics-port",
+                      "0"),
+                  produce::requestStop);
           step(err, "producer", String.join(", ", tasks) + " at " + rate + " instances/s");
           err.printf(
               "%nanira demo is running: open %s   (%s)%n%n",
               dashboard.url(),
               duration == null ? "Ctrl-C stops" : "stops after " + duration.toSeconds() + " s");
           err.flush();
-
           try (ConsumerLag lag = new ConsumerLag(bootstrap)) {
             waitAndSummarize(state, lag, out);
           }
-
-          err.println("\nanira demo: stopping ...");
-          err.flush();
-          produce.requestStop();
-          producing.join(30_000);
-          serve.requestStop();
-          serving.join(60_000);
-          try (ConsumerLag lag = new ConsumerLag(bootstrap)) {
-            awaitJobsCaughtUp(lag, err);
-          }
-          // A final stop: event time is drained to its end, so every open window reports and
-          // whatever still waits for a partner goes to anira.dlq; the savepoint commits the last
-          // reports and the recorder's pending files.
-          job.stopWithSavepoint(
-                  true,
-                  checkpoints.resolve("savepoint").toUri().toString(),
-                  SavepointFormatType.CANONICAL)
-              .get(90, TimeUnit.SECONDS);
-          if (!reader.awaitEnd(Duration.ofSeconds(30))) {
-            err.println("anira demo: the dashboard had not read the last reports after 30 s");
-          }
+          stopInOrder(producer, service, bootstrap, job, checkpoints, reader, err);
         }
       }
       printSummary(state.summary(), out);
@@ -257,6 +231,61 @@ public final class DemoCommand implements Callable<Integer> {
           recording.toAbsolutePath(), recording, recording);
       out.flush();
       return 0;
+    }
+  }
+
+  /** A part running on a thread of its own, and how to ask it to stop as Ctrl-C would. */
+  private record Part(Thread thread, Runnable requestStop) {
+    void stopAndJoin(Duration timeout) throws InterruptedException {
+      requestStop.run();
+      thread.join(timeout.toMillis());
+    }
+  }
+
+  private static EmbeddedKafkaBroker startKafka() throws Exception {
+    EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.ephemeral());
+    Map<String, Integer> topics = new HashMap<>();
+    for (Topic t : Topic.values()) {
+      topics.put(t.topicName(), t.defaultPartitions());
+    }
+    try {
+      kafka.createTopics(topics, Duration.ofSeconds(30));
+    } catch (Exception e) {
+      kafka.close();
+      throw e;
+    }
+    return kafka;
+  }
+
+  /**
+   * The producer first, then the model service (it serves what was produced), then the jobs once
+   * they have read everything: a final stop with a drained savepoint, so every open window reports
+   * and whatever still waits for a partner goes to anira.dlq; then the dashboard reads the last
+   * reports.
+   */
+  private static void stopInOrder(
+      Part producer,
+      Part service,
+      String bootstrap,
+      JobClient job,
+      Path checkpoints,
+      MonitorConsumer reader,
+      PrintWriter err)
+      throws Exception {
+    err.println("\nanira demo: stopping ...");
+    err.flush();
+    producer.stopAndJoin(Duration.ofSeconds(30));
+    service.stopAndJoin(Duration.ofSeconds(60));
+    try (ConsumerLag lag = new ConsumerLag(bootstrap)) {
+      awaitJobsCaughtUp(lag, err);
+    }
+    job.stopWithSavepoint(
+            true,
+            checkpoints.resolve("savepoint").toUri().toString(),
+            SavepointFormatType.CANONICAL)
+        .get(90, TimeUnit.SECONDS);
+    if (!reader.awaitEnd(Duration.ofSeconds(30))) {
+      err.println("anira demo: the dashboard had not read the last reports after 30 s");
     }
   }
 
