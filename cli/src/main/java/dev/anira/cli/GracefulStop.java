@@ -41,13 +41,15 @@ public final class GracefulStop implements AutoCloseable {
 
   private final String name;
   private final Duration timeout;
-  private final List<String> names = new ArrayList<>();
-  private final List<Part> parts = new ArrayList<>();
+
+  private record Named(String name, Part part) {}
+
+  private final List<Named> parts = new ArrayList<>();
   private final CountDownLatch over = new CountDownLatch(1);
   private static final AtomicReference<GracefulStop> INSTALLED = new AtomicReference<>();
 
   private final Thread hook;
-  private volatile boolean signalled;
+  private boolean signalled; // guarded by this
 
   private GracefulStop(String name, Duration timeout) {
     this.name = name;
@@ -75,8 +77,7 @@ public final class GracefulStop implements AutoCloseable {
   public GracefulStop onStop(String partName, Part part) throws Exception {
     synchronized (this) {
       if (!signalled) {
-        names.add(partName);
-        parts.add(part);
+        parts.add(new Named(partName, part));
         return this;
       }
     }
@@ -84,25 +85,18 @@ public final class GracefulStop implements AutoCloseable {
     return this;
   }
 
-  /** Whether a signal has arrived (a run that ends early can tell a stop from a failure). */
-  public boolean signalled() {
-    return signalled;
-  }
-
   private void stopFromSignal() {
     long deadline = System.nanoTime() + timeout.toNanos();
-    List<Part> toStop;
-    List<String> partNames;
+    List<Named> toStop;
     synchronized (this) {
       signalled = true;
       toStop = List.copyOf(parts);
-      partNames = List.copyOf(names);
     }
-    for (int i = 0; i < toStop.size(); i++) {
+    for (Named p : toStop) {
       try {
-        toStop.get(i).stop();
+        p.part().stop();
       } catch (Exception e) {
-        LOG.warn("{}: stopping {} failed: {}", name, partNames.get(i), e.toString());
+        LOG.warn("{}: stopping {} failed: {}", name, p.name(), e.toString());
       }
     }
     try {

@@ -55,10 +55,10 @@ public final class JobRunner {
    */
   public static StreamExecutionEnvironment submittedEnvironment(
       int parallelism, Duration checkpointInterval, String checkpointDir) {
-    if (!submitted()) {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    if (!(env instanceof StreamContextEnvironment)) {
       return null;
     }
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     Configuration added = new Configuration();
     if (checkpointDir != null) {
       added.setString("execution.checkpointing.dir", checkpointDir);
