@@ -108,6 +108,38 @@ public final class Anira implements AutoCloseable {
     return copy;
   }
 
+  /** The token embedding table, a copy: [vocab, d_model]. */
+  public float[][] tokenEmbedding() {
+    return embedding.tokenTable();
+  }
+
+  /**
+   * Replaces the token embedding table, e.g. to give a benchmark a model whose depth follows
+   * position alone.
+   *
+   * @param rows [vocab, d_model]
+   * @throws IllegalArgumentException if the shape differs
+   */
+  public void setTokenEmbedding(float[][] rows) {
+    embedding.setTokenTable(rows);
+  }
+
+  /**
+   * Sets the ONLINE halting head {@code λ = σ(w·LN(h) + b)}, e.g. to give a benchmark a model with
+   * a known halting rule.
+   *
+   * @param weight w, [d_model]
+   * @throws IllegalStateException if the model is not ONLINE
+   * @throws IllegalArgumentException if {@code weight} is not d_model long
+   */
+  public void setHaltingHead(float[] weight, float bias) {
+    if (!(halting instanceof HaltingHead head)) {
+      throw new IllegalStateException(
+          "only an ONLINE model has a halting head; this one is " + config.mechanism());
+    }
+    head.set(weight, bias);
+  }
+
   public Device device() {
     return manager.getDevice();
   }

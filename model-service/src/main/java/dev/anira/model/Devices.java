@@ -6,12 +6,15 @@ import ai.djl.engine.Engine;
 /** Turns {@code --device auto|cpu|gpu[:N]} into a DJL device, failing clearly when it is absent. */
 public final class Devices {
 
+  /** The GPU when there is one, else the CPU: what every command runs on by default. */
+  public static final String AUTO = "auto";
+
   private Devices() {}
 
   public static Device select(String choice) {
-    String c = choice == null ? "auto" : choice.trim().toLowerCase(java.util.Locale.ROOT);
+    String c = choice == null ? AUTO : choice.trim().toLowerCase(java.util.Locale.ROOT);
     int gpus = Engine.getInstance().getGpuCount();
-    if (c.equals("auto")) {
+    if (c.equals(AUTO)) {
       return gpus > 0 ? Device.gpu() : Device.cpu();
     }
     if (c.equals("cpu")) {

@@ -19,6 +19,37 @@ final class Embedding {
     this.tokenTable = weights.normal("embedding.tokens", 1.0, vocabSize, dim);
   }
 
+  /** Copies of the token table's rows: [vocab, d_model]. */
+  float[][] tokenTable() {
+    float[] flat = tokenTable.toFloatArray();
+    float[][] rows = new float[vocabSize][];
+    for (int row = 0; row < vocabSize; row++) {
+      rows[row] = java.util.Arrays.copyOfRange(flat, row * dim, (row + 1) * dim);
+    }
+    return rows;
+  }
+
+  /**
+   * Replaces the token table.
+   *
+   * @param rows [vocab, d_model]
+   * @throws IllegalArgumentException if the shape differs
+   */
+  void setTokenTable(float[][] rows) {
+    if (rows.length != vocabSize) {
+      throw new IllegalArgumentException("expected " + vocabSize + " rows, got " + rows.length);
+    }
+    float[] flat = new float[vocabSize * dim];
+    for (int row = 0; row < vocabSize; row++) {
+      if (rows[row].length != dim) {
+        throw new IllegalArgumentException(
+            "expected rows of " + dim + " values, row " + row + " has " + rows[row].length);
+      }
+      System.arraycopy(rows[row], 0, flat, row * dim, dim);
+    }
+    tokenTable.set(flat);
+  }
+
   /**
    * @param tokens [B, T] int32 token ids
    * @return [B, T, d]

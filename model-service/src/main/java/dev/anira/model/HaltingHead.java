@@ -33,6 +33,11 @@ final class HaltingHead implements HaltingRule {
     this.threshold = config.haltThreshold();
   }
 
+  /** Sets w [d_model] and b of {@code λ = σ(w·LN(h) + b)}. */
+  void set(float[] weight, float bias) {
+    linear.set(weight, new float[] {bias});
+  }
+
   /** Halting logits {@code w·LN(h)+b}, one per token: [B, T] for [B, T, d], [N] for [N, d]. */
   NDArray apply(NDArray state) {
     NDArray logits = linear.apply(norm.apply(state));

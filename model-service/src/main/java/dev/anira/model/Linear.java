@@ -18,6 +18,27 @@ final class Linear {
     this(weights, name, in, out, 1.0 / Math.sqrt(in), 0f);
   }
 
+  /**
+   * Replaces W and b.
+   *
+   * @param weight W row-major, [in, out]
+   * @param bias b, [out]
+   * @throws IllegalArgumentException if a length differs from the layer's shape
+   */
+  void set(float[] weight, float[] bias) {
+    requireLength(this.weight, weight.length);
+    requireLength(this.bias, bias.length);
+    this.weight.set(weight);
+    this.bias.set(bias);
+  }
+
+  private static void requireLength(NDArray array, int length) {
+    if (array.size() != length) {
+      throw new IllegalArgumentException(
+          "expected " + array.size() + " values for shape " + array.getShape() + ", got " + length);
+    }
+  }
+
   NDArray apply(NDArray x) {
     return x.matMul(weight).add(bias);
   }

@@ -1,7 +1,13 @@
 package dev.anira.service;
 
+import dev.anira.model.Devices;
 import dev.anira.schemas.Mechanism;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Everything {@code anira serve} is configured with, validated on creation.
@@ -33,6 +39,89 @@ public record ServiceConfig(
     String metricsHost,
     int metricsPort,
     String producerId) {
+
+  // The defaults, stated once: the command's options and the demo read them from here.
+  public static final String DEFAULT_MODELS = "bundled";
+  public static final String DEFAULT_MECHANISMS = "online,early";
+  public static final String DEFAULT_DEVICE = Devices.AUTO;
+  public static final String DEFAULT_GROUP_ID = "anira-model-service";
+  public static final String DEFAULT_TOKEN_BUDGET = "4096";
+  public static final String DEFAULT_MAX_INSTANCE_TOKENS = "1024";
+  public static final String DEFAULT_MAX_POLL_RECORDS = "256";
+  public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
+  public static final String DEFAULT_METRICS_PORT = "9464";
+  public static final String DEFAULT_PRODUCER_ID = "model-service";
+
+  /**
+   * The configuration {@code anira serve --bootstrap BOOTSTRAP} runs with.
+   *
+   * @throws IllegalStateException if this host's name cannot be resolved (the default transactional
+   *     id names it)
+   */
+  public static ServiceConfig defaults(String bootstrap) {
+    return new ServiceConfig(
+        bootstrap,
+        DEFAULT_MODELS,
+        Arrays.stream(DEFAULT_MECHANISMS.split(","))
+            .map(m -> Mechanism.valueOf(m.toUpperCase(Locale.ROOT)))
+            .collect(Collectors.toSet()),
+        DEFAULT_DEVICE,
+        DEFAULT_GROUP_ID,
+        defaultTransactionalId(),
+        Integer.parseInt(DEFAULT_TOKEN_BUDGET),
+        Integer.parseInt(DEFAULT_MAX_INSTANCE_TOKENS),
+        Integer.parseInt(DEFAULT_MAX_POLL_RECORDS),
+        DEFAULT_METRICS_HOST,
+        Integer.parseInt(DEFAULT_METRICS_PORT),
+        DEFAULT_PRODUCER_ID);
+  }
+
+  /**
+   * {@code anira-model-service-HOSTNAME}: stable across restarts of one host, distinct between
+   * hosts.
+   *
+   * @throws IllegalStateException if this host's name cannot be resolved
+   */
+  public static String defaultTransactionalId() {
+    try {
+      return DEFAULT_GROUP_ID + "-" + InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(
+          "cannot resolve this host's name for the default --transactional-id; pass one", e);
+    }
+  }
+
+  public ServiceConfig withDevice(String value) {
+    return new ServiceConfig(
+        bootstrap,
+        models,
+        mechanisms,
+        value,
+        groupId,
+        transactionalId,
+        tokenBudget,
+        maxInstanceTokens,
+        maxPollRecords,
+        metricsHost,
+        metricsPort,
+        producerId);
+  }
+
+  public ServiceConfig withMetricsPort(int value) {
+    return new ServiceConfig(
+        bootstrap,
+        models,
+        mechanisms,
+        device,
+        groupId,
+        transactionalId,
+        tokenBudget,
+        maxInstanceTokens,
+        maxPollRecords,
+        metricsHost,
+        value,
+        producerId);
+  }
 
   public ServiceConfig {
     require(bootstrap != null && !bootstrap.isBlank(), "--bootstrap is required");

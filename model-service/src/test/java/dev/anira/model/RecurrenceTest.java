@@ -64,6 +64,35 @@ class RecurrenceTest {
   }
 
   @Test
+  void aHaltingHeadSetThroughTheApiDecidesAsItsFormulaSays() {
+    try (Anira model = TinyModels.create(Mechanism.ONLINE, 3)) {
+      float[] w = new float[model.config().modelDim()];
+      model.setHaltingHead(w, 10f); // λ = σ(10) ≥ τ for every token: all halt after one step
+      assertThat(allDepths(model)).containsOnly(1);
+      model.setHaltingHead(w, -10f); // λ = σ(−10) < τ: every token runs to D_max
+      assertThat(allDepths(model)).containsOnly(model.config().maxDepth());
+      float[][] table = model.tokenEmbedding();
+      table[0][0] += 1f;
+      model.setTokenEmbedding(table);
+      assertThat(model.tokenEmbedding()[0][0]).isEqualTo(table[0][0]);
+      assertThatThrownBy(() -> model.setHaltingHead(new float[3], 0f))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("got 3");
+      assertThatThrownBy(() -> model.setTokenEmbedding(new float[1][1]))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    try (Anira early = TinyModels.create(Mechanism.EARLY, 3)) {
+      assertThatThrownBy(() -> early.setHaltingHead(new float[early.config().modelDim()], 0f))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("EARLY");
+    }
+  }
+
+  private static int[] allDepths(Anira model) {
+    return Arrays.stream(model.run(BATCH).depths()).flatMapToInt(Arrays::stream).toArray();
+  }
+
+  @Test
   void haltedTokensKeepTheirStateBitForBit() {
     try (Anira model = TinyModels.create(Mechanism.ONLINE, 5);
         InferenceBatch recurrence = model.begin(BATCH)) {

@@ -3,8 +3,7 @@ package dev.anira.monitor;
 import dev.anira.cli.Commands;
 import dev.anira.cli.GracefulStop;
 import dev.anira.cli.KafkaConnection;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -35,14 +34,14 @@ public final class MonitorCommand implements Callable<Integer> {
 
   @Option(
       names = "--host",
-      defaultValue = "127.0.0.1",
+      defaultValue = MonitorConfig.DEFAULT_HOST,
       description =
           "Address to bind; loopback keeps the dashboard private. Default: ${DEFAULT-VALUE}")
   String host;
 
   @Option(
       names = "--port",
-      defaultValue = "8080",
+      defaultValue = MonitorConfig.DEFAULT_PORT,
       description = "HTTP port, 0 for any free one. Default: ${DEFAULT-VALUE}")
   int port;
 
@@ -50,37 +49,37 @@ public final class MonitorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (port < 0 || port > 65535) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0..65535");
-    }
-    MonitorState state = new MonitorState();
-    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    MonitorServer server;
+    MonitorConfig config;
     try {
-      server = new MonitorServer(state, metrics, host, port);
-    } catch (IllegalStateException e) {
+      config = new MonitorConfig(kafka.bootstrap, host, port);
+    } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    // Closed last: a signal's hook lets the JVM exit once the consumer and server are closed.
+    // Closed last: a signal's hook lets the JVM exit once the dashboard is closed.
     try (GracefulStop signal = GracefulStop.install("anira monitor", Duration.ofSeconds(10));
-        server;
-        MonitorConsumer consumer = new MonitorConsumer(kafka.bootstrap, state, metrics)) {
+        Dashboard dashboard = start(config)) {
       signal.onStop("the dashboard", stopped::countDown);
-      Thread reader = new Thread(consumer, "monitor-consumer");
-      reader.start();
       PrintWriter err = spec.commandLine().getErr();
       err.println(
           "anira monitor: "
-              + server.url()
+              + dashboard.url()
               + " (metrics on "
-              + server.url()
+              + dashboard.url()
               + "metrics; reading "
-              + kafka.bootstrap
+              + config.bootstrap()
               + "; Ctrl-C stops)");
       err.flush();
       stopped.await();
     }
     return 0;
+  }
+
+  private Dashboard start(MonitorConfig config) throws IOException {
+    try {
+      return Dashboard.start(config);
+    } catch (IllegalStateException portTaken) {
+      throw new CommandLine.ParameterException(spec.commandLine(), portTaken.getMessage());
+    }
   }
 
   /** The container image's entry point. */

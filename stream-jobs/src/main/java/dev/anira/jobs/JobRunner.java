@@ -14,6 +14,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.client.JobCancellationException;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
 
 /** Runs a job to its end, or, for an unbounded one, until the process is asked to stop. */
 public final class JobRunner {
@@ -175,7 +176,8 @@ public final class JobRunner {
       return result;
     } finally {
       // Flink leaves a finished job's (empty) checkpoint directory behind.
-      LocalFlink.deleteTree(DEFAULT_CHECKPOINTS.resolve(client.getJobID().toString()));
+      FileUtils.deleteDirectoryQuietly(
+          DEFAULT_CHECKPOINTS.resolve(client.getJobID().toString()).toFile());
     }
   }
 

@@ -4,11 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.util.FileUtils;
 
 /** Flink settings for a MiniCluster on this machine. */
 public final class LocalFlink {
@@ -53,24 +50,10 @@ public final class LocalFlink {
         throw new UncheckedIOException("cannot create a temporary directory for Flink", e);
       }
       Path dir = scratch;
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir), "anira-flink-tmp"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(() -> FileUtils.deleteDirectoryQuietly(dir.toFile()), "anira-flink-tmp"));
     }
     return scratch;
-  }
-
-  /** Deletes a directory and everything under it, as far as it can. */
-  public static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      List<Path> paths = new ArrayList<>(walk.toList());
-      paths.sort(Comparator.reverseOrder());
-      for (Path p : paths) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      // what is left is left; nothing depends on it
-    }
   }
 }

@@ -58,7 +58,7 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
   @Option(
       names = "--tasks",
       paramLabel = "TASK[:WEIGHT],...",
-      defaultValue = "parity,addition,dyck,bfs,kahn,dfs,pcfg",
+      defaultValue = ProduceConfig.DEFAULT_TASKS,
       description = "Weighted task mix (default: ${DEFAULT-VALUE}).")
   String tasks;
 
@@ -91,7 +91,7 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
   @Option(
       names = "--rate",
       paramLabel = "N[/s]",
-      defaultValue = "500/s",
+      defaultValue = ProduceConfig.DEFAULT_RATE,
       converter = RateConverter.class,
       description = "Instances per second, 0 for as fast as possible (default: ${DEFAULT-VALUE}).")
   double rate;
@@ -119,33 +119,33 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
 
   @Option(
       names = "--seed",
-      defaultValue = "1",
+      defaultValue = ProduceConfig.DEFAULT_SEED,
       description = "Seed of the whole stream (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(
       names = "--producer-id",
-      defaultValue = "task-producer",
+      defaultValue = ProduceConfig.DEFAULT_PRODUCER_ID,
       description = "Producer id in every record (default: ${DEFAULT-VALUE}).")
   String producerId;
 
   @Option(
       names = "--connect-timeout",
-      defaultValue = "10s",
+      defaultValue = ProduceConfig.DEFAULT_CONNECT_TIMEOUT,
       converter = DurationConverter.class,
       description = "How long to wait for Kafka before giving up (default: ${DEFAULT-VALUE}).")
   Duration connectTimeout;
 
   @Option(
       names = "--metrics-host",
-      defaultValue = "127.0.0.1",
+      defaultValue = ProduceConfig.DEFAULT_METRICS_HOST,
       description =
           "Prometheus endpoint address; 0.0.0.0 in a container (default: ${DEFAULT-VALUE}).")
   String metricsHost;
 
   @Option(
       names = "--metrics-port",
-      defaultValue = "-1",
+      defaultValue = ProduceConfig.DEFAULT_METRICS_PORT,
       description =
           "Serve Prometheus metrics (instances per task and split) on 127.0.0.1 at this port; 0 for"
               + " any free one, -1 off (default: ${DEFAULT-VALUE}).")
@@ -167,6 +167,7 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
     try {
       config =
           new ProduceConfig(
+              kafka.bootstrap,
               mix(),
               rate,
               count,
@@ -181,32 +182,40 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
     } catch (IllegalArgumentException e) {
       throw bad(e.getMessage());
     }
-    return produce(config);
+    return produce(config, spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 
-  private int produce(ProduceConfig config) throws Exception {
+  /**
+   * Produces until the count, the duration, {@link #requestStop} or a signal; progress goes to
+   * {@code err}, the summary to {@code out}. The demo runs its producer through this, from a typed
+   * config.
+   *
+   * @return the exit code, 0
+   * @throws IllegalStateException if Kafka cannot be reached within the connect timeout or rejects
+   *     a record
+   */
+  public int produce(ProduceConfig config, PrintWriter out, PrintWriter err) throws Exception {
     InstanceSampler sampler = new InstanceSampler(config.mix(), config.seed(), config.producerId());
     MetricsEndpoint endpoint = null;
     if (config.metricsPort() >= 0) {
       endpoint = MetricsEndpoint.serve(config.metricsHost(), config.metricsPort(), metrics::scrape);
-      spec.commandLine().getErr().println("metrics " + endpoint.url());
+      err.println("metrics " + endpoint.url());
     }
     // Closed last: a signal's hook lets the JVM exit once the summary is out.
     try (GracefulStop signal = GracefulStop.install("anira produce", Duration.ofSeconds(30))) {
       signal.onStop("producing", () -> stop.set(true));
       Map<String, Long> perTask = new TreeMap<>();
       long start = System.nanoTime();
-      long produced = publish(sampler, config, perTask);
-      PrintWriter stdout = spec.commandLine().getOut();
-      stdout.printf(
+      long produced = publish(sampler, config, perTask, err);
+      out.printf(
           "%nproduced %,d instances in %.1f s (%.0f/s): %s%s%s%n",
           produced,
           seconds(start),
           produced / seconds(start),
           perTask,
-          config.toKafka() ? " -> anira.tasks + anira.traces at " + kafka.bootstrap : "",
+          config.toKafka() ? " -> anira.tasks + anira.traces at " + config.bootstrap() : "",
           config.out() == null ? "" : ", file " + config.out());
-      stdout.flush();
+      out.flush();
     } finally {
       if (endpoint != null) {
         endpoint.close();
@@ -216,12 +225,12 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
   }
 
   /** Runs until the count, the duration or a stop; returns how many instances went out. */
-  private long publish(InstanceSampler sampler, ProduceConfig config, Map<String, Long> perTask)
+  private long publish(
+      InstanceSampler sampler, ProduceConfig config, Map<String, Long> perTask, PrintWriter err)
       throws Exception {
     double perSecond = config.perSecond();
     Duration limit = config.duration();
     Long count = config.count();
-    PrintWriter err = spec.commandLine().getErr();
     AtomicReference<Exception> sendFailure = new AtomicReference<>();
     Callback onFailure =
         (metadata, e) -> {
@@ -232,7 +241,7 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
     long produced = 0;
     long start = System.nanoTime();
     try (KafkaProducer<String, SpecificRecordBase> kafka =
-            config.toKafka() ? connect(config.connectTimeout(), config.producerId()) : null;
+            config.toKafka() ? connect(config) : null;
         DataFileWriter<ProblemInstance> file =
             config.out() == null ? null : openFile(config.out())) {
       long nextProgress = start + TimeUnit.SECONDS.toNanos(1);
@@ -298,10 +307,12 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
     }
   }
 
-  private KafkaProducer<String, SpecificRecordBase> connect(Duration timeout, String producerId) {
+  private static KafkaProducer<String, SpecificRecordBase> connect(ProduceConfig config) {
+    String bootstrap = config.bootstrap();
+    Duration timeout = config.connectTimeout();
     // Fail within the timeout on an unreachable broker instead of blocking on the first send.
     Properties adminProps = KafkaClientSettings.fromEnvironment();
-    adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap);
+    adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
     adminProps.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
     try (Admin admin = Admin.create(adminProps)) {
@@ -309,20 +320,20 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
     } catch (Exception e) {
       throw new IllegalStateException(
           "Cannot reach Kafka at "
-              + kafka.bootstrap
+              + bootstrap
               + " within "
               + timeout.toSeconds()
               + " s (is it running? try ./anira kafka)",
           e);
     }
     Properties props = KafkaClientSettings.fromEnvironment();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap);
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
-    props.put(ProducerConfig.CLIENT_ID_CONFIG, producerId);
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, config.producerId());
     return new KafkaProducer<>(props, new StringSerializer(), new AnyRecordSerializer());
   }
 

@@ -1,5 +1,6 @@
 package dev.anira.producer;
 
+import dev.anira.cli.Durations;
 import dev.anira.tasks.TaskMix;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.List;
 /**
  * Everything {@code anira produce} runs with, validated on creation.
  *
+ * @param bootstrap Kafka bootstrap servers (unused when {@code toKafka} is false)
  * @param mix the tasks and their size ranges and knobs
  * @param perSecond instances per second; 0 produces as fast as possible
  * @param count stop after this many instances; null for no limit
@@ -22,6 +24,7 @@ import java.util.List;
  * @throws IllegalArgumentException naming the option of the first value out of range
  */
 public record ProduceConfig(
+    String bootstrap,
     List<TaskMix> mix,
     double perSecond,
     Long count,
@@ -34,7 +37,38 @@ public record ProduceConfig(
     String metricsHost,
     int metricsPort) {
 
+  // The defaults, stated once: the command's options and the demo read them from here.
+  public static final String DEFAULT_TASKS = "parity,addition,dyck,bfs,kahn,dfs,pcfg";
+  public static final String DEFAULT_RATE = "500/s";
+  public static final String DEFAULT_SEED = "1";
+  public static final String DEFAULT_PRODUCER_ID = "task-producer";
+  public static final String DEFAULT_CONNECT_TIMEOUT = "10s";
+  public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
+  public static final String DEFAULT_METRICS_PORT = "-1";
+
+  /**
+   * A producer that publishes {@code mix} to Kafka at {@code perSecond} until it is stopped, every
+   * other setting at its default (the demo's).
+   */
+  public static ProduceConfig toKafkaUntilStopped(
+      String bootstrap, List<TaskMix> mix, double perSecond, int metricsPort) {
+    return new ProduceConfig(
+        bootstrap,
+        mix,
+        perSecond,
+        null,
+        null,
+        Durations.parse(DEFAULT_CONNECT_TIMEOUT),
+        true,
+        null,
+        Long.parseLong(DEFAULT_SEED),
+        DEFAULT_PRODUCER_ID,
+        DEFAULT_METRICS_HOST,
+        metricsPort);
+  }
+
   public ProduceConfig {
+    require(!toKafka || (bootstrap != null && !bootstrap.isBlank()), "--bootstrap is required");
     require(mix != null && !mix.isEmpty(), "--tasks: at least one task");
     require(perSecond >= 0, "--rate must be 0 or more, got " + perSecond);
     require(count == null || count >= 1, "--count must be at least 1, got " + count);

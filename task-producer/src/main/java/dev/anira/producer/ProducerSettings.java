@@ -19,11 +19,16 @@ import java.util.Map;
  * (name, optional weight); a file is {@code {"tasks":[{"name":"bfs","weight":2,"size":"8..24",
  * "trainMax":16,"knobs":{"degree":"2..4"}}]}}.
  */
-final class ProducerSettings {
+public final class ProducerSettings {
 
   private ProducerSettings() {}
 
-  static List<TaskMix> fromFlags(
+  /**
+   * The mix of {@code anira produce --tasks ... --size ... --train-max ... --knob ...}.
+   *
+   * @throws IllegalArgumentException naming the unknown task, knob or malformed range
+   */
+  public static List<TaskMix> fromFlags(
       String tasks,
       Map<String, String> sizes,
       Map<String, Integer> trainMax,

@@ -31,6 +31,7 @@ class ProduceConfigTest {
   private static ProduceConfig config(
       double rate, Long count, Duration duration, boolean kafka, Path out, int metricsPort) {
     return new ProduceConfig(
+        "127.0.0.1:9092",
         MIX,
         rate,
         count,

@@ -1,5 +1,6 @@
 package dev.anira.launcher;
 
+import ai.djl.Device;
 import dev.anira.cli.DurationConverter;
 import dev.anira.cli.GracefulStop;
 import dev.anira.cli.RateConverter;
@@ -12,15 +13,17 @@ import dev.anira.jobs.SourceEventTime;
 import dev.anira.kafka.EmbeddedKafkaBroker;
 import dev.anira.kafka.EmbeddedKafkaConfig;
 import dev.anira.modelservice.cli.ServeCommand;
-import dev.anira.monitor.MonitorConsumer;
-import dev.anira.monitor.MonitorServer;
+import dev.anira.monitor.Dashboard;
+import dev.anira.monitor.MonitorConfig;
 import dev.anira.monitor.MonitorState;
 import dev.anira.producer.ProduceCommand;
+import dev.anira.producer.ProduceConfig;
+import dev.anira.producer.ProducerSettings;
 import dev.anira.recording.RecordJob;
 import dev.anira.recording.Recording;
 import dev.anira.schemas.Topic;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.anira.service.ServiceConfig;
+import dev.anira.tasks.TaskMix;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -42,6 +45,9 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -64,6 +70,7 @@ import picocli.CommandLine.Option;
     })
 public final class DemoCommand implements Callable<Integer> {
 
+  private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
   private static final long MIN_FREE_BYTES = 2L << 30;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -77,7 +84,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--tasks",
       split = ",",
-      defaultValue = "parity,addition,dyck,bfs,kahn,dfs,pcfg",
+      defaultValue = ProduceConfig.DEFAULT_TASKS,
       description = "Which tasks the producer mixes. Default: ${DEFAULT-VALUE}")
   List<String> tasks;
 
@@ -90,7 +97,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--port",
-      defaultValue = "8080",
+      defaultValue = MonitorConfig.DEFAULT_PORT,
       description = "Dashboard port on 127.0.0.1, 0 for any free one. Default: ${DEFAULT-VALUE}")
   int port;
 
@@ -125,9 +132,14 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (rate <= 0 || port < 0 || port > 65535) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--rate must be positive and --port within 0..65535");
+    if (rate <= 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--rate must be positive");
+    }
+    List<TaskMix> mix;
+    try {
+      mix = ProducerSettings.fromFlags(String.join(",", tasks), Map.of(), Map.of(), Map.of());
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     Path recording =
         record != null
@@ -140,47 +152,35 @@ public final class DemoCommand implements Callable<Integer> {
     requireDisk(recording, err);
     requireDisk(Path.of(System.getProperty("java.io.tmpdir")), err);
     Path checkpoints = Files.createTempDirectory("anira-demo-checkpoints");
-    MonitorState state = new MonitorState();
-    PrometheusMeterRegistry monitorMetrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // The demo's stop is its own ordered one below (producer, service, jobs, dashboard); the
     // signal only starts it. The parts it runs in this JVM install no hook of their own.
     // Closed last, after the checkpoints are deleted: a signal's hook lets the JVM exit then.
     try (GracefulStop signal = GracefulStop.install("anira demo", STOP_TIMEOUT)) {
       signal.onStop("the demo", () -> stop.set(true));
-      return run(state, monitorMetrics, recording, checkpoints, out, err);
+      return run(mix, recording, checkpoints, out, err);
     } finally {
-      LocalFlink.deleteTree(checkpoints);
+      FileUtils.deleteDirectoryQuietly(checkpoints.toFile());
     }
   }
 
   private int run(
-      MonitorState state,
-      PrometheusMeterRegistry monitorMetrics,
-      Path recording,
-      Path checkpoints,
-      PrintWriter out,
-      PrintWriter err)
+      List<TaskMix> mix, Path recording, Path checkpoints, PrintWriter out, PrintWriter err)
       throws Exception {
-    try (MonitorServer dashboard = startDashboard(state, monitorMetrics)) {
-      step(err, "dashboard", dashboard.url());
-      long t0 = System.nanoTime();
-      try (EmbeddedKafkaBroker kafka = startKafka()) {
-        String bootstrap = kafka.bootstrapServers();
-        step(err, "Kafka", bootstrap + seconds(t0));
+    long t0 = System.nanoTime();
+    MonitorState state;
+    try (EmbeddedKafkaBroker kafka = startKafka()) {
+      String bootstrap = kafka.bootstrapServers();
+      step(err, "Kafka", bootstrap + seconds(t0));
+      try (Dashboard dashboard = startDashboard(bootstrap)) {
+        state = dashboard.state();
+        step(err, "dashboard", dashboard.url());
         ServeCommand serve = new ServeCommand();
+        ServiceConfig serviceConfig =
+            ServiceConfig.defaults(bootstrap).withDevice("cpu").withMetricsPort(0);
         Part service =
             new Part(
                 background(
-                    "model-service",
-                    serve,
-                    "--bootstrap",
-                    bootstrap,
-                    "--mechanisms",
-                    "online,early",
-                    "--device",
-                    "cpu",
-                    "--metrics-port",
-                    "0"),
+                    "model-service", () -> serve.serve(serviceConfig, Device.cpu(), out, err)),
                 serve::requestStop);
         step(err, "model service", "bundled checkpoints, ONLINE and EARLY, on the CPU");
         JobClient job = startJobs(bootstrap, recording, checkpoints);
@@ -193,45 +193,31 @@ public final class DemoCommand implements Callable<Integer> {
                 + "/metrics, dashboard "
                 + dashboard.url()
                 + "metrics, model service and producer: see their lines");
-        try (MonitorConsumer reader = new MonitorConsumer(bootstrap, state, monitorMetrics)) {
-          Thread reading = new Thread(reader, "monitor-consumer");
-          reading.setDaemon(true);
-          reading.start();
-          ProduceCommand produce = new ProduceCommand();
-          Part producer =
-              new Part(
-                  background(
-                      "producer",
-                      produce,
-                      "--bootstrap",
-                      bootstrap,
-                      "--tasks",
-                      String.join(",", tasks),
-                      "--rate",
-                      String.valueOf(rate),
-                      "--metrics-port",
-                      "0"),
-                  produce::requestStop);
-          step(err, "producer", String.join(", ", tasks) + " at " + rate + " instances/s");
-          err.printf(
-              "%nanira demo is running: open %s   (%s)%n%n",
-              dashboard.url(),
-              duration == null ? "Ctrl-C stops" : "stops after " + duration.toSeconds() + " s");
-          err.flush();
-          try (ConsumerLag lag = new ConsumerLag(bootstrap)) {
-            waitAndSummarize(state, lag, out);
-          }
-          stopInOrder(producer, service, bootstrap, job, checkpoints, reader, err);
+        ProduceCommand produce = new ProduceCommand();
+        ProduceConfig produceConfig = ProduceConfig.toKafkaUntilStopped(bootstrap, mix, rate, 0);
+        Part producer =
+            new Part(
+                background("producer", () -> produce.produce(produceConfig, out, err)),
+                produce::requestStop);
+        step(err, "producer", String.join(", ", tasks) + " at " + rate + " instances/s");
+        err.printf(
+            "%nanira demo is running: open %s   (%s)%n%n",
+            dashboard.url(),
+            duration == null ? "Ctrl-C stops" : "stops after " + duration.toSeconds() + " s");
+        err.flush();
+        try (ConsumerLag lag = new ConsumerLag(bootstrap)) {
+          waitAndSummarize(state, lag, out);
         }
+        stopInOrder(producer, service, bootstrap, job, checkpoints, dashboard, err);
       }
-      printSummary(state.summary(), out);
-      printDeadLetters(state.deadLettersByReason(), out);
-      out.printf(
-          "%nrecording: %s%n  replay it:  ./anira replay %s --to-kafka%n  analyze it: ./anira analyze --from %s%n",
-          recording.toAbsolutePath(), recording, recording);
-      out.flush();
-      return 0;
     }
+    printSummary(state.summary(), out);
+    printDeadLetters(state.deadLettersByReason(), out);
+    out.printf(
+        "%nrecording: %s%n  replay it:  ./anira replay %s --to-kafka%n  analyze it: ./anira analyze --from %s%n",
+        recording.toAbsolutePath(), recording, recording);
+    out.flush();
+    return 0;
   }
 
   /** A part running on a thread of its own, and how to ask it to stop as Ctrl-C would. */
@@ -269,7 +255,7 @@ public final class DemoCommand implements Callable<Integer> {
       String bootstrap,
       JobClient job,
       Path checkpoints,
-      MonitorConsumer reader,
+      Dashboard dashboard,
       PrintWriter err)
       throws Exception {
     err.println("\nanira demo: stopping ...");
@@ -284,7 +270,7 @@ public final class DemoCommand implements Callable<Integer> {
             checkpoints.resolve("savepoint").toUri().toString(),
             SavepointFormatType.CANONICAL)
         .get(90, TimeUnit.SECONDS);
-    if (!reader.awaitEnd(Duration.ofSeconds(30))) {
+    if (!dashboard.awaitEnd(Duration.ofSeconds(30))) {
       err.println("anira demo: the dashboard had not read the last reports after 30 s");
     }
   }
@@ -292,11 +278,10 @@ public final class DemoCommand implements Callable<Integer> {
   /** The ordered stop: the producer, the service, the jobs catching up, a savepoint, a summary. */
   private static final Duration STOP_TIMEOUT = Duration.ofMinutes(4);
 
-  private MonitorServer startDashboard(MonitorState state, PrometheusMeterRegistry metrics)
-      throws IOException {
+  private Dashboard startDashboard(String bootstrap) throws IOException {
     try {
-      return new MonitorServer(state, metrics, "127.0.0.1", port);
-    } catch (IllegalStateException e) {
+      return Dashboard.start(new MonitorConfig(bootstrap, MonitorConfig.DEFAULT_HOST, port));
+    } catch (IllegalArgumentException | IllegalStateException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
   }
@@ -455,8 +440,17 @@ public final class DemoCommand implements Callable<Integer> {
     return value == null ? "n/a" : String.format(Locale.ROOT, "%.2f", value);
   }
 
-  private static Thread background(String name, Callable<Integer> command, String... args) {
-    Thread thread = new Thread(() -> new CommandLine(command).execute(args), name);
+  private static Thread background(String name, Callable<Integer> part) {
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                part.call();
+              } catch (Exception e) {
+                LOG.error("anira demo: the {} stopped: {}", name, e.getMessage(), e);
+              }
+            },
+            name);
     thread.start();
     return thread;
   }

@@ -1,7 +1,6 @@
 package dev.anira.launcher;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anira.model.Anira;
@@ -227,15 +226,13 @@ public final class ServiceBenchCommand implements Callable<Integer> {
     // After the layer norm, feature 28 (sin(position / 56) in the embedding) rises with the
     // position from about -1.4 to -0.2 over 40 tokens; λ crosses 0.5 near -0.7 (position ~15).
     w[28] = -20f;
-    model.weights().all().get("haltingHead.linear.weight").set(w);
-    model.weights().all().get("haltingHead.linear.bias").set(new float[] {-24f});
+    model.setHaltingHead(w, -24f);
     // Take the token embedding out of that feature so only the position drives it.
-    NDArray tokens = model.weights().all().get("embedding.tokens");
-    float[] table = tokens.toFloatArray();
-    for (int row = 0; row < config.vocabSize(); row++) {
-      table[row * config.modelDim() + 28] = 0f;
+    float[][] table = model.tokenEmbedding();
+    for (float[] row : table) {
+      row[28] = 0f;
     }
-    tokens.set(table);
+    model.setTokenEmbedding(table);
     return model;
   }
 }

@@ -1,5 +1,6 @@
 package dev.anira.modelservice.cli;
 
+import dev.anira.model.Devices;
 import picocli.CommandLine.Option;
 
 /** Where a command runs the model ({@code --device}), as a picocli mixin. */
@@ -7,7 +8,7 @@ public final class DeviceOption {
 
   @Option(
       names = "--device",
-      defaultValue = "auto",
+      defaultValue = Devices.AUTO,
       description = "auto, cpu, gpu or gpu:N. Default: ${DEFAULT-VALUE}")
   String device;
 }

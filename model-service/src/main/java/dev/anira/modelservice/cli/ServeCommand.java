@@ -12,7 +12,6 @@ import dev.anira.service.ServedModel;
 import dev.anira.service.ServiceConfig;
 import dev.anira.service.ServiceMetrics;
 import java.io.PrintWriter;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -43,7 +42,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--models",
-      defaultValue = "bundled",
+      defaultValue = ServiceConfig.DEFAULT_MODELS,
       description =
           "'bundled' (the checkpoints in the jar) or a directory of NAME.json checkpoints. Default: ${DEFAULT-VALUE}")
   String models;
@@ -51,7 +50,7 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--mechanisms",
       split = ",",
-      defaultValue = "online,early",
+      defaultValue = ServiceConfig.DEFAULT_MECHANISMS,
       converter = EnumConverter.MechanismName.class,
       description = "Which mechanisms run, side by side. Default: ${DEFAULT-VALUE}")
   List<Mechanism> mechanisms;
@@ -60,7 +59,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--group-id",
-      defaultValue = "anira-model-service",
+      defaultValue = ServiceConfig.DEFAULT_GROUP_ID,
       description = "Consumer group. Default: ${DEFAULT-VALUE}")
   String groupId;
 
@@ -72,37 +71,37 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--token-budget",
-      defaultValue = "4096",
+      defaultValue = ServiceConfig.DEFAULT_TOKEN_BUDGET,
       description = "Tokens in a running batch. Default: ${DEFAULT-VALUE}")
   int tokenBudget;
 
   @Option(
       names = "--max-instance-tokens",
-      defaultValue = "1024",
+      defaultValue = ServiceConfig.DEFAULT_MAX_INSTANCE_TOKENS,
       description = "Longer instances go to anira.dlq. Default: ${DEFAULT-VALUE}")
   int maxInstanceTokens;
 
   @Option(
       names = "--max-poll-records",
-      defaultValue = "256",
+      defaultValue = ServiceConfig.DEFAULT_MAX_POLL_RECORDS,
       description = "Instances per transaction. Default: ${DEFAULT-VALUE}")
   int maxPollRecords;
 
   @Option(
       names = "--metrics-host",
-      defaultValue = "127.0.0.1",
+      defaultValue = ServiceConfig.DEFAULT_METRICS_HOST,
       description = "Prometheus endpoint address. Default: ${DEFAULT-VALUE}")
   String metricsHost;
 
   @Option(
       names = "--metrics-port",
-      defaultValue = "9464",
+      defaultValue = ServiceConfig.DEFAULT_METRICS_PORT,
       description = "Prometheus endpoint port; 0 any, -1 off. Default: ${DEFAULT-VALUE}")
   int metricsPort;
 
   @Option(
       names = "--producer-id",
-      defaultValue = "model-service",
+      defaultValue = ServiceConfig.DEFAULT_PRODUCER_ID,
       description = "Written on every output record. Default: ${DEFAULT-VALUE}")
   String producerId;
 
@@ -121,9 +120,7 @@ public final class ServeCommand implements Callable<Integer> {
               mechanisms == null ? Set.of() : EnumSet.copyOf(mechanisms),
               device.device,
               groupId,
-              transactionalId != null
-                  ? transactionalId
-                  : "anira-model-service-" + InetAddress.getLocalHost().getHostName(),
+              transactionalId != null ? transactionalId : ServiceConfig.defaultTransactionalId(),
               tokenBudget,
               maxInstanceTokens,
               maxPollRecords,
@@ -134,10 +131,19 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
-    return serve(config, chosen, spec.commandLine().getErr());
+    return serve(config, chosen, spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 
-  private int serve(ServiceConfig config, Device chosen, PrintWriter err) throws Exception {
+  /**
+   * Serves until {@link #requestStop} or a signal; prints where it serves to {@code err} and a
+   * summary to {@code out}. The demo runs its model service through this, from a typed config.
+   *
+   * @param chosen the device {@code config.device()} names ({@link Devices#select})
+   * @return the exit code, 0
+   * @throws Exception if the models do not load or Kafka fails beyond the service's retries
+   */
+  public int serve(ServiceConfig config, Device chosen, PrintWriter out, PrintWriter err)
+      throws Exception {
     // The stop is closed last, so a signal's hook lets the JVM exit only once all is closed.
     try (GracefulStop stop = GracefulStop.install("anira serve", STOP_TIMEOUT);
         ModelRegistry registry = ModelRegistry.load(config.models(), config.mechanisms(), chosen);
@@ -167,7 +173,7 @@ public final class ServeCommand implements Callable<Integer> {
       }
       long start = System.nanoTime();
       InferenceService.Totals totals = running.run();
-      summarize(totals, (System.nanoTime() - start) / 1e9);
+      summarize(totals, (System.nanoTime() - start) / 1e9, out);
     }
     return 0;
   }
@@ -175,8 +181,7 @@ public final class ServeCommand implements Callable<Integer> {
   /** How long a stop signal may take: the open transaction is aborted, the clients close. */
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
-  private void summarize(InferenceService.Totals totals, double seconds) {
-    PrintWriter out = spec.commandLine().getOut();
+  private static void summarize(InferenceService.Totals totals, double seconds, PrintWriter out) {
     out.printf(
         "served %,d instances in %.1f s: %,d results, %,d steps, %,d dead letters, %,d"
             + " transactions%n",
