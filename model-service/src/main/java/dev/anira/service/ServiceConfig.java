@@ -1,6 +1,5 @@
 package dev.anira.service;
 
-import dev.anira.model.Devices;
 import dev.anira.schemas.Mechanism;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -43,7 +42,6 @@ public record ServiceConfig(
   // The defaults, stated once: the command's options and the demo read them from here.
   public static final String DEFAULT_MODELS = "bundled";
   public static final String DEFAULT_MECHANISMS = "online,early";
-  public static final String DEFAULT_DEVICE = Devices.AUTO;
   public static final String DEFAULT_GROUP_ID = "anira-model-service";
   public static final String DEFAULT_TOKEN_BUDGET = "4096";
   public static final String DEFAULT_MAX_INSTANCE_TOKENS = "1024";
@@ -53,26 +51,27 @@ public record ServiceConfig(
   public static final String DEFAULT_PRODUCER_ID = "model-service";
 
   /**
-   * The configuration {@code anira serve --bootstrap BOOTSTRAP} runs with.
+   * The configuration {@code anira serve --bootstrap BOOTSTRAP --device DEVICE --metrics-port
+   * METRICS_PORT} runs with (the demo's).
    *
    * @throws IllegalStateException if this host's name cannot be resolved (the default transactional
    *     id names it)
    */
-  public static ServiceConfig defaults(String bootstrap) {
+  public static ServiceConfig defaults(String bootstrap, String device, int metricsPort) {
     return new ServiceConfig(
         bootstrap,
         DEFAULT_MODELS,
         Arrays.stream(DEFAULT_MECHANISMS.split(","))
             .map(m -> Mechanism.valueOf(m.toUpperCase(Locale.ROOT)))
             .collect(Collectors.toSet()),
-        DEFAULT_DEVICE,
+        device,
         DEFAULT_GROUP_ID,
         defaultTransactionalId(),
         Integer.parseInt(DEFAULT_TOKEN_BUDGET),
         Integer.parseInt(DEFAULT_MAX_INSTANCE_TOKENS),
         Integer.parseInt(DEFAULT_MAX_POLL_RECORDS),
         DEFAULT_METRICS_HOST,
-        Integer.parseInt(DEFAULT_METRICS_PORT),
+        metricsPort,
         DEFAULT_PRODUCER_ID);
   }
 
@@ -89,38 +88,6 @@ public record ServiceConfig(
       throw new IllegalStateException(
           "cannot resolve this host's name for the default --transactional-id; pass one", e);
     }
-  }
-
-  public ServiceConfig withDevice(String value) {
-    return new ServiceConfig(
-        bootstrap,
-        models,
-        mechanisms,
-        value,
-        groupId,
-        transactionalId,
-        tokenBudget,
-        maxInstanceTokens,
-        maxPollRecords,
-        metricsHost,
-        metricsPort,
-        producerId);
-  }
-
-  public ServiceConfig withMetricsPort(int value) {
-    return new ServiceConfig(
-        bootstrap,
-        models,
-        mechanisms,
-        device,
-        groupId,
-        transactionalId,
-        tokenBudget,
-        maxInstanceTokens,
-        maxPollRecords,
-        metricsHost,
-        value,
-        producerId);
   }
 
   public ServiceConfig {

@@ -175,8 +175,7 @@ public final class DemoCommand implements Callable<Integer> {
         state = dashboard.state();
         step(err, "dashboard", dashboard.url());
         ServeCommand serve = new ServeCommand();
-        ServiceConfig serviceConfig =
-            ServiceConfig.defaults(bootstrap).withDevice("cpu").withMetricsPort(0);
+        ServiceConfig serviceConfig = ServiceConfig.defaults(bootstrap, "cpu", 0);
         Part service =
             new Part(
                 background(
