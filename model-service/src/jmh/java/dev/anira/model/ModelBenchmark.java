@@ -1,8 +1,5 @@
 package dev.anira.model;
 
-import ai.djl.Device;
-import dev.anira.schemas.Mechanism;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,12 +33,8 @@ public class ModelBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    model = Anira.create(ModelConfig.defaults(16, Mechanism.FIXED), Device.cpu(), 1);
-    SplittableRandom random = new SplittableRandom(1);
-    sequences = new int[batch][];
-    for (int b = 0; b < batch; b++) {
-      sequences[b] = random.ints(LENGTH, 0, 16).toArray();
-    }
+    model = PeerExport.fixedModel();
+    sequences = PeerExport.randomSequences(batch);
   }
 
   @TearDown(Level.Trial)

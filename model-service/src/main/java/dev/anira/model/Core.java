@@ -34,21 +34,15 @@ final class Core {
   }
 
   /**
-   * One step for gathered tokens: {@code queries} [N, d] are the states of tokens in rows {@code
-   * rows} at {@code positions}, in rows of {@code rowLengths} real tokens; keys and values come
-   * from the whole {@code context}.
+   * One step for gathered tokens: {@code queries} [N, d] are the states of the tokens at flat
+   * positions {@code cells} ({@code b·T + t}) in rows {@code rows}; keys and values come from the
+   * whole {@code context} [B, T, d], rows of {@code lengths} real tokens.
    */
   NDArray applyGathered(
-      NDArray queries,
-      NDArray context,
-      NDArray steps,
-      NDArray rows,
-      long[] positions,
-      long[] rowLengths) {
+      NDArray queries, NDArray context, NDArray steps, NDArray rows, NDArray cells, int[] lengths) {
     NDArray perRow = stepEmbedding(steps);
     NDArray query = queries.add(perRow.get(new ai.djl.ndarray.index.NDIndex("{}", rows)));
-    return layer.applyGathered(
-        query, context.add(perRow.expandDims(1)), rows, positions, rowLengths);
+    return layer.applyGathered(query, context.add(perRow.expandDims(1)), cells, lengths);
   }
 
   /** [B, d]: the learned embedding of each sequence's step k. */

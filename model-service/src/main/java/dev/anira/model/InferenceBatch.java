@@ -150,15 +150,11 @@ public final class InferenceBatch implements AutoCloseable {
     }
     long[] cells = new long[n];
     long[] rows = new long[n];
-    long[] positions = new long[n];
-    long[] rowLengths = new long[n];
     int[] increment = new int[Math.toIntExact(batch)];
     for (int cell = 0, i = 0; cell < activeCells.length; cell++) {
       if (activeCells[cell]) {
         cells[i] = cell;
         rows[i] = cell / time;
-        positions[i] = cell % time;
-        rowLengths[i] = lengths[(int) rows[i]];
         increment[(int) rows[i]] = 1;
         i++;
       }
@@ -170,7 +166,7 @@ public final class InferenceBatch implements AutoCloseable {
     NDArray flatContext = s.context().reshape(batch * time, dim);
     NDArray previous = take(flatContext, cellIndex);
     NDArray next =
-        model.core.applyGathered(previous, s.context(), newSteps, rowIndex, positions, rowLengths);
+        model.core.applyGathered(previous, s.context(), newSteps, rowIndex, cellIndex, lengths);
     HaltingRule.Decision d =
         model.halting.decide(
             new HaltingRule.Cells(

@@ -2,6 +2,7 @@ package dev.anira.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -65,33 +66,30 @@ final class SelfAttention {
   }
 
   /**
-   * Attention for gathered queries: query n [N, d] belongs to row {@code rows[n]} at position
-   * {@code positions[n]} and attends to that row's keys and values up to its position (causal) or
-   * to all of that row's {@code rowLengths[n]} real tokens (bidirectional).
+   * Attention for gathered queries: query n [N, d] is the token at flat position {@code cells[n]}
+   * ({@code b·T + t}) of {@code context}. Dense per sequence: the queries are scattered into a [B,
+   * T, d] block (zero where a token does not ask), attend to their own row's keys and values as in
+   * {@link #apply}, and only their rows of the result go through the output projection. Keys and
+   * values are computed once per row, never copied per query.
    *
-   * @param context [B, T, d], already normalised
+   * @param queries [N, d], already normalised
+   * @param context [B, T, d], already normalised; source of keys and values
+   * @param cells [N] int64 flat positions of the queries
+   * @param lengths [B] real tokens per row
+   * @return [N, d]
    */
-  NDArray applyGathered(
-      NDArray queries, NDArray context, NDArray rows, long[] positions, long[] rowLengths) {
-    long n = queries.getShape().get(0);
+  NDArray applyGathered(NDArray queries, NDArray context, NDArray cells, int[] lengths) {
     long batch = context.getShape().get(0);
     long length = context.getShape().get(1);
-    NDArray q = query.apply(queries).reshape(n, heads, 1, headDim);
-    ai.djl.ndarray.index.NDIndex byRow = new ai.djl.ndarray.index.NDIndex("{}", rows);
-    NDArray k = splitHeads(key.apply(context), batch, length).get(byRow);
-    NDArray v = splitHeads(value.apply(context), batch, length).get(byRow);
-    float[] mask = new float[Math.toIntExact(n * length)];
-    for (int i = 0; i < n; i++) {
-      for (long t = causal ? positions[i] + 1 : rowLengths[i]; t < length; t++) {
-        mask[Math.toIntExact(i * length + t)] = MASKED;
-      }
-    }
-    NDArray scores =
-        q.matMul(k.transpose(0, 1, 3, 2))
-            .mul(scale)
-            .add(queries.getManager().create(mask, new Shape(n, 1, 1, length)));
-    NDArray mixed = scores.softmax(-1).matMul(v);
-    return output.apply(mixed.reshape(n, (long) heads * headDim));
+    long dim = (long) heads * headDim;
+    NDArray dense = queries.getManager().zeros(new Shape(batch * length, dim));
+    dense.set(new NDIndex("{}", cells), query.apply(queries));
+    NDArray q = splitHeads(dense.reshape(batch, length, dim), batch, length);
+    NDArray k = splitHeads(key.apply(context), batch, length);
+    NDArray v = splitHeads(value.apply(context), batch, length);
+    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(mask(q, lengths, length));
+    NDArray mixed = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(batch * length, dim);
+    return output.apply(mixed.get(new NDIndex("{}", cells)));
   }
 
   private NDArray splitHeads(NDArray x, long batch, long length) {

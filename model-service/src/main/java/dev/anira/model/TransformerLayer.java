@@ -34,13 +34,15 @@ final class TransformerLayer {
     return apply(x, x, lengths);
   }
 
-  /** The layer for gathered queries [N, d]; see {@link SelfAttention#applyGathered}. */
-  NDArray applyGathered(
-      NDArray x, NDArray context, NDArray rows, long[] positions, long[] rowLengths) {
+  /**
+   * The layer for gathered queries [N, d] at flat positions {@code cells} of {@code context}; see
+   * {@link SelfAttention#applyGathered}.
+   */
+  NDArray applyGathered(NDArray x, NDArray context, NDArray cells, int[] lengths) {
     NDArray h =
         x.add(
             attention.applyGathered(
-                attentionNorm.apply(x), attentionNorm.apply(context), rows, positions, rowLengths));
+                attentionNorm.apply(x), attentionNorm.apply(context), cells, lengths));
     return h.add(feedForward.apply(feedForwardNorm.apply(h)));
   }
 

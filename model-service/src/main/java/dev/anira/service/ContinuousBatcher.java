@@ -35,18 +35,20 @@ public final class ContinuousBatcher implements AutoCloseable {
   private InferenceBatch recurrence;
   private int tokensInBatch;
 
-  private record Pending(ProblemInstance instance, long arrivedNanos) {}
+  private record Pending(ProblemInstance instance, OutputSink sink, long arrivedNanos) {}
 
   /** An instance in the batch, at the same index as its row in the recurrence. */
   private static final class Row {
     final ProblemInstance instance;
+    final OutputSink sink;
     final long arrivedNanos;
     final int[] depths;
     int running;
     boolean finished;
 
-    Row(ProblemInstance instance, long arrivedNanos) {
+    Row(ProblemInstance instance, OutputSink sink, long arrivedNanos) {
       this.instance = instance;
+      this.sink = sink;
       this.arrivedNanos = arrivedNanos;
       this.depths = new int[instance.getTokens().size()];
       this.running = depths.length;
@@ -71,9 +73,17 @@ public final class ContinuousBatcher implements AutoCloseable {
     return served;
   }
 
-  /** Queues an instance; its tokens must fit the budget and the vocabulary (checked upstream). */
-  public void submit(ProblemInstance instance) {
-    queue.add(new Pending(instance, System.nanoTime()));
+  /**
+   * Queues an instance whose records go to {@code sink}; its tokens must fit the budget and the
+   * vocabulary (checked upstream).
+   */
+  public void submit(ProblemInstance instance, OutputSink sink) {
+    queue.add(new Pending(instance, sink, System.nanoTime()));
+  }
+
+  /** Instances queued or in the running batch. */
+  public int size() {
+    return queue.size() + rows.size();
   }
 
   public boolean idle() {
@@ -81,14 +91,14 @@ public final class ContinuousBatcher implements AutoCloseable {
   }
 
   /** Steps until every queued instance has a result. */
-  public void drain(OutputSink sink) {
+  public void drain() {
     while (!idle()) {
-      step(sink);
+      step();
     }
   }
 
   /** Admits what fits, takes one recurrence step, retires finished instances. */
-  public void step(OutputSink sink) {
+  public void step() {
     if (recurrence == null) {
       recurrence = served.model().begin(new int[0][]);
     }
@@ -96,7 +106,7 @@ public final class ContinuousBatcher implements AutoCloseable {
     // budget is free rather than paying it for every single instance that leaves.
     boolean roomy = tokenBudget - tokensInBatch >= tokenBudget / 8;
     if (rows.isEmpty() || (admission == Admission.CONTINUOUS && roomy)) {
-      admit(sink);
+      admit();
     }
     if (rows.stream().allMatch(r -> r.finished)) {
       return;
@@ -108,7 +118,7 @@ public final class ContinuousBatcher implements AutoCloseable {
       if (row.finished || !record.anyActive(i)) {
         continue;
       }
-      sink.step(Records.step(served, row.instance, record, i, producerId));
+      row.sink.step(Records.step(served, row.instance, record, i, producerId));
       boolean[] halted = record.halted()[i];
       boolean[] wasActive = record.active()[i];
       for (int t = 0; t < halted.length; t++) {
@@ -123,7 +133,7 @@ public final class ContinuousBatcher implements AutoCloseable {
       if (row.running == 0) {
         row.finished = true;
         long micros = (System.nanoTime() - row.arrivedNanos) / 1000;
-        sink.result(
+        row.sink.result(
             Records.result(
                 served, row.instance, row.depths, record, i, device, micros, producerId));
         metrics.instanceDone(served, row.depths.length, micros);
@@ -133,7 +143,7 @@ public final class ContinuousBatcher implements AutoCloseable {
     retire();
   }
 
-  private void admit(OutputSink sink) {
+  private void admit() {
     List<Row> joining = new ArrayList<>();
     int tokens = tokensInBatch;
     while (!queue.isEmpty()) {
@@ -143,7 +153,7 @@ public final class ContinuousBatcher implements AutoCloseable {
         break;
       }
       Pending next = queue.poll();
-      joining.add(new Row(next.instance(), next.arrivedNanos()));
+      joining.add(new Row(next.instance(), next.sink(), next.arrivedNanos()));
       tokens += length;
     }
     if (joining.isEmpty()) {
@@ -156,7 +166,8 @@ public final class ContinuousBatcher implements AutoCloseable {
     }
     StepRecord initial = recurrence.admit(sequences);
     for (int i = 0; i < joining.size(); i++) {
-      sink.step(Records.step(served, joining.get(i).instance, initial, i, producerId));
+      Row row = joining.get(i);
+      row.sink.step(Records.step(served, row.instance, initial, i, producerId));
     }
     rows.addAll(joining);
     tokensInBatch = tokens;

@@ -11,6 +11,9 @@ import dev.anira.schemas.serde.DeadLetters;
 import dev.anira.schemas.serde.RecordDecodingException;
 import dev.anira.schemas.serde.SingleObjectCodec;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +22,8 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -28,6 +31,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -36,17 +40,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Consume-transform-produce, exactly once: each poll of {@code anira.tasks} runs to completion
- * through the models (continuous batching inside), and its steps, results, dead letters and input
- * offsets commit in one Kafka transaction. A crash anywhere loses the open transaction, whose
- * inputs are read again by whoever takes the partitions over; {@code read_committed} readers never
- * see the aborted outputs.
+ * Consume-transform-produce, exactly once, with the model kept busy. Instances are read while fewer
+ * than twice {@code --max-poll-records} are in flight; every model's batcher takes one recurrence
+ * step per turn; every {@code --commit-interval} the outputs of finished instances commit in one
+ * short Kafka transaction together with the input offsets just past them.
+ *
+ * <p>An instance's outputs (its steps and results for every model, or its dead letter) are held
+ * until it and every instance read before it from the same partition are finished, then sent in the
+ * transaction that commits the offset past it. So a committed offset never passes an instance whose
+ * outputs are not committed, and committed outputs never belong to an instance whose offset is not:
+ * a crash, a stop or a rebalance loses only uncommitted work, which whoever takes the partition
+ * over redoes from the committed offset, and {@code read_committed} readers never see a half. A
+ * transaction stays open only while its outputs are sent, so no input, however large, can outlast
+ * the transaction timeout.
  */
 public final class InferenceService implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(InferenceService.class);
   private static final SingleObjectCodec<ProblemInstance> INSTANCES =
       SingleObjectCodec.of(ProblemInstance.class);
+
+  /** How long a stop may spend finishing the instances already read. */
+  private static final Duration FINISH_ON_STOP = Duration.ofSeconds(10);
 
   private final ServiceConfig config;
   private final ModelRegistry registry;
@@ -57,6 +72,11 @@ public final class InferenceService implements AutoCloseable {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final Totals totals = new Totals();
 
+  /** Per partition, the instances read and not yet committed, in offset order. */
+  private final Map<TopicPartition, ArrayDeque<InFlight>> inFlight = new LinkedHashMap<>();
+
+  private int inFlightCount;
+
   /** Counts for the summary line. */
   public static final class Totals {
     public long instances;
@@ -64,6 +84,41 @@ public final class InferenceService implements AutoCloseable {
     public long steps;
     public long deadLetters;
     public long transactions;
+  }
+
+  /**
+   * One input record until its offset commits: its outputs, held back, and how many of its models
+   * are still running it. Discarded when its partition is revoked: whoever takes it over redoes it.
+   */
+  private static final class InFlight implements OutputSink {
+    final long offset;
+    final List<ProducerRecord<String, SpecificRecordBase>> outputs = new ArrayList<>();
+    int modelsRunning;
+    boolean discarded;
+
+    InFlight(long offset) {
+      this.offset = offset;
+    }
+
+    boolean finished() {
+      return modelsRunning == 0;
+    }
+
+    @Override
+    public void step(RecurrenceStep step) {
+      if (!discarded) {
+        outputs.add(new ProducerRecord<>(Topic.STEPS.topicName(), step.getInstanceId(), step));
+      }
+    }
+
+    @Override
+    public void result(InstanceResult result) {
+      modelsRunning--;
+      if (!discarded) {
+        outputs.add(
+            new ProducerRecord<>(Topic.RESULTS.topicName(), result.getInstanceId(), result));
+      }
+    }
   }
 
   public InferenceService(ServiceConfig config, ModelRegistry registry, ServiceMetrics metrics) {
@@ -92,7 +147,7 @@ public final class InferenceService implements AutoCloseable {
     Properties p = KafkaClientSettings.fromEnvironment();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.transactionalId());
-    p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
+    p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) config.transactionTimeout().toMillis());
     p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     this.producer = new KafkaProducer<>(p, new StringSerializer(), new AnyRecordSerializer());
@@ -102,58 +157,205 @@ public final class InferenceService implements AutoCloseable {
         this::lag);
   }
 
-  /** Runs until {@link #stop}; returns the totals. */
+  /**
+   * Runs until {@link #stop}, then finishes what it has read (for up to 10 s) and commits it;
+   * returns the totals.
+   *
+   * @throws IllegalStateException if another instance with the same transactional id fenced this
+   *     one, or the producer failed beyond recovery
+   */
   public Totals run() {
     producer.initTransactions();
-    consumer.subscribe(List.of(Topic.TASKS.topicName()));
+    consumer.subscribe(List.of(Topic.TASKS.topicName()), new CommitBeforeRevoke());
+    long lastCommit = System.nanoTime();
     while (!stopping.get()) {
-      ConsumerRecords<byte[], byte[]> records;
       try {
-        records = consumer.poll(Duration.ofMillis(200));
+        read();
       } catch (WakeupException e) {
         break;
       }
-      if (!records.isEmpty()) {
-        process(records);
+      boolean stepped = stepEveryBatcher();
+      if (!stepped || System.nanoTime() - lastCommit >= config.commitInterval().toNanos()) {
+        commitFinished();
+        lastCommit = System.nanoTime();
       }
     }
+    finishInFlight();
     return totals;
   }
 
-  private void process(ConsumerRecords<byte[], byte[]> records) {
-    producer.beginTransaction();
-    try {
-      OutputSink sink = new TransactionSink();
-      for (ConsumerRecord<byte[], byte[]> record : records) {
-        route(record, sink);
+  /**
+   * Reads more instances while fewer than twice a poll are in flight: without waiting while the
+   * batchers have work, else for up to 200 ms.
+   */
+  private void read() {
+    boolean full = inFlightCount >= 2 * config.maxPollRecords();
+    if (full) {
+      consumer.pause(consumer.assignment());
+    } else if (!consumer.paused().isEmpty()) {
+      consumer.resume(consumer.paused());
+    }
+    boolean busy = batchers.values().stream().anyMatch(b -> !b.idle());
+    // Polling while paused still keeps this consumer in its group.
+    for (ConsumerRecord<byte[], byte[]> record :
+        consumer.poll(busy ? Duration.ZERO : Duration.ofMillis(200))) {
+      InFlight entry = new InFlight(record.offset());
+      inFlight
+          .computeIfAbsent(
+              new TopicPartition(record.topic(), record.partition()), tp -> new ArrayDeque<>())
+          .add(entry);
+      inFlightCount++;
+      route(record, entry);
+    }
+  }
+
+  /** One recurrence step of every model that has work; false if none had. */
+  private boolean stepEveryBatcher() {
+    boolean any = false;
+    for (ContinuousBatcher batcher : batchers.values()) {
+      if (!batcher.idle()) {
+        batcher.step();
+        any = true;
       }
-      for (ContinuousBatcher batcher : batchers.values()) {
-        while (!batcher.idle()) {
-          if (stopping.get()) {
-            // Shutting down mid-poll: nothing of this transaction is kept; its inputs are read
-            // again by the next instance.
-            producer.abortTransaction();
-            LOG.info("stopping: aborted the open transaction");
-            return;
+    }
+    return any;
+  }
+
+  /**
+   * Commits, per partition, the longest run of finished instances from the oldest one in flight:
+   * their outputs and the offset past the last of them, in one transaction. What is not finished
+   * waits for the next commit; after an abortable failure everything stays and is tried again.
+   */
+  private void commitFinished() {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    Map<TopicPartition, Integer> counts = new HashMap<>();
+    List<InFlight> done = new ArrayList<>();
+    inFlight.forEach(
+        (partition, queue) -> {
+          int n = 0;
+          for (InFlight entry : queue) {
+            if (!entry.finished()) {
+              break;
+            }
+            done.add(entry);
+            offsets.put(partition, new OffsetAndMetadata(entry.offset + 1));
+            n++;
           }
-          batcher.step(sink);
-        }
+          counts.put(partition, n);
+        });
+    if (done.isEmpty()) {
+      return;
+    }
+    try {
+      producer.beginTransaction();
+      for (InFlight entry : done) {
+        entry.outputs.forEach(producer::send);
       }
-      producer.sendOffsetsToTransaction(offsets(records), consumer.groupMetadata());
+      producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
       producer.commitTransaction();
-      totals.transactions++;
     } catch (ProducerFencedException e) {
       throw new IllegalStateException(
-          "another instance took over transactional id " + config.transactionalId(), e);
-    } catch (KafkaException | IllegalStateException e) {
-      LOG.warn("transaction aborted, re-reading its input: {}", e.toString());
+          "fenced: another service instance started with transactional id "
+              + config.transactionalId()
+              + "; this one stops, and the other redoes what this one had not committed",
+          e);
+    } catch (KafkaException e) {
+      abortAfter(e);
+      return;
+    }
+    totals.transactions++;
+    for (InFlight entry : done) {
+      for (ProducerRecord<String, SpecificRecordBase> output : entry.outputs) {
+        String topic = output.topic();
+        if (topic.equals(Topic.STEPS.topicName())) {
+          totals.steps++;
+        } else if (topic.equals(Topic.RESULTS.topicName())) {
+          totals.results++;
+        } else {
+          totals.deadLetters++;
+        }
+      }
+    }
+    counts.forEach(
+        (partition, n) -> {
+          ArrayDeque<InFlight> queue = inFlight.get(partition);
+          for (int i = 0; i < n; i++) {
+            queue.poll();
+          }
+          inFlightCount -= n;
+        });
+  }
+
+  /** Aborts the open transaction after {@code cause}; what it held is committed next time. */
+  private void abortAfter(KafkaException cause) {
+    String what =
+        cause instanceof InvalidProducerEpochException
+            ? "the broker aborted the transaction: it stayed open longer than"
+                + " --transaction-timeout "
+                + config.transactionTimeout().toMillis()
+                + "ms"
+            : "the transaction failed (" + cause + ")";
+    LOG.warn("{}; its outputs are held and committed again with the next transaction", what);
+    try {
       producer.abortTransaction();
-      rewind(records);
+    } catch (KafkaException fatal) {
+      throw new IllegalStateException(
+          what + ", and aborting it failed too; this service stops: " + fatal, fatal);
+    }
+  }
+
+  /** On a stop: no more reading; steps until what was read is finished (or 10 s), commits it. */
+  private void finishInFlight() {
+    long deadline = System.nanoTime() + FINISH_ON_STOP.toNanos();
+    long lastCommit = System.nanoTime();
+    while (inFlightCount > 0 && System.nanoTime() < deadline && stepEveryBatcher()) {
+      if (System.nanoTime() - lastCommit >= config.commitInterval().toNanos()) {
+        commitFinished();
+        lastCommit = System.nanoTime();
+      }
+    }
+    commitFinished();
+    if (inFlightCount > 0) {
+      LOG.info(
+          "stopping: {} instances read but not finished are left to whoever reads anira.tasks"
+              + " next",
+          inFlightCount);
+    }
+  }
+
+  /**
+   * Commits what is finished before partitions go to another instance, then drops the rest of
+   * theirs (the new owner redoes it from the committed offset); the batchers still finish the
+   * dropped instances, but nothing of them is sent.
+   */
+  private final class CommitBeforeRevoke implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      commitFinished();
+      drop(partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      drop(partitions);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+
+    private void drop(Collection<TopicPartition> partitions) {
+      for (TopicPartition partition : partitions) {
+        ArrayDeque<InFlight> queue = inFlight.remove(partition);
+        if (queue != null) {
+          queue.forEach(entry -> entry.discarded = true);
+          inFlightCount -= queue.size();
+        }
+      }
     }
   }
 
   /** Decodes, validates and queues one input; a bad one becomes a dead letter. */
-  private void route(ConsumerRecord<byte[], byte[]> record, OutputSink sink) {
+  private void route(ConsumerRecord<byte[], byte[]> record, InFlight entry) {
     ProblemInstance instance;
     try {
       if (record.value() == null) {
@@ -167,8 +369,9 @@ public final class InferenceService implements AutoCloseable {
       }
       validate(instance, models);
       totals.instances++;
+      entry.modelsRunning = models.size();
       for (ServedModel served : models) {
-        batchers.get(served.modelId()).submit(instance);
+        batchers.get(served.modelId()).submit(instance, entry);
       }
     } catch (RecordDecodingException | InvalidInstance e) {
       String type = e instanceof InvalidInstance invalid ? invalid.errorType : null;
@@ -182,9 +385,8 @@ public final class InferenceService implements AutoCloseable {
               e,
               type,
               config.producerId());
-      producer.send(new ProducerRecord<>(Topic.DEAD_LETTERS.topicName(), null, letter));
+      entry.outputs.add(new ProducerRecord<>(Topic.DEAD_LETTERS.topicName(), null, letter));
       metrics.deadLetter(letter.getErrorType());
-      totals.deadLetters++;
     }
   }
 
@@ -224,32 +426,6 @@ public final class InferenceService implements AutoCloseable {
     }
   }
 
-  private static Map<TopicPartition, OffsetAndMetadata> offsets(
-      ConsumerRecords<byte[], byte[]> records) {
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (TopicPartition partition : records.partitions()) {
-      List<ConsumerRecord<byte[], byte[]>> list = records.records(partition);
-      offsets.put(partition, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
-    }
-    return offsets;
-  }
-
-  /** After an abort: read the same records again from the first one of the poll. */
-  private void rewind(ConsumerRecords<byte[], byte[]> records) {
-    for (TopicPartition partition : records.partitions()) {
-      consumer.seek(partition, records.records(partition).get(0).offset());
-    }
-    batchers.values().forEach(ContinuousBatcher::close);
-    batchers.replaceAll(
-        (id, old) ->
-            new ContinuousBatcher(
-                old.served(),
-                config.tokenBudget(),
-                ContinuousBatcher.Admission.CONTINUOUS,
-                config.producerId(),
-                metrics));
-  }
-
   private double lag() {
     return consumer.metrics().entrySet().stream()
         .filter(e -> e.getKey().name().equals("records-lag-max"))
@@ -259,7 +435,10 @@ public final class InferenceService implements AutoCloseable {
         .orElse(0);
   }
 
-  /** Asks the loop to finish its current transaction and return; safe from any thread. */
+  /**
+   * Asks the loop to stop reading, finish and commit what it has read, and return; safe from any
+   * thread.
+   */
   public void stop() {
     stopping.set(true);
     consumer.wakeup();
@@ -270,21 +449,6 @@ public final class InferenceService implements AutoCloseable {
     batchers.values().forEach(ContinuousBatcher::close);
     producer.close(Duration.ofSeconds(5));
     consumer.close(Duration.ofSeconds(5));
-  }
-
-  private final class TransactionSink implements OutputSink {
-    @Override
-    public void step(RecurrenceStep step) {
-      producer.send(new ProducerRecord<>(Topic.STEPS.topicName(), step.getInstanceId(), step));
-      totals.steps++;
-    }
-
-    @Override
-    public void result(InstanceResult result) {
-      producer.send(
-          new ProducerRecord<>(Topic.RESULTS.topicName(), result.getInstanceId(), result));
-      totals.results++;
-    }
   }
 
   private static final class InvalidInstance extends RuntimeException {

@@ -1,8 +1,10 @@
 package dev.anira.service;
 
+import dev.anira.cli.Durations;
 import dev.anira.schemas.Mechanism;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
@@ -20,7 +22,13 @@ import java.util.stream.Collectors;
  *     aborts its open transaction at once
  * @param tokenBudget tokens in a running batch
  * @param maxInstanceTokens longer instances go to the dead-letter topic
- * @param maxPollRecords instances per transaction
+ * @param maxPollRecords instances read per poll; at most twice as many are in flight (read, not yet
+ *     committed) before reading pauses
+ * @param commitInterval how often the outputs of finished instances commit, with their input
+ *     offsets, in one Kafka transaction; bounds the latency a transaction adds
+ * @param transactionTimeout the producer's {@code transaction.timeout.ms}: how long the broker lets
+ *     a transaction stay open before it aborts it; a transaction here stays open only while its
+ *     outputs are sent, so this must merely be well above {@code commitInterval}
  * @param metricsHost address of the Prometheus endpoint
  * @param metricsPort its port; 0 picks a free one, -1 disables it
  * @param producerId written on every output record
@@ -35,6 +43,8 @@ public record ServiceConfig(
     int tokenBudget,
     int maxInstanceTokens,
     int maxPollRecords,
+    Duration commitInterval,
+    Duration transactionTimeout,
     String metricsHost,
     int metricsPort,
     String producerId) {
@@ -46,6 +56,8 @@ public record ServiceConfig(
   public static final String DEFAULT_TOKEN_BUDGET = "4096";
   public static final String DEFAULT_MAX_INSTANCE_TOKENS = "1024";
   public static final String DEFAULT_MAX_POLL_RECORDS = "256";
+  public static final String DEFAULT_COMMIT_INTERVAL = "200ms";
+  public static final String DEFAULT_TRANSACTION_TIMEOUT = "60s";
   public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
   public static final String DEFAULT_METRICS_PORT = "9464";
   public static final String DEFAULT_PRODUCER_ID = "model-service";
@@ -70,6 +82,8 @@ public record ServiceConfig(
         Integer.parseInt(DEFAULT_TOKEN_BUDGET),
         Integer.parseInt(DEFAULT_MAX_INSTANCE_TOKENS),
         Integer.parseInt(DEFAULT_MAX_POLL_RECORDS),
+        Durations.parse(DEFAULT_COMMIT_INTERVAL),
+        Durations.parse(DEFAULT_TRANSACTION_TIMEOUT),
         DEFAULT_METRICS_HOST,
         metricsPort,
         DEFAULT_PRODUCER_ID);
@@ -110,6 +124,17 @@ public record ServiceConfig(
             + "), got "
             + maxInstanceTokens);
     require(maxPollRecords >= 1, "--max-poll-records must be at least 1, got " + maxPollRecords);
+    require(
+        commitInterval != null && commitInterval.toMillis() >= 10,
+        "--commit-interval must be at least 10ms, got " + commitInterval);
+    require(
+        transactionTimeout != null
+            && transactionTimeout.compareTo(commitInterval.multipliedBy(10)) >= 0
+            && transactionTimeout.toMillis() <= Integer.MAX_VALUE,
+        "--transaction-timeout must be at least ten times --commit-interval ("
+            + commitInterval.multipliedBy(10).toMillis()
+            + "ms), got "
+            + transactionTimeout);
     require(
         metricsPort >= -1 && metricsPort <= 65535,
         "--metrics-port must be -1 (off), 0 (any) or a port, got " + metricsPort);

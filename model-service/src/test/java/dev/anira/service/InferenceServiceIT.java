@@ -2,6 +2,7 @@ package dev.anira.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.anira.cli.Durations;
 import dev.anira.kafka.KafkaCluster;
 import dev.anira.kafka.testing.KafkaClusters;
 import dev.anira.schemas.DeadLetter;
@@ -30,6 +31,8 @@ class InferenceServiceIT {
         64,
         64,
         7,
+        Durations.parse(ServiceConfig.DEFAULT_COMMIT_INTERVAL),
+        Durations.parse(ServiceConfig.DEFAULT_TRANSACTION_TIMEOUT),
         "127.0.0.1",
         -1,
         "service-it");

@@ -37,6 +37,10 @@ class ImagesIT {
     List<String> entrypoint = new ArrayList<>();
     config.get("Entrypoint").forEach(e -> entrypoint.add(e.asText()));
     assertThat(entrypoint).contains(mainClass);
+    List<String> env = new ArrayList<>();
+    config.get("Env").forEach(e -> env.add(e.asText()));
+    // The service JVMs get what ./anira gives them (deploy/runtime.env: the allocator settings).
+    assertThat(env).containsAll(runtimeEnvironment());
 
     List<String> command = new ArrayList<>();
     boolean root = new UnixSystem().getUid() == 0;
@@ -76,6 +80,13 @@ class ImagesIT {
     try (var files = Files.list(image.root())) {
       assertThat(files.map(p -> p.getFileName().toString())).containsOnly("opt");
     }
+  }
+
+  /** The KEY=VALUE lines of deploy/runtime.env. */
+  private static List<String> runtimeEnvironment() throws IOException {
+    return Files.readAllLines(Deploy.path("deploy/runtime.env")).stream()
+        .filter(line -> line.matches("[A-Z_]+=.*"))
+        .toList();
   }
 
   /** An image tar in the docker-save layout Jib writes, its layers unpacked in order. */

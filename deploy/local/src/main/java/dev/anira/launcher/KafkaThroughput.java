@@ -1,6 +1,7 @@
 package dev.anira.launcher;
 
 import ai.djl.Device;
+import dev.anira.cli.Durations;
 import dev.anira.kafka.EmbeddedKafkaBroker;
 import dev.anira.kafka.EmbeddedKafkaConfig;
 import dev.anira.schemas.InstanceResult;
@@ -72,6 +73,8 @@ final class KafkaThroughput {
               4096,
               1024,
               256,
+              Durations.parse(ServiceConfig.DEFAULT_COMMIT_INTERVAL),
+              Durations.parse(ServiceConfig.DEFAULT_TRANSACTION_TIMEOUT),
               "127.0.0.1",
               -1,
               "bench");

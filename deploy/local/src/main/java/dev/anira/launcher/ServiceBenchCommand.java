@@ -183,8 +183,8 @@ public final class ServiceBenchCommand implements Callable<Integer> {
         ContinuousBatcher batcher =
             new ContinuousBatcher(served, budget, admission, "bench", metrics)) {
       long start = System.nanoTime();
-      workload.forEach(batcher::submit);
-      batcher.drain(sink);
+      workload.forEach(instance -> batcher.submit(instance, sink));
+      batcher.drain();
       return new Measured((System.nanoTime() - start) / 1e9, (double) depthSum[0] / depthSum[1]);
     }
   }

@@ -2,6 +2,7 @@ package dev.anira.modelservice.cli;
 
 import ai.djl.Device;
 import dev.anira.cli.Commands;
+import dev.anira.cli.DurationConverter;
 import dev.anira.cli.GracefulStop;
 import dev.anira.cli.KafkaConnection;
 import dev.anira.model.Devices;
@@ -84,8 +85,28 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--max-poll-records",
       defaultValue = ServiceConfig.DEFAULT_MAX_POLL_RECORDS,
-      description = "Instances per transaction. Default: ${DEFAULT-VALUE}")
+      description =
+          "Instances read per poll; reading pauses at twice this many in flight. Default:"
+              + " ${DEFAULT-VALUE}")
   int maxPollRecords;
+
+  @Option(
+      names = "--commit-interval",
+      defaultValue = ServiceConfig.DEFAULT_COMMIT_INTERVAL,
+      converter = DurationConverter.class,
+      description =
+          "How often finished instances' outputs commit with their input offsets (one Kafka"
+              + " transaction). Default: ${DEFAULT-VALUE}")
+  Duration commitInterval;
+
+  @Option(
+      names = "--transaction-timeout",
+      defaultValue = ServiceConfig.DEFAULT_TRANSACTION_TIMEOUT,
+      converter = DurationConverter.class,
+      description =
+          "The broker aborts a transaction open longer than this; at least 10x --commit-interval."
+              + " Default: ${DEFAULT-VALUE}")
+  Duration transactionTimeout;
 
   @Option(
       names = "--metrics-host",
@@ -124,6 +145,8 @@ public final class ServeCommand implements Callable<Integer> {
               tokenBudget,
               maxInstanceTokens,
               maxPollRecords,
+              commitInterval,
+              transactionTimeout,
               metricsHost,
               metricsPort,
               producerId);

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# ANIRA's recurrence step in Java (DJL, the JMH ModelBenchmark) against the same step written
+# plainly in PyTorch eager (benchmarks/peer/anira_eager.py, Debian's python3-torch), side by side:
+# ROUNDS rounds (default 3), each running Java then PyTorch at batch 1, 32 and 256; medians over
+# rounds. Both run the same weights (exported from the Java model by PeerExport) on 2 threads, and
+# the PyTorch peer first proves it computes the Java model's outputs.
+#
+# usage: benchmarks/peer-pytorch.sh            writes target/peer/summary.json and prints a table
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=/usr/bin/python3
+if ! "$PY" -c 'import torch' 2>/dev/null; then
+  echo "peer-pytorch: installing Debian's python3-torch (OpenBLAS with OpenMP) ..." >&2
+  apt-get update -q && apt-get install -y -q python3-torch libopenblas0-openmp
+fi
+mvn -B -q -Pjmh -pl model-service -am -DskipTests -Dspotless.check.skip=true test-compile \
+  dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/jmh-classpath.txt
+cp="model-service/target/test-classes:model-service/target/classes:$(cat model-service/target/jmh-classpath.txt)"
+out=target/peer
+rm -rf "$out" && mkdir -p "$out"
+# The JVM runs with what ./anira gives it (the allocator settings in deploy/runtime.env).
+while IFS='=' read -r key value; do
+  if [[ "$key" =~ ^[A-Z_]+$ && -z "${!key:-}" ]]; then export "$key=$value"; fi
+done <deploy/runtime.env
+java -Dai.djl.offline=true -cp "$cp" dev.anira.model.PeerExport "$out"
+for round in $(seq 1 "${ROUNDS:-3}"); do
+  echo "round $round: Java (JMH) ..." >&2
+  java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1 \
+    -cp "$cp" org.openjdk.jmh.Main ModelBenchmark -f 1 -wi 2 -w 2s -i 3 -r 3s -t 1 \
+    -rf json -rff "$out/java-$round.json" >"$out/java-$round.log"
+  echo "round $round: PyTorch eager ..." >&2
+  PEER_THREADS=2 "$PY" benchmarks/peer/anira_eager.py "$out" >"$out/torch-$round.jsonl"
+done
+"$PY" benchmarks/peer/summarize.py "$out"
