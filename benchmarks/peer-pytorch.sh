@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # ANIRA's recurrence step in Java (DJL, the JMH ModelBenchmark) against the same step written
 # plainly in PyTorch eager (benchmarks/peer/anira_eager.py, Debian's python3-torch), side by side:
-# ROUNDS rounds (default 3), each running Java then PyTorch at batch 1, 32 and 256; medians over
-# rounds. Both run the same weights (exported from the Java model by PeerExport) on 2 threads, and
-# the PyTorch peer first proves it computes the Java model's outputs.
+# for each thread count in THREADS (default "1 2"), ROUNDS rounds (default 3), each running Java then
+# PyTorch at batch 1, 32 and 256 with that many intra-op threads; medians over rounds. Both run the
+# same weights (exported from the Java model by PeerExport), and the PyTorch peer first proves it
+# computes the Java model's outputs.
 #
 # usage: benchmarks/peer-pytorch.sh            writes target/peer/summary.json and prints a table
 set -euo pipefail
@@ -23,12 +24,14 @@ while IFS='=' read -r key value; do
   if [[ "$key" =~ ^[A-Z_]+$ && -z "${!key:-}" ]]; then export "$key=$value"; fi
 done <deploy/runtime.env
 java -Dai.djl.offline=true -cp "$cp" dev.anira.model.PeerExport "$out"
-for round in $(seq 1 "${ROUNDS:-3}"); do
-  echo "round $round: Java (JMH) ..." >&2
-  java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1 \
-    -cp "$cp" org.openjdk.jmh.Main ModelBenchmark -f 1 -wi 2 -w 2s -i 3 -r 3s -t 1 \
-    -rf json -rff "$out/java-$round.json" >"$out/java-$round.log"
-  echo "round $round: PyTorch eager ..." >&2
-  PEER_THREADS=2 "$PY" benchmarks/peer/anira_eager.py "$out" >"$out/torch-$round.jsonl"
+for threads in ${THREADS:-1 2}; do
+  for round in $(seq 1 "${ROUNDS:-3}"); do
+    echo "$threads thread(s), round $round: Java (JMH) ..." >&2
+    java -Dai.djl.offline=true -cp "$cp" org.openjdk.jmh.Main ModelBenchmark -f 1 -wi 2 -w 2s -i 3 \
+      -r 3s -t 1 -jvmArgsAppend "-Dai.djl.pytorch.num_threads=$threads -Dai.djl.pytorch.num_interop_threads=1" \
+      -rf json -rff "$out/java-t$threads-r$round.json" >"$out/java-t$threads-r$round.log"
+    echo "$threads thread(s), round $round: PyTorch eager ..." >&2
+    PEER_THREADS=$threads "$PY" benchmarks/peer/anira_eager.py "$out" >"$out/torch-t$threads-r$round.jsonl"
+  done
 done
 "$PY" benchmarks/peer/summarize.py "$out"

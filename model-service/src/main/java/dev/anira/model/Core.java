@@ -11,12 +11,10 @@ final class Core {
 
   private final TransformerLayer layer;
   private final NDArray stepTable;
-  private final int maxDepth;
 
   Core(NDManager manager, Weights weights, ModelConfig config) {
     this.layer = new TransformerLayer(manager, weights, "core", config);
-    this.maxDepth = config.maxDepth();
-    this.stepTable = weights.normal("core.step", 0.1, maxDepth, config.modelDim());
+    this.stepTable = weights.normal("core.step", 0.1, config.maxDepth(), config.modelDim());
   }
 
   /**
@@ -47,6 +45,7 @@ final class Core {
 
   /** [B, d]: the learned embedding of each sequence's step k. */
   private NDArray stepEmbedding(NDArray steps) {
-    return steps.sub(1).oneHot(maxDepth).matMul(stepTable);
+    // A row lookup: one-hot times the table computes the same with three operations more.
+    return stepTable.get(new ai.djl.ndarray.index.NDIndex("{}", steps.sub(1)));
   }
 }

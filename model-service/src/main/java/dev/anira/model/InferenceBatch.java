@@ -27,6 +27,9 @@ public final class InferenceBatch implements AutoCloseable {
   private int stepsTaken;
   private StepRecord lastRecord;
 
+  /** Whether a token will take the next step; null when not known on the host (ask the device). */
+  private Boolean stillActive;
+
   InferenceBatch(Anira model, NDManager manager, int[][] sequences) {
     this.model = model;
     this.config = model.config();
@@ -61,6 +64,7 @@ public final class InferenceBatch implements AutoCloseable {
         merged = carried.attach(scope).concat(fresh.state(), time);
       }
       carried = merged.attach(manager);
+      stillActive = true; // every admitted sequence has tokens, all active
       int[] all = Arrays.copyOf(lengths, lengths.length + fresh.lengths().length);
       System.arraycopy(fresh.lengths(), 0, all, lengths.length, fresh.lengths().length);
       lengths = all;
@@ -96,6 +100,7 @@ public final class InferenceBatch implements AutoCloseable {
         carried = carried.select(scope.create(keepMask), time).attach(manager);
       }
     }
+    stillActive = null;
     int[] remaining = new int[keepRows.length];
     for (int i = 0; i < keepRows.length; i++) {
       remaining[i] = lengths[keepRows[i]];
@@ -105,7 +110,13 @@ public final class InferenceBatch implements AutoCloseable {
 
   /** True once every token of every sequence has halted. */
   public boolean done() {
-    return carried == null || carried.halted();
+    if (carried == null) {
+      return true;
+    }
+    if (stillActive == null) {
+      stillActive = !carried.halted();
+    }
+    return !stillActive;
   }
 
   /** Steps taken so far (0 after the prelude). */
@@ -132,37 +143,70 @@ public final class InferenceBatch implements AutoCloseable {
     }
     try (NDManager scope = manager.newSubManager()) {
       // The previous step's tensors die with the scope; the new ones move back out.
-      carried = advanceActiveOnly(carried.attach(scope), scope).attach(manager);
+      carried = advance(carried.attach(scope), scope).attach(manager);
     }
     return lastRecord;
   }
 
-  private RecurrenceState advanceActiveOnly(RecurrenceState s, NDManager scope) {
+  private RecurrenceState advance(RecurrenceState s, NDManager scope) {
+    long batch = s.context().getShape().get(0);
+    long time = s.time();
+    boolean[] activeCells = s.active().toBooleanArray();
+    int n = 0;
+    int[] increment = new int[Math.toIntExact(batch)];
+    for (int cell = 0; cell < activeCells.length; cell++) {
+      if (activeCells[cell]) {
+        n++;
+        increment[(int) (cell / time)] = 1;
+      }
+    }
+    NDArray newSteps = s.steps().add(scope.create(increment));
+    stepsTaken++;
+    RecurrenceState after;
+    NDArray haltedNow;
+    NDArray delta;
+    NDArray hazard;
+    // When most tokens ask, one dense step costs fewer operations than gathering them; when few
+    // do, gathering spares the halted ones their query, feed-forward, readout and halting work.
+    if (2L * n >= activeCells.length) {
+      RecurrenceState.Advanced a = s.advance(model, s.context(), newSteps, lengths);
+      after = a.after();
+      haltedNow = a.haltedNow();
+      delta = a.delta();
+      hazard = a.hazard();
+    } else {
+      Gathered g = advanceGathered(s, scope, activeCells, n, newSteps);
+      after = g.after();
+      haltedNow = g.haltedNow();
+      delta = g.delta();
+      hazard = g.hazard();
+    }
+    lastRecord = after.record(stepsTaken, lengths, activeCells, haltedNow, delta, hazard, null);
+    stillActive = anyStillActive(lastRecord);
+    return after;
+  }
+
+  /** A step computed on the active cells only: the new state and the record's tensors. */
+  private record Gathered(
+      RecurrenceState after, NDArray haltedNow, NDArray delta, NDArray hazard) {}
+
+  private Gathered advanceGathered(
+      RecurrenceState s, NDManager scope, boolean[] activeCells, int n, NDArray newSteps) {
     long batch = s.context().getShape().get(0);
     long time = s.time();
     long dim = s.context().getShape().get(2);
-    boolean[] activeCells = s.active().toBooleanArray();
-    int n = 0;
-    for (boolean a : activeCells) {
-      if (a) {
-        n++;
-      }
-    }
     long[] cells = new long[n];
     long[] rows = new long[n];
-    int[] increment = new int[Math.toIntExact(batch)];
     for (int cell = 0, i = 0; cell < activeCells.length; cell++) {
       if (activeCells[cell]) {
         cells[i] = cell;
         rows[i] = cell / time;
-        increment[(int) rows[i]] = 1;
         i++;
       }
     }
     NDArray cellIndex = scope.create(cells);
     NDArray rowIndex = scope.create(rows);
     NDArray before = s.active();
-    NDArray newSteps = s.steps().add(scope.create(increment));
     NDArray flatContext = s.context().reshape(batch * time, dim);
     NDArray previous = take(flatContext, cellIndex);
     NDArray next =
@@ -197,9 +241,19 @@ public final class InferenceBatch implements AutoCloseable {
             newSteps,
             scatter(s.cumulative().reshape(batch * time), cellIndex, d.cumulative())
                 .reshape(batch, time));
-    stepsTaken++;
-    lastRecord = after.record(stepsTaken, lengths, before, haltedNow, delta, hazard, null);
-    return after;
+    return new Gathered(after, haltedNow, delta, hazard);
+  }
+
+  /** Whether a token the record's step updated did not halt (then it takes the next step). */
+  private static boolean anyStillActive(StepRecord record) {
+    for (int b = 0; b < record.sequences(); b++) {
+      for (int t = 0; t < record.active()[b].length; t++) {
+        if (record.active()[b][t] && !record.halted()[b][t]) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static NDArray take(NDArray rows, NDArray index) {

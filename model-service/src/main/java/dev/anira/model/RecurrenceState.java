@@ -1,6 +1,7 @@
 package dev.anira.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -92,13 +93,82 @@ record RecurrenceState(
             ? state.record(
                 0,
                 lengths,
-                state.active,
+                real,
                 scope.zeros(shape, DataType.BOOLEAN),
                 scope.zeros(shape),
                 null,
                 state.planned)
             : null;
     return new Admitted(state, lengths, record);
+  }
+
+  /**
+   * One core step of every cell of the [B, T] grid, the active ones kept: the whole-sequence pass
+   * and the step-by-step batch when most of its tokens ask.
+   *
+   * @param queries [B, T, d] the states that ask: the context in inference, the query state (which
+   *     keeps iterating past a token's halt) in training
+   * @param newSteps [B] int32, the step k each sequence takes now
+   * @param lengths [B] real tokens per row
+   */
+  Advanced advance(Anira model, NDArray queries, NDArray newSteps, int[] lengths) {
+    NDArray before = active;
+    NDArray next = model.core.apply(queries, context, newSteps, lengths);
+    NDArray newContext = NDArrays.where(expand(before, next.getShape()), next, context);
+    NDArray delta = newContext.sub(context).square().sum(new int[] {2}).sqrt();
+    NDArray readout = model.coda.apply(next);
+    HaltingRule.Decision d =
+        model.halting.decide(
+            new HaltingRule.Cells(
+                next,
+                expand(newSteps.expandDims(1), before.getShape()),
+                cumulative,
+                planned,
+                routerCumulative));
+    RecurrenceState after =
+        next(
+            newContext,
+            NDArrays.where(expand(before, readout.getShape()), readout, logits),
+            before.logicalAnd(d.halt().logicalNot()),
+            depth.add(before.toType(DataType.INT32, false)),
+            newSteps,
+            NDArrays.where(before, d.cumulative(), cumulative));
+    return new Advanced(
+        after,
+        next,
+        readout,
+        d.haltLogits(),
+        before.logicalAnd(d.halt()),
+        delta,
+        NDArrays.where(before, d.hazard(), d.hazard().zerosLike()));
+  }
+
+  /**
+   * A step of {@link #advance}.
+   *
+   * @param after the carried state after the step
+   * @param next [B, T, d] every cell's new state (also of cells that were not active)
+   * @param readout [B, T, V] the readout of {@code next}, with gradients
+   * @param haltLogits ONLINE's [B, T] halting logits, with gradients; null otherwise
+   * @param haltedNow [B, T] the cells that halted at this step
+   * @param delta [B, T] ‖h^k − h^{k−1}‖ of the context, 0 for frozen cells
+   * @param hazard [B, T] the reported halting probability, 0 for cells that were not active
+   */
+  record Advanced(
+      RecurrenceState after,
+      NDArray next,
+      NDArray readout,
+      NDArray haltLogits,
+      NDArray haltedNow,
+      NDArray delta,
+      NDArray hazard) {}
+
+  private static NDArray expand(NDArray mask, Shape shape) {
+    NDArray expanded = mask;
+    while (expanded.getShape().dimension() < shape.dimension()) {
+      expanded = expanded.expandDims(expanded.getShape().dimension());
+    }
+    return expanded.broadcast(shape);
   }
 
   /** The same batch after a step: the router's plan does not change. */
@@ -171,11 +241,15 @@ record RecurrenceState(
     return active.toType(DataType.INT32, false).sum().toType(DataType.INT64, false).getLong() == 0;
   }
 
-  /** The execution state after {@code step}, copied to the host (see {@link StepRecord}). */
+  /**
+   * The execution state after {@code step}, copied to the host (see {@link StepRecord}).
+   *
+   * @param activeBefore [B·T] the cells the step updated, already on the host
+   */
   StepRecord record(
       int step,
       int[] lengths,
-      NDArray activeBefore,
+      boolean[] activeBefore,
       NDArray haltedNow,
       NDArray delta,
       NDArray hazard,
@@ -189,7 +263,7 @@ record RecurrenceState(
         Math.toIntExact(logits.getShape().get(1)),
         hazard == null ? null : hazard.toFloatArray(),
         cumulative.toFloatArray(),
-        activeBefore.toBooleanArray(),
+        activeBefore,
         haltedNow.toBooleanArray(),
         delta.toFloatArray(),
         prediction,

@@ -1,10 +1,7 @@
 package dev.anira.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 
 /**
  * The recurrence over a fixed batch, every token of the [B, T] grid at once: the pass training
@@ -50,38 +47,18 @@ public final class WholeSequencePass {
    * halting logits, both with gradients (what the loss needs at step k).
    */
   public StepTensors advance() {
-    RecurrenceState s = carried;
-    NDArray before = s.active();
-    NDArray newSteps = s.steps().add(s.steps().onesLike());
-    NDArray next = model.core.apply(state, s.context(), newSteps, lengths);
-    NDArray newContext = NDArrays.where(expand(before, next.getShape()), next, s.context());
-    NDArray delta = newContext.sub(s.context()).square().sum(new int[] {2}).sqrt();
-    NDArray logits = model.coda.apply(next);
-    HaltingRule.Decision d =
-        model.halting.decide(
-            new HaltingRule.Cells(
-                next,
-                expand(newSteps.expandDims(1), before.getShape()),
-                s.cumulative(),
-                s.planned(),
-                s.routerCumulative()));
-    NDArray haltedNow = before.logicalAnd(d.halt());
-    NDArray reportedHazard = NDArrays.where(before, d.hazard(), d.hazard().zerosLike());
-    carried =
-        s.next(
-            newContext,
-            NDArrays.where(expand(before, logits.getShape()), logits, s.logits()),
-            before.logicalAnd(d.halt().logicalNot()),
-            s.depth().add(before.toType(DataType.INT32, false)),
-            newSteps,
-            NDArrays.where(before, d.cumulative(), s.cumulative()));
-    state = next;
+    RecurrenceState.Advanced a =
+        carried.advance(model, state, carried.steps().add(carried.steps().onesLike()), lengths);
+    boolean[] before = recording ? carried.active().toBooleanArray() : null;
+    carried = a.after();
+    state = a.next();
     stepsTaken++;
     lastRecord =
         recording
-            ? carried.record(stepsTaken, lengths, before, haltedNow, delta, reportedHazard, null)
+            ? carried.record(
+                stepsTaken, lengths, before, a.haltedNow(), a.delta(), a.hazard(), null)
             : null;
-    return new StepTensors(logits, d.haltLogits());
+    return new StepTensors(a.readout(), a.haltLogits());
   }
 
   /**
@@ -128,13 +105,5 @@ public final class WholeSequencePass {
 
   public int[] lengths() {
     return lengths.clone();
-  }
-
-  private static NDArray expand(NDArray mask, Shape shape) {
-    NDArray expanded = mask;
-    while (expanded.getShape().dimension() < shape.dimension()) {
-      expanded = expanded.expandDims(expanded.getShape().dimension());
-    }
-    return expanded.broadcast(shape);
   }
 }

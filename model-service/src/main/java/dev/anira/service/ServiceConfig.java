@@ -1,6 +1,7 @@
 package dev.anira.service;
 
 import dev.anira.cli.Durations;
+import dev.anira.model.Devices;
 import dev.anira.schemas.Mechanism;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -17,6 +18,7 @@ import java.util.stream.Collectors;
  * @param models {@code bundled} or a directory of checkpoints
  * @param mechanisms which of the registry's mechanisms run
  * @param device auto, cpu, gpu or gpu:N
+ * @param threads PyTorch intra-op threads on the CPU
  * @param groupId consumer group; more instances with the same group share the partitions
  * @param transactionalId stable per instance, so a restarted instance fences its predecessor and
  *     aborts its open transaction at once
@@ -38,6 +40,7 @@ public record ServiceConfig(
     String models,
     Set<Mechanism> mechanisms,
     String device,
+    int threads,
     String groupId,
     String transactionalId,
     int tokenBudget,
@@ -77,6 +80,7 @@ public record ServiceConfig(
             .map(m -> Mechanism.valueOf(m.toUpperCase(Locale.ROOT)))
             .collect(Collectors.toSet()),
         device,
+        Devices.defaultThreads(),
         DEFAULT_GROUP_ID,
         defaultTransactionalId(),
         Integer.parseInt(DEFAULT_TOKEN_BUDGET),
@@ -112,6 +116,7 @@ public record ServiceConfig(
         "--models must be 'bundled' or a directory of checkpoints, got " + models);
     require(mechanisms != null && !mechanisms.isEmpty(), "--mechanisms names none");
     mechanisms = Set.copyOf(mechanisms);
+    require(threads >= 1, "--threads must be at least 1, got " + threads);
     require(groupId != null && !groupId.isBlank(), "--group-id must not be empty");
     require(
         transactionalId != null && !transactionalId.isBlank(),

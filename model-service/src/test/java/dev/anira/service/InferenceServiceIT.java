@@ -26,6 +26,7 @@ class InferenceServiceIT {
         ModelRegistry.BUNDLED, // the registry is built in the test; this only passes validation
         EnumSet.allOf(Mechanism.class),
         "cpu",
+        1,
         "service-it",
         transactionalId,
         64,

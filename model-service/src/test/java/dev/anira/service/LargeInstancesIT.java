@@ -59,7 +59,6 @@ class LargeInstancesIT {
       InferenceService service = new InferenceService(config, registry, metrics);
       AtomicReference<InferenceService.Totals> totals = new AtomicReference<>();
       Thread loop = new Thread(() -> totals.set(service.run()), "service");
-      long start = System.nanoTime();
       loop.start();
       List<Double> arrivals = new ArrayList<>();
       List<InstanceResult> results = readResults(kafka, INSTANCES * models, arrivals);
@@ -82,10 +81,8 @@ class LargeInstancesIT {
             .as("steps of %s on %s", r.getInstanceId(), r.getModelId())
             .isEqualTo(r.getStepsRun() + 1L);
       }
-      // Steadily: results commit as instances finish, in many transactions, not all at the end.
-      double all = (arrivals.get(arrivals.size() - 1) - start / 1e9);
-      double first = arrivals.get(0) - start / 1e9;
-      assertThat(first).as("first result after %.1f s of %.1f s", first, all).isLessThan(all / 2);
+      // Steadily: results commit as instances finish (a batch holds four of them), in several
+      // transactions read at different times, not all in one at the end.
       assertThat(arrivals.stream().distinct().count()).isGreaterThanOrEqualTo(3);
       assertThat(totals.get().transactions).isGreaterThanOrEqualTo(3);
     }
@@ -119,7 +116,7 @@ class LargeInstancesIT {
     return out;
   }
 
-  /** Reads committed results until {@code expected}, noting when each arrived (seconds). */
+  /** Reads committed results until {@code expected}, noting the poll each arrived in (seconds). */
   private static List<InstanceResult> readResults(
       KafkaCluster kafka, int expected, List<Double> arrivals) {
     Properties c = new Properties();
@@ -134,9 +131,11 @@ class LargeInstancesIT {
         new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       reader.subscribe(List.of(Topic.RESULTS.topicName()));
       while (results.size() < expected && System.nanoTime() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> r : reader.poll(Duration.ofMillis(100))) {
+        var polled = reader.poll(Duration.ofMillis(100));
+        double at = System.nanoTime() / 1e9; // one time per poll: what one poll reads came together
+        for (ConsumerRecord<byte[], byte[]> r : polled) {
           results.add(codec.decode(r.value()));
-          arrivals.add(System.nanoTime() / 1e9);
+          arrivals.add(at);
         }
       }
     }

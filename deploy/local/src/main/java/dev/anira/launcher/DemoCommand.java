@@ -12,6 +12,7 @@ import dev.anira.jobs.LoopbackMetricsReporter;
 import dev.anira.jobs.SourceEventTime;
 import dev.anira.kafka.EmbeddedKafkaBroker;
 import dev.anira.kafka.EmbeddedKafkaConfig;
+import dev.anira.model.Devices;
 import dev.anira.modelservice.cli.ServeCommand;
 import dev.anira.monitor.Dashboard;
 import dev.anira.monitor.MonitorConfig;
@@ -176,6 +177,7 @@ public final class DemoCommand implements Callable<Integer> {
         step(err, "dashboard", dashboard.url());
         ServeCommand serve = new ServeCommand();
         ServiceConfig serviceConfig = ServiceConfig.defaults(bootstrap, "cpu", 0);
+        Devices.useThreads(serviceConfig.threads()); // before the engine loads
         Part service =
             new Part(
                 background(

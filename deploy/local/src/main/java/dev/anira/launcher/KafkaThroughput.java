@@ -1,17 +1,20 @@
 package dev.anira.launcher;
 
 import ai.djl.Device;
-import dev.anira.cli.Durations;
 import dev.anira.kafka.EmbeddedKafkaBroker;
 import dev.anira.kafka.EmbeddedKafkaConfig;
 import dev.anira.schemas.InstanceResult;
 import dev.anira.schemas.Mechanism;
 import dev.anira.schemas.ProblemInstance;
+import dev.anira.schemas.RecurrenceStep;
 import dev.anira.schemas.Topic;
 import dev.anira.schemas.serde.AnyRecordSerializer;
 import dev.anira.schemas.serde.SingleObjectCodec;
+import dev.anira.service.ContinuousBatcher;
 import dev.anira.service.InferenceService;
 import dev.anira.service.ModelRegistry;
+import dev.anira.service.OutputSink;
+import dev.anira.service.ServedModel;
 import dev.anira.service.ServiceConfig;
 import dev.anira.service.ServiceMetrics;
 import dev.anira.tasks.InstanceSampler;
@@ -22,11 +25,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,26 +37,54 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The whole service path on this machine: an in-process broker, the bundled ONLINE and EARLY
- * checkpoints, instances of every task published as fast as possible, results read back with {@code
- * read_committed}. Latency is from publishing an instance to reading its last result.
+ * The model service's throughput on this machine, side by side on the same bundled ONLINE and EARLY
+ * checkpoints and the same instance mix (every task, default sizes): in process (the service's
+ * batchers stepped in turn, no Kafka) and through Kafka (an in-process broker, the service with its
+ * defaults, exactly once, results read with {@code read_committed}), alternating for {@code rounds}
+ * rounds; then through Kafka at half the burst rate, for the latency a steady load sees. Latency is
+ * from publishing an instance to reading its last result.
  */
 final class KafkaThroughput {
 
+  /**
+   * @param instances per run
+   * @param inProcessPerSec median instances/s in process
+   * @param instancesPerSec median instances/s through Kafka, a burst of {@code instances}
+   * @param tokenStepsPerSec token-steps/s of that burst (median round)
+   * @param p50Ms latency of the burst, median round
+   * @param p99Ms likewise
+   * @param halfRate instances/s published in the paced run
+   * @param p50MsAtHalfRate latency at that rate
+   * @param p99MsAtHalfRate likewise
+   */
   record Result(
-      int instances, double instancesPerSec, double tokenStepsPerSec, double p50Ms, double p99Ms) {}
+      int instances,
+      double inProcessPerSec,
+      double instancesPerSec,
+      double tokenStepsPerSec,
+      double p50Ms,
+      double p99Ms,
+      double halfRate,
+      double p50MsAtHalfRate,
+      double p99MsAtHalfRate) {}
+
+  /** One run through Kafka. */
+  private record Run(double instancesPerSec, double tokenStepsPerSec, double p50Ms, double p99Ms) {}
 
   private KafkaThroughput() {}
 
-  static Result measure(int count, long seed, PrintWriter err) throws Exception {
-    Set<Mechanism> mechanisms = EnumSet.of(Mechanism.ONLINE, Mechanism.EARLY);
+  static Result measure(int count, int rounds, long seed, PrintWriter err) throws Exception {
     try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.ephemeral());
         ModelRegistry registry =
-            ModelRegistry.load(ModelRegistry.BUNDLED, mechanisms, Device.cpu());
+            ModelRegistry.load(
+                ModelRegistry.BUNDLED,
+                EnumSet.of(Mechanism.ONLINE, Mechanism.EARLY),
+                Device.cpu());
         ServiceMetrics metrics = new ServiceMetrics("cpu")) {
       kafka.createTopics(
           Map.of(
@@ -62,89 +93,210 @@ final class KafkaThroughput {
               Topic.RESULTS.topicName(), 4,
               Topic.DEAD_LETTERS.topicName(), 1),
           Duration.ofSeconds(30));
-      ServiceConfig config =
-          new ServiceConfig(
-              kafka.bootstrapServers(),
-              ModelRegistry.BUNDLED,
-              mechanisms,
-              "cpu",
-              "bench",
-              "bench",
-              4096,
-              1024,
-              256,
-              Durations.parse(ServiceConfig.DEFAULT_COMMIT_INTERVAL),
-              Durations.parse(ServiceConfig.DEFAULT_TRANSACTION_TIMEOUT),
-              "127.0.0.1",
-              -1,
-              "bench");
-      List<TaskMix> mix = new ArrayList<>();
-      Tasks.all()
-          .forEach(
-              task -> {
-                if (!registry.forTask(task.name()).isEmpty()) {
-                  mix.add(TaskMix.withDefaults(task, 1));
-                }
-              });
-      InstanceSampler sampler = new InstanceSampler(mix, seed, "bench");
-      int expected = 0;
-      Map<String, Long> published = new HashMap<>();
-      List<ProblemInstance> instances = new ArrayList<>();
-      for (int i = 0; i < count; i++) {
-        ProblemInstance instance = sampler.next().instance();
-        instances.add(instance);
-        expected += registry.forTask(instance.getTask()).size();
+      List<Double> inProcess = new ArrayList<>();
+      List<Run> burst = new ArrayList<>();
+      for (int round = 1; round <= rounds; round++) {
+        err.printf("  round %d of %d: in process, then through Kafka ...%n", round, rounds);
+        err.flush();
+        inProcess.add(inProcess(registry, instances(registry, count, seed, "inproc-" + round)));
+        burst.add(
+            throughKafka(
+                kafka, registry, metrics, instances(registry, count, seed, "kafka-" + round), 0));
       }
-      try (InferenceService service = new InferenceService(config, registry, metrics)) {
-        Thread loop = new Thread(service::run, "bench-service");
-        loop.start();
-        long start = System.nanoTime();
-        try (KafkaProducer<String, SpecificRecordBase> producer =
-            new KafkaProducer<>(
-                producerProps(kafka), new StringSerializer(), new AnyRecordSerializer())) {
-          for (ProblemInstance instance : instances) {
-            published.put(instance.getInstanceId(), System.nanoTime());
-            producer.send(
-                new ProducerRecord<>(Topic.TASKS.topicName(), instance.getInstanceId(), instance));
+      burst.sort(java.util.Comparator.comparingDouble(Run::instancesPerSec));
+      Run median = burst.get(burst.size() / 2);
+      double half = median.instancesPerSec() / 2;
+      err.printf("  through Kafka at half that rate (%.0f instances/s) ...%n", half);
+      err.flush();
+      Run paced =
+          throughKafka(kafka, registry, metrics, instances(registry, count, seed, "paced"), half);
+      return new Result(
+          count,
+          ServiceBenchCommand.median(inProcess),
+          median.instancesPerSec(),
+          median.tokenStepsPerSec(),
+          median.p50Ms(),
+          median.p99Ms(),
+          half,
+          paced.p50Ms(),
+          paced.p99Ms());
+    }
+  }
+
+  /** The same seed gives the same instances; {@code producerId} makes their ids unique. */
+  private static List<ProblemInstance> instances(
+      ModelRegistry registry, int count, long seed, String producerId) {
+    List<TaskMix> mix = new ArrayList<>();
+    Tasks.all()
+        .forEach(
+            task -> {
+              if (!registry.forTask(task.name()).isEmpty()) {
+                mix.add(TaskMix.withDefaults(task, 1));
+              }
+            });
+    InstanceSampler sampler = new InstanceSampler(mix, seed, producerId);
+    List<ProblemInstance> instances = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      instances.add(sampler.next().instance());
+    }
+    return instances;
+  }
+
+  /** Instances/s of the service's batchers alone: every model stepped in turn until all is done. */
+  private static double inProcess(ModelRegistry registry, List<ProblemInstance> instances) {
+    OutputSink discard =
+        new OutputSink() {
+          @Override
+          public void step(RecurrenceStep step) {}
+
+          @Override
+          public void result(InstanceResult result) {}
+        };
+    List<ContinuousBatcher> batchers = new ArrayList<>();
+    try (ServiceMetrics metrics = new ServiceMetrics("cpu")) {
+      Map<String, ContinuousBatcher> byModel = new java.util.LinkedHashMap<>();
+      for (ServedModel served : registry.all()) {
+        ContinuousBatcher batcher =
+            new ContinuousBatcher(
+                served,
+                Integer.parseInt(ServiceConfig.DEFAULT_TOKEN_BUDGET),
+                ContinuousBatcher.Admission.CONTINUOUS,
+                "bench",
+                metrics);
+        byModel.put(served.modelId(), batcher);
+        batchers.add(batcher);
+      }
+      long start = System.nanoTime();
+      for (ProblemInstance instance : instances) {
+        for (ServedModel served : registry.forTask(instance.getTask())) {
+          byModel.get(served.modelId()).submit(instance, discard);
+        }
+      }
+      boolean any = true;
+      while (any) {
+        any = false;
+        for (ContinuousBatcher batcher : batchers) {
+          if (!batcher.idle()) {
+            batcher.step();
+            any = true;
           }
         }
-        List<Double> latencies = new ArrayList<>();
-        long tokenSteps = 0;
-        int received = 0;
-        long last = start;
-        SingleObjectCodec<InstanceResult> codec = SingleObjectCodec.of(InstanceResult.class);
-        try (KafkaConsumer<byte[], byte[]> consumer =
+      }
+      return instances.size() / ((System.nanoTime() - start) / 1e9);
+    } finally {
+      batchers.forEach(ContinuousBatcher::close);
+    }
+  }
+
+  /**
+   * Publishes {@code instances} at {@code rate} per second (0: as fast as possible) while a service
+   * with the defaults serves them; reads every result.
+   */
+  private static Run throughKafka(
+      EmbeddedKafkaBroker kafka,
+      ModelRegistry registry,
+      ServiceMetrics metrics,
+      List<ProblemInstance> instances,
+      double rate)
+      throws Exception {
+    int expected = instances.stream().mapToInt(i -> registry.forTask(i.getTask()).size()).sum();
+    Map<String, Long> published = new ConcurrentHashMap<>();
+    ServiceConfig config = ServiceConfig.defaults(kafka.bootstrapServers(), "cpu", -1);
+    try (InferenceService service = new InferenceService(config, registry, metrics);
+        KafkaProducer<String, SpecificRecordBase> producer =
+            new KafkaProducer<>(
+                producerProps(kafka), new StringSerializer(), new AnyRecordSerializer());
+        KafkaConsumer<byte[], byte[]> reader =
             new KafkaConsumer<>(
                 consumerProps(kafka), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-          consumer.subscribe(List.of(Topic.RESULTS.topicName()));
-          long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-          long progress = System.nanoTime();
-          while (received < expected && System.nanoTime() < deadline) {
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-              InstanceResult result = codec.decode(r.value());
-              last = System.nanoTime();
-              latencies.add((last - published.get(result.getInstanceId())) / 1e6);
-              tokenSteps += result.getDepths().stream().mapToLong(Integer::longValue).sum();
-              received++;
-            }
-            if (System.nanoTime() - progress > 5_000_000_000L) {
-              err.printf("  %d of %d results%n", received, expected);
-              err.flush();
-              progress = System.nanoTime();
-            }
+      // Only this run's results: from the end of the topic as it is now.
+      List<TopicPartition> partitions = new ArrayList<>();
+      reader
+          .partitionsFor(Topic.RESULTS.topicName())
+          .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+      reader.assign(partitions);
+      reader.seekToEnd(partitions);
+      partitions.forEach(reader::position);
+      Thread loop = new Thread(service::run, "bench-service");
+      loop.start();
+      // Timed from a running service: the first instance waits until it has joined its group.
+      ProblemInstance first = instances.get(0);
+      publish(producer, List.of(first), 0, published);
+      read(reader, registry.forTask(first.getTask()).size(), published);
+      List<ProblemInstance> timed = instances.subList(1, instances.size());
+      long start = System.nanoTime();
+      Thread publisher = new Thread(() -> publish(producer, timed, rate, published), "publisher");
+      publisher.start();
+      Read read = read(reader, expected - registry.forTask(first.getTask()).size(), published);
+      List<Double> latencies = read.latencies();
+      publisher.join();
+      service.stop();
+      loop.join(30_000);
+      double seconds = (read.last() - start) / 1e9;
+      return new Run(
+          timed.size() / seconds,
+          read.tokenSteps() / seconds,
+          percentile(latencies, 0.50),
+          percentile(latencies, 0.99));
+    }
+  }
+
+  /** Latencies (ms, sorted) and token-steps of the results read, and when the last arrived. */
+  private record Read(List<Double> latencies, long tokenSteps, long last) {}
+
+  /**
+   * Reads {@code expected} results.
+   *
+   * @throws IllegalStateException if they are not all there within 10 minutes
+   */
+  private static Read read(
+      KafkaConsumer<byte[], byte[]> reader, int expected, Map<String, Long> published) {
+    SingleObjectCodec<InstanceResult> codec = SingleObjectCodec.of(InstanceResult.class);
+    List<Double> latencies = new ArrayList<>();
+    long tokenSteps = 0;
+    long last = System.nanoTime();
+    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+    while (latencies.size() < expected && System.nanoTime() < deadline) {
+      for (ConsumerRecord<byte[], byte[]> r : reader.poll(Duration.ofMillis(50))) {
+        InstanceResult result = codec.decode(r.value());
+        last = System.nanoTime();
+        latencies.add((last - published.get(result.getInstanceId())) / 1e6);
+        tokenSteps += result.getDepths().stream().mapToLong(Integer::longValue).sum();
+      }
+    }
+    if (latencies.size() < expected) {
+      throw new IllegalStateException(
+          "only " + latencies.size() + " of " + expected + " results within 10 minutes");
+    }
+    Collections.sort(latencies);
+    return new Read(latencies, tokenSteps, last);
+  }
+
+  private static void publish(
+      KafkaProducer<String, SpecificRecordBase> producer,
+      List<ProblemInstance> instances,
+      double rate,
+      Map<String, Long> published) {
+    long start = System.nanoTime();
+    try {
+      for (int i = 0; i < instances.size(); i++) {
+        if (rate > 0) {
+          long wait = start + (long) (i * 1e9 / rate) - System.nanoTime();
+          if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
           }
         }
-        service.stop();
-        loop.join(30_000);
-        double seconds = (last - start) / 1e9;
-        Collections.sort(latencies);
-        return new Result(
-            count,
-            count / seconds,
-            tokenSteps / seconds,
-            percentile(latencies, 0.50),
-            percentile(latencies, 0.99));
+        ProblemInstance instance = instances.get(i);
+        published.put(instance.getInstanceId(), System.nanoTime());
+        producer.send(
+            new ProducerRecord<>(Topic.TASKS.topicName(), instance.getInstanceId(), instance));
+        if (rate > 0) {
+          producer.flush(); // a steady load: each instance leaves when it is due
+        }
       }
+      producer.flush();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -165,8 +317,6 @@ final class KafkaThroughput {
   private static Properties consumerProps(EmbeddedKafkaBroker kafka) {
     Properties c = new Properties();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    c.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-reader");
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     return c;
   }

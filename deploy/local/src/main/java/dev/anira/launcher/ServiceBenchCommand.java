@@ -4,6 +4,7 @@ import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anira.model.Anira;
+import dev.anira.model.Devices;
 import dev.anira.model.ModelConfig;
 import dev.anira.schemas.InstanceResult;
 import dev.anira.schemas.Mechanism;
@@ -63,6 +64,7 @@ public final class ServiceBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Devices.useThreads(Devices.defaultThreads()); // what the service computes with
     PrintWriter err = spec.commandLine().getErr();
     int instances = quick ? 300 : 1500;
     int budget = 1024;
@@ -118,12 +120,18 @@ public final class ServiceBenchCommand implements Callable<Integer> {
     }
     err.printf("through Kafka (in-process broker, bundled checkpoints) ...%n");
     err.flush();
-    KafkaThroughput.Result kafka = KafkaThroughput.measure(quick ? 400 : 2000, seed, err);
+    KafkaThroughput.Result kafka =
+        KafkaThroughput.measure(quick ? 400 : 2000, quick ? 2 : 3, seed, err);
     out.put("kafkaInstances", kafka.instances());
+    out.put("inProcessInstancesPerSec", kafka.inProcessPerSec());
     out.put("instancesPerSec", kafka.instancesPerSec());
+    out.put("kafkaVsInProcess", kafka.instancesPerSec() / kafka.inProcessPerSec());
     out.put("tokenStepsPerSec", kafka.tokenStepsPerSec());
     out.put("p50LatencyMs", kafka.p50Ms());
     out.put("p99LatencyMs", kafka.p99Ms());
+    out.put("halfRateInstancesPerSec", kafka.halfRate());
+    out.put("p50LatencyMsAtHalfRate", kafka.p50MsAtHalfRate());
+    out.put("p99LatencyMsAtHalfRate", kafka.p99MsAtHalfRate());
     PrintWriter stdout = spec.commandLine().getOut();
     if (json) {
       stdout.println(out);
@@ -132,8 +140,9 @@ public final class ServiceBenchCommand implements Callable<Integer> {
           "continuous vs static batching: %.2fx (%.1f vs %.1f instances/s)%n"
               + "realized saving: %.2f (FIXED/ONLINE wall-clock %.2fx, theoretical %.2fx = 12 / mean"
               + " depth %.2f)%n"
-              + "through Kafka: %.1f instances/s, %,.0f token-steps/s, latency p50 %.0f ms, p99 %.0f"
-              + " ms (%d instances)%n",
+              + "through Kafka: %.1f instances/s (%.2fx the %.1f in process), %,.0f token-steps/s,"
+              + " burst latency p50 %.0f ms, p99 %.0f ms (%d instances)%n"
+              + "at half that rate (%.1f instances/s): latency p50 %.0f ms, p99 %.0f ms%n",
           out.get("continuousVsStatic").asDouble(),
           out.get("continuousInstancesPerSec").asDouble(),
           out.get("staticInstancesPerSec").asDouble(),
@@ -142,10 +151,15 @@ public final class ServiceBenchCommand implements Callable<Integer> {
           out.get("theoreticalSaving").asDouble(),
           out.get("meanDepth").asDouble(),
           kafka.instancesPerSec(),
+          kafka.instancesPerSec() / kafka.inProcessPerSec(),
+          kafka.inProcessPerSec(),
           kafka.tokenStepsPerSec(),
           kafka.p50Ms(),
           kafka.p99Ms(),
-          kafka.instances());
+          kafka.instances(),
+          kafka.halfRate(),
+          kafka.p50MsAtHalfRate(),
+          kafka.p99MsAtHalfRate());
     }
     stdout.flush();
     return 0;

@@ -59,6 +59,13 @@ public final class ServeCommand implements Callable<Integer> {
   @Mixin DeviceOption device;
 
   @Option(
+      names = "--threads",
+      description =
+          "PyTorch intra-op threads on the CPU (default: half the cores, at least 1; the rest"
+              + " serve the Kafka clients)")
+  Integer threads;
+
+  @Option(
       names = "--group-id",
       defaultValue = ServiceConfig.DEFAULT_GROUP_ID,
       description = "Consumer group. Default: ${DEFAULT-VALUE}")
@@ -140,6 +147,7 @@ public final class ServeCommand implements Callable<Integer> {
               models,
               mechanisms == null ? Set.of() : EnumSet.copyOf(mechanisms),
               device.device,
+              threads != null ? threads : Devices.defaultThreads(),
               groupId,
               transactionalId != null ? transactionalId : ServiceConfig.defaultTransactionalId(),
               tokenBudget,
@@ -150,6 +158,7 @@ public final class ServeCommand implements Callable<Integer> {
               metricsHost,
               metricsPort,
               producerId);
+      Devices.useThreads(config.threads()); // before the engine loads
       chosen = Devices.select(device.device);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);

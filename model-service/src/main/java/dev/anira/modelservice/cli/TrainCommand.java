@@ -315,13 +315,8 @@ public final class TrainCommand implements Callable<Integer> {
                   library, SizeRange.parse(config.trainSizes()), knobRanges, seed);
       evalSets = EvalSets.of(library, config, knobRanges, seed);
       if (threads != null) {
-        if (threads < 1) {
-          throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
-        }
-        // Before anything touches the engine: PyTorch reads these once, when it loads, and the
-        // thread count decides the order of float reductions, so bit-identical weights need it.
-        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        // The thread count decides the order of float reductions: bit-identical weights need it.
+        Devices.useThreads(threads);
       }
       chosen = Devices.select(device.device);
     } catch (IllegalArgumentException e) {

@@ -29,6 +29,13 @@ class ServeCommandTest {
     assertThat(err.toString()).contains("'sometimes' is not a mechanism");
     assertThat(run("--device", "tpu")).isEqualTo(2);
     assertThat(err.toString()).contains("--device must be auto, cpu, gpu or gpu:N");
+    assertThat(run("--threads", "0")).isEqualTo(2);
+    assertThat(err.toString()).contains("--threads must be at least 1, got 0");
+    assertThat(run("--commit-interval", "5ms")).isEqualTo(2);
+    assertThat(err.toString()).contains("--commit-interval must be at least 10ms");
+    assertThat(run("--commit-interval", "10s", "--transaction-timeout", "60s")).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--transaction-timeout must be at least ten times --commit-interval");
   }
 
   @Test
