@@ -245,10 +245,10 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * The producer first, then the model service (it serves what was produced), then the jobs once
-   * they have read everything: a final stop with a drained savepoint, so every open window reports
-   * and whatever still waits for a partner goes to anira.dlq; then the dashboard reads the last
-   * reports.
+   * The producer first, then the model service once it has served what was produced, then the jobs
+   * once they have read everything: a final stop with a drained savepoint, so every open window
+   * reports and whatever still waits for a partner goes to anira.dlq; then the dashboard reads the
+   * last reports.
    */
   private static void stopInOrder(
       Part producer,
@@ -262,9 +262,10 @@ public final class DemoCommand implements Callable<Integer> {
     err.println("\nanira demo: stopping ...");
     err.flush();
     producer.stopAndJoin(Duration.ofSeconds(30));
-    service.stopAndJoin(Duration.ofSeconds(60));
     try (ConsumerLag lag = new ConsumerLag(bootstrap)) {
-      awaitJobsCaughtUp(lag, err);
+      awaitCaughtUp(lag, err, "the model service", "anira-model-service");
+      service.stopAndJoin(Duration.ofSeconds(60));
+      awaitCaughtUp(lag, err, "the jobs", "anira-stream-jobs", "anira-recorder");
     }
     job.stopWithSavepoint(
             true,
@@ -326,15 +327,20 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * Waits until the analytics job and the recorder have read everything the producer and the model
-   * service wrote (their offsets commit at checkpoints), so the final stop cuts no instance.
+   * Waits until the consumer {@code groups} have committed everything there is to read: the model
+   * service everything produced, then the analytics job and the recorder everything the service
+   * wrote (their offsets commit at checkpoints), so the final stop cuts no instance.
    */
-  private static void awaitJobsCaughtUp(ConsumerLag lag, PrintWriter err)
+  private static void awaitCaughtUp(ConsumerLag lag, PrintWriter err, String who, String... groups)
       throws InterruptedException {
     long deadline = System.nanoTime() + CATCH_UP.toNanos();
     while (System.nanoTime() < deadline) {
       try {
-        if (lag.caughtUp("anira-stream-jobs") && lag.caughtUp("anira-recorder")) {
+        boolean all = true;
+        for (String group : groups) {
+          all &= lag.caughtUp(group);
+        }
+        if (all) {
           return;
         }
       } catch (Exception e) {
@@ -343,9 +349,11 @@ public final class DemoCommand implements Callable<Integer> {
       Thread.sleep(500);
     }
     err.println(
-        "anira demo: the jobs had not read everything after "
+        "anira demo: "
+            + who
+            + " had not read everything after "
             + CATCH_UP.toSeconds()
-            + " s; what they had not read is in Kafka, what they had is in the reports or"
+            + " s; what was not read stays in Kafka, and what was read is in the reports or"
             + " anira.dlq");
     err.flush();
   }
