@@ -169,7 +169,8 @@ public final class InferenceBatch implements AutoCloseable {
     // When most tokens ask, one dense step costs fewer operations than gathering them; when few
     // do, gathering spares the halted ones their query, feed-forward, readout and halting work.
     if (2L * n >= activeCells.length) {
-      RecurrenceState.Advanced a = s.advance(model, s.context(), newSteps, lengths);
+      RecurrenceState.Advanced a =
+          s.advance(model, s.context(), newSteps, lengths, n == activeCells.length);
       after = a.after();
       haltedNow = a.haltedNow();
       delta = a.delta();
@@ -225,8 +226,7 @@ public final class InferenceBatch implements AutoCloseable {
     NDArray logits = model.coda.apply(next);
     NDArray grid = scope.zeros(new Shape(batch * time));
     NDArray delta =
-        scatter(grid, cellIndex, next.sub(previous).square().sum(new int[] {1}).sqrt())
-            .reshape(batch, time);
+        scatter(grid, cellIndex, next.sub(previous).norm(new int[] {1})).reshape(batch, time);
     NDArray hazard = scatter(grid, cellIndex, d.hazard()).reshape(batch, time);
     NDArray haltedNow =
         scatter(scope.zeros(new Shape(batch * time), DataType.BOOLEAN), cellIndex, d.halt())

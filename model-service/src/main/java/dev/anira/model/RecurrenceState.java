@@ -2,11 +2,13 @@ package dev.anira.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -110,12 +112,16 @@ record RecurrenceState(
    *     keeps iterating past a token's halt) in training
    * @param newSteps [B] int32, the step k each sequence takes now
    * @param lengths [B] real tokens per row
+   * @param allActive every cell is active (no padding, none halted): nothing to keep, so the merges
+   *     are skipped
    */
-  Advanced advance(Anira model, NDArray queries, NDArray newSteps, int[] lengths) {
+  Advanced advance(
+      Anira model, NDArray queries, NDArray newSteps, int[] lengths, boolean allActive) {
     NDArray before = active;
     NDArray next = model.core.apply(queries, context, newSteps, lengths);
-    NDArray newContext = NDArrays.where(expand(before, next.getShape()), next, context);
-    NDArray delta = newContext.sub(context).square().sum(new int[] {2}).sqrt();
+    NDArray newContext =
+        allActive ? next : NDArrays.where(expand(before, next.getShape()), next, context);
+    NDArray delta = newContext.sub(context).norm(new int[] {2});
     NDArray readout = model.coda.apply(next);
     HaltingRule.Decision d =
         model.halting.decide(
@@ -128,11 +134,13 @@ record RecurrenceState(
     RecurrenceState after =
         next(
             newContext,
-            NDArrays.where(expand(before, readout.getShape()), readout, logits),
+            allActive
+                ? readout
+                : NDArrays.where(expand(before, readout.getShape()), readout, logits),
             before.logicalAnd(d.halt().logicalNot()),
             depth.add(before.toType(DataType.INT32, false)),
             newSteps,
-            NDArrays.where(before, d.cumulative(), cumulative));
+            allActive ? d.cumulative() : NDArrays.where(before, d.cumulative(), cumulative));
     return new Advanced(
         after,
         next,
@@ -140,7 +148,7 @@ record RecurrenceState(
         d.haltLogits(),
         before.logicalAnd(d.halt()),
         delta,
-        NDArrays.where(before, d.hazard(), d.hazard().zerosLike()));
+        allActive ? d.hazard() : NDArrays.where(before, d.hazard(), d.hazard().zerosLike()));
   }
 
   /**
@@ -254,20 +262,39 @@ record RecurrenceState(
       NDArray delta,
       NDArray hazard,
       NDArray plannedDepths) {
-    float[] confidence = logits.softmax(2).max(new int[] {2}).toFloatArray();
-    int[] prediction = logits.argMax(2).toType(DataType.INT32, false).toIntArray();
+    // One host copy for every per-cell value (each copy through DJL is a native call and a
+    // buffer): confidence, prediction, halting mass, halted, state delta and, after step 0, hazard.
+    List<NDArray> columns =
+        new ArrayList<>(
+            List.of(
+                logits.softmax(2).max(new int[] {2}),
+                logits.argMax(2).toType(DataType.FLOAT32, false),
+                cumulative,
+                haltedNow.toType(DataType.FLOAT32, false),
+                delta));
+    if (hazard != null) {
+      columns.add(hazard);
+    }
+    float[] values = NDArrays.stack(new NDList(columns)).toFloatArray();
+    int cells = values.length / columns.size();
+    int[] prediction = new int[cells];
+    boolean[] halted = new boolean[cells];
+    for (int c = 0; c < cells; c++) {
+      prediction[c] = (int) values[cells + c]; // exact: a vocabulary is far below 2^24
+      halted[c] = values[3 * cells + c] != 0;
+    }
     return StepRecord.split(
         step,
         steps.toIntArray(),
         lengths,
         Math.toIntExact(logits.getShape().get(1)),
-        hazard == null ? null : hazard.toFloatArray(),
-        cumulative.toFloatArray(),
+        hazard == null ? null : Arrays.copyOfRange(values, 5 * cells, 6 * cells),
+        Arrays.copyOfRange(values, 2 * cells, 3 * cells),
         activeBefore,
-        haltedNow.toBooleanArray(),
-        delta.toFloatArray(),
+        halted,
+        Arrays.copyOfRange(values, 4 * cells, 5 * cells),
         prediction,
-        confidence,
+        Arrays.copyOfRange(values, 0, cells),
         plannedDepths == null ? null : plannedDepths.toIntArray());
   }
 

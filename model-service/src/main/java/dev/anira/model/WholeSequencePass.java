@@ -48,7 +48,8 @@ public final class WholeSequencePass {
    */
   public StepTensors advance() {
     RecurrenceState.Advanced a =
-        carried.advance(model, state, carried.steps().add(carried.steps().onesLike()), lengths);
+        carried.advance(
+            model, state, carried.steps().add(carried.steps().onesLike()), lengths, false);
     boolean[] before = recording ? carried.active().toBooleanArray() : null;
     carried = a.after();
     state = a.next();

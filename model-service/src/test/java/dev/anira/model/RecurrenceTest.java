@@ -30,11 +30,25 @@ class RecurrenceTest {
   @MethodSource("variants")
   void stepByStepGivesTheSameRecordsAsTheWholeSequencePass(
       Mechanism mechanism, ModelConfig.Attention attention) {
+    assertStepByStepIsTheWholeSequencePass(mechanism, attention, BATCH);
+  }
+
+  /** Without padding, every cell is active at the first step: the step that keeps nothing. */
+  @ParameterizedTest
+  @MethodSource("variants")
+  void sequencesOfOneLengthGiveTheSameRecordsAsTheWholeSequencePass(
+      Mechanism mechanism, ModelConfig.Attention attention) {
+    int[][] sameLength = Arrays.stream(BATCH).map(s -> Arrays.copyOf(s, 5)).toArray(int[][]::new);
+    assertStepByStepIsTheWholeSequencePass(mechanism, attention, sameLength);
+  }
+
+  private static void assertStepByStepIsTheWholeSequencePass(
+      Mechanism mechanism, ModelConfig.Attention attention, int[][] batch) {
     try (Anira model = TinyModels.create(mechanism, 3, attention)) {
-      Run whole = model.run(BATCH);
+      Run whole = model.run(batch);
       List<StepRecord> stepped = new ArrayList<>();
       StepRecord initial;
-      try (InferenceBatch recurrence = model.begin(BATCH)) {
+      try (InferenceBatch recurrence = model.begin(batch)) {
         initial = recurrence.initialRecord();
         while (!recurrence.done()) {
           stepped.add(recurrence.step());
