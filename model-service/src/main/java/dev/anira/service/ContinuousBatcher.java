@@ -147,6 +147,10 @@ public final class ContinuousBatcher implements AutoCloseable {
     List<Row> joining = new ArrayList<>();
     int tokens = tokensInBatch;
     while (!queue.isEmpty()) {
+      if (!queue.peek().sink().wanted()) {
+        queue.poll();
+        continue;
+      }
       int length = queue.peek().instance().getTokens().size();
       boolean empty = rows.isEmpty() && joining.isEmpty();
       if (!empty && tokens + length > tokenBudget) {

@@ -33,6 +33,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -109,6 +110,11 @@ public final class InferenceService implements AutoCloseable {
       if (!discarded) {
         outputs.add(new ProducerRecord<>(Topic.STEPS.topicName(), step.getInstanceId(), step));
       }
+    }
+
+    @Override
+    public boolean wanted() {
+      return !discarded;
     }
 
     @Override
@@ -252,7 +258,7 @@ public final class InferenceService implements AutoCloseable {
         entry.outputs.forEach(producer::send);
       }
       producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-      producer.commitTransaction();
+      commitRetryingTimeouts();
     } catch (ProducerFencedException e) {
       throw new IllegalStateException(
           "fenced: another service instance started with transactional id "
@@ -285,6 +291,31 @@ public final class InferenceService implements AutoCloseable {
           inFlightCount -= n;
         });
   }
+
+  /**
+   * A commit that times out may still succeed on the broker, and the producer then allows only the
+   * same commit again (an abort would throw): so it is retried, a few times.
+   */
+  private void commitRetryingTimeouts() {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        producer.commitTransaction();
+        return;
+      } catch (TimeoutException e) {
+        if (attempt == COMMIT_ATTEMPTS) {
+          throw new IllegalStateException(
+              "the broker did not confirm a commit in "
+                  + COMMIT_ATTEMPTS
+                  + " attempts; this service stops, and whoever reads anira.tasks next redoes what"
+                  + " was not committed",
+              e);
+        }
+        LOG.warn("commit timed out (attempt {} of {}), retrying: {}", attempt, COMMIT_ATTEMPTS, e);
+      }
+    }
+  }
+
+  private static final int COMMIT_ATTEMPTS = 5;
 
   /** Aborts the open transaction after {@code cause}; what it held is committed next time. */
   private void abortAfter(KafkaException cause) {
@@ -446,9 +477,15 @@ public final class InferenceService implements AutoCloseable {
 
   @Override
   public void close() {
-    batchers.values().forEach(ContinuousBatcher::close);
+    // The consumer first: leaving the group revokes its partitions, which commits what is
+    // finished through the still open producer.
+    try {
+      consumer.close(Duration.ofSeconds(5));
+    } catch (KafkaException | IllegalStateException e) {
+      LOG.warn("closing the consumer: {}; what was not committed is redone by the next reader", e);
+    }
     producer.close(Duration.ofSeconds(5));
-    consumer.close(Duration.ofSeconds(5));
+    batchers.values().forEach(ContinuousBatcher::close);
   }
 
   private static final class InvalidInstance extends RuntimeException {

@@ -8,4 +8,13 @@ public interface OutputSink {
   void step(RecurrenceStep step);
 
   void result(InstanceResult result);
+
+  /**
+   * Whether the records are still wanted; an instance whose sink no longer wants them and has not
+   * joined a batch yet is dropped from the queue instead of computed (the service's partition went
+   * to another instance, which redoes it).
+   */
+  default boolean wanted() {
+    return true;
+  }
 }
