@@ -162,36 +162,24 @@ public final class InferenceBatch implements AutoCloseable {
     }
     NDArray newSteps = s.steps().add(scope.create(increment));
     stepsTaken++;
-    RecurrenceState after;
-    NDArray haltedNow;
-    NDArray delta;
-    NDArray hazard;
     // When most tokens ask, one dense step costs fewer operations than gathering them; when few
     // do, gathering spares the halted ones their query, feed-forward, readout and halting work.
-    if (2L * n >= activeCells.length) {
-      RecurrenceState.Advanced a =
-          s.advance(model, s.context(), newSteps, lengths, n == activeCells.length);
-      after = a.after();
-      haltedNow = a.haltedNow();
-      delta = a.delta();
-      hazard = a.hazard();
-    } else {
-      Gathered g = advanceGathered(s, scope, activeCells, n, newSteps);
-      after = g.after();
-      haltedNow = g.haltedNow();
-      delta = g.delta();
-      hazard = g.hazard();
-    }
-    lastRecord = after.record(stepsTaken, lengths, activeCells, haltedNow, delta, hazard, null);
+    RecurrenceState.Advanced a =
+        2L * n >= activeCells.length
+            ? s.advance(model, s.context(), newSteps, lengths, n == activeCells.length)
+            : advanceGathered(s, scope, activeCells, n, newSteps);
+    RecurrenceState after = a.after();
+    lastRecord =
+        after.record(stepsTaken, lengths, activeCells, a.haltedNow(), a.delta(), a.hazard(), null);
     stillActive = anyStillActive(lastRecord);
     return after;
   }
 
-  /** A step computed on the active cells only: the new state and the record's tensors. */
-  private record Gathered(
-      RecurrenceState after, NDArray haltedNow, NDArray delta, NDArray hazard) {}
-
-  private Gathered advanceGathered(
+  /**
+   * A step computed on the active cells only. Its {@code next}, {@code readout} and {@code
+   * haltLogits} are null: only training reads them, and training steps the whole grid.
+   */
+  private RecurrenceState.Advanced advanceGathered(
       RecurrenceState s, NDManager scope, boolean[] activeCells, int n, NDArray newSteps) {
     long batch = s.context().getShape().get(0);
     long time = s.time();
@@ -241,7 +229,7 @@ public final class InferenceBatch implements AutoCloseable {
             newSteps,
             scatter(s.cumulative().reshape(batch * time), cellIndex, d.cumulative())
                 .reshape(batch, time));
-    return new Gathered(after, haltedNow, delta, hazard);
+    return new RecurrenceState.Advanced(after, null, null, null, haltedNow, delta, hazard);
   }
 
   /** Whether a token the record's step updated did not halt (then it takes the next step). */

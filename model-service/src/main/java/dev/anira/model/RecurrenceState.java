@@ -155,8 +155,9 @@ record RecurrenceState(
    * A step of {@link #advance}.
    *
    * @param after the carried state after the step
-   * @param next [B, T, d] every cell's new state (also of cells that were not active)
-   * @param readout [B, T, V] the readout of {@code next}, with gradients
+   * @param next [B, T, d] every cell's new state (also of cells that were not active); null after a
+   *     gathered inference step
+   * @param readout [B, T, V] the readout of {@code next}, with gradients; null likewise
    * @param haltLogits ONLINE's [B, T] halting logits, with gradients; null otherwise
    * @param haltedNow [B, T] the cells that halted at this step
    * @param delta [B, T] ‖h^k − h^{k−1}‖ of the context, 0 for frozen cells
