@@ -14,11 +14,13 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecordBase;
 
 /**
@@ -38,7 +40,8 @@ public final class SingleObjectCodec<T extends SpecificRecordBase> {
 
   private final Class<T> type;
   private final Schema schema;
-  private final BinaryMessageEncoder<T> encoder;
+  private final byte[] header;
+  private final SpecificDatumWriter<T> writer;
   private final Map<Long, SpecificDatumReader<T>> readersByWriterFingerprint;
   // Projections onto the eventTime field, built on first use: only sources that stamp records
   // with their event time need them.
@@ -46,12 +49,32 @@ public final class SingleObjectCodec<T extends SpecificRecordBase> {
       new ConcurrentHashMap<>();
   private final String knownVersions;
 
+  /**
+   * Per thread, the buffer a record is encoded into and Avro's buffered encoder. Avro's {@code
+   * BinaryMessageEncoder} writes through a direct encoder, one stream call per value, which made
+   * encoding float arrays the model service's largest Java cost (JFR, issue 19).
+   */
+  private static final ThreadLocal<EncodeBuffers> BUFFERS =
+      ThreadLocal.withInitial(EncodeBuffers::new);
+
+  private static final class EncodeBuffers {
+    final ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
+    BinaryEncoder encoder;
+  }
+
   private SingleObjectCodec(Class<T> type) {
     this.type = type;
     this.schema = SchemaHistory.schemaOf(type);
     // The class's own model carries its logical-type conversions (timestamp-millis -> Instant).
     SpecificData model = SpecificData.getForClass(type);
-    this.encoder = new BinaryMessageEncoder<>(model, schema);
+    this.writer = new SpecificDatumWriter<>(schema, model);
+    this.header = new byte[HEADER_LENGTH];
+    header[0] = MARKER_0;
+    header[1] = MARKER_1;
+    long fingerprint = SchemaHistory.fingerprint(schema);
+    for (int i = 0; i < 8; i++) {
+      header[2 + i] = (byte) (fingerprint >>> (8 * i));
+    }
     Map<Long, SpecificDatumReader<T>> readers = new HashMap<>();
     readers.put(
         SchemaHistory.fingerprint(schema), new SpecificDatumReader<>(schema, schema, model));
@@ -80,9 +103,14 @@ public final class SingleObjectCodec<T extends SpecificRecordBase> {
 
   public byte[] encode(T record) {
     Objects.requireNonNull(record, "record");
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    EncodeBuffers buffers = BUFFERS.get();
+    // Reset after configuring: configuring flushes whatever a failed encode left in the encoder.
+    buffers.encoder = EncoderFactory.get().binaryEncoder(buffers.bytes, buffers.encoder);
+    buffers.bytes.reset();
     try {
-      encoder.encode(record, out);
+      buffers.encoder.writeFixed(header);
+      writer.write(record, buffers.encoder);
+      buffers.encoder.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
@@ -90,7 +118,7 @@ public final class SingleObjectCodec<T extends SpecificRecordBase> {
       throw new IllegalArgumentException(
           "Cannot encode " + schema.getName() + ": " + e.getMessage() + " in " + record, e);
     }
-    return out.toByteArray();
+    return buffers.bytes.toByteArray();
   }
 
   public T decode(byte[] bytes) {
