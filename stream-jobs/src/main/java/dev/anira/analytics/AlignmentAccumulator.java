@@ -1,7 +1,6 @@
 package dev.anira.analytics;
 
 import dev.anira.schemas.AlignmentReport;
-import dev.anira.schemas.HaltingEvent;
 import dev.anira.schemas.LagBin;
 import dev.anira.schemas.Mechanism;
 import dev.anira.schemas.Split;
@@ -47,26 +46,30 @@ public final class AlignmentAccumulator implements MergeableAccumulator<Alignmen
   public long complexitySum;
   public int maxDepth;
 
-  public void add(HaltingEvent e) {
-    all.add(e.getDepth(), e.getComplexity());
-    if (e.getCorrect()) {
-      correct.add(e.getDepth(), e.getComplexity());
-      controlled.add(new double[] {e.getComplexity(), e.getPosition(), e.getSize()}, e.getDepth());
-      correctTokens++;
+  public void add(InstanceEvents x) {
+    for (int i = 0; i < x.tokens(); i++) {
+      int depth = x.depth[i];
+      int complexity = x.complexity[i];
+      all.add(depth, complexity);
+      if (x.correct[i]) {
+        correct.add(depth, complexity);
+        controlled.add(new double[] {complexity, x.position[i], x.size}, depth);
+        correctTokens++;
+      }
+      lags.merge(x.lag[i], 1L, Long::sum);
+      if (x.convergenceStep[i] >= 0) {
+        int after = depth - x.convergenceStep[i];
+        overthinking.merge(after, 1L, Long::sum);
+        overthinkingSum += after;
+        converged++;
+        settledAtHalt += after == 0 && depth > 0 ? 1 : 0;
+        rightThenWrong += x.rightBeforeHalting[i] && !x.correct[i] ? 1 : 0;
+      }
+      tokens++;
+      depthSum += depth;
+      complexitySum += complexity;
+      maxDepth = Math.max(maxDepth, x.maxDepth);
     }
-    lags.merge(e.getLag(), 1L, Long::sum);
-    if (e.getConvergenceStep() >= 0) {
-      int after = e.getDepth() - e.getConvergenceStep();
-      overthinking.merge(after, 1L, Long::sum);
-      overthinkingSum += after;
-      converged++;
-      settledAtHalt += after == 0 && e.getDepth() > 0 ? 1 : 0;
-      rightThenWrong += e.getRightBeforeHalting() && !e.getCorrect() ? 1 : 0;
-    }
-    tokens++;
-    depthSum += e.getDepth();
-    complexitySum += e.getComplexity();
-    maxDepth = Math.max(maxDepth, e.getMaxDepth());
   }
 
   public AlignmentAccumulator merge(AlignmentAccumulator other) {

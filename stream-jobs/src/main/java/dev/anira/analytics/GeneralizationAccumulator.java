@@ -1,7 +1,6 @@
 package dev.anira.analytics;
 
 import dev.anira.schemas.GeneralizationReport;
-import dev.anira.schemas.HaltingEvent;
 import dev.anira.schemas.Mechanism;
 import dev.anira.schemas.Split;
 import dev.anira.schemas.WindowScope;
@@ -75,19 +74,21 @@ public final class GeneralizationAccumulator
 
   public Map<String, OpenInstance> open = new HashMap<>();
 
-  public void add(HaltingEvent e) {
-    int key = cellKey(e.getSize(), e.getSplit());
+  public void add(InstanceEvents x) {
+    int key = cellKey(x.size, x.split);
     Cell cell = cells.computeIfAbsent(key, k -> new Cell());
-    cell.tokens++;
-    cell.depthSum += e.getDepth();
-    cell.complexitySum += e.getComplexity();
-    if (e.getCorrect()) {
-      cell.correct++;
-      cell.depthSumCorrect += e.getDepth();
-    }
-    OpenInstance instance = open.computeIfAbsent(e.getInstanceId(), id -> new OpenInstance());
+    OpenInstance instance = open.computeIfAbsent(x.instanceId, id -> new OpenInstance());
     instance.cell = key;
-    instance.allCorrect &= e.getCorrect();
+    for (int i = 0; i < x.tokens(); i++) {
+      cell.tokens++;
+      cell.depthSum += x.depth[i];
+      cell.complexitySum += x.complexity[i];
+      if (x.correct[i]) {
+        cell.correct++;
+        cell.depthSumCorrect += x.depth[i];
+      }
+      instance.allCorrect &= x.correct[i];
+    }
   }
 
   public GeneralizationAccumulator merge(GeneralizationAccumulator other) {

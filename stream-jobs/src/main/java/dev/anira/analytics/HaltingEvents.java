@@ -5,10 +5,8 @@ import dev.anira.schemas.Complexity;
 import dev.anira.schemas.HaltingEvent;
 import dev.anira.schemas.InstanceResult;
 import dev.anira.schemas.NamedSeries;
-import dev.anira.schemas.NamedValue;
 import dev.anira.schemas.RecurrenceStep;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,17 +18,33 @@ public final class HaltingEvents {
 
   private HaltingEvents() {}
 
+  /** What the Avro builder writes when the field is not set. */
+  private static final int SCHEMA_VERSION =
+      (Integer) HaltingEvent.getClassSchema().getField("schemaVersion").defaultVal();
+
   /**
-   * The events of one model's run of one instance. Their event time is the latest of the joined
-   * records' (result, trace, steps): the streaming join completes an instance when its last record
-   * arrives, so an event stamped this way is behind the watermark only if one of its records was.
+   * The events of one model's run of one instance, as Avro records ({@link #instance}'s, one per
+   * answer token).
+   *
+   * @throws IllegalArgumentException as {@link #instance} does
+   */
+  public static List<HaltingEvent> join(
+      InstanceResult result, AlgorithmTrace trace, List<RecurrenceStep> steps, String producerId) {
+    return instance(result, trace, steps, producerId).toEvents();
+  }
+
+  /**
+   * The events of one model's run of one instance, in columns. Their event time is the latest of
+   * the joined records' (result, trace, steps): the streaming join completes an instance when its
+   * last record arrives, so an event stamped this way is behind the watermark only if one of its
+   * records was.
    *
    * @param steps the model's step records for this instance, in any order; empty when they are not
    *     at hand, which records λ as NaN and no per-step λ
    * @throws IllegalArgumentException when the records contradict each other ({@link
    *     InvalidStepException} for impossible step values)
    */
-  public static List<HaltingEvent> join(
+  public static InstanceEvents instance(
       InstanceResult result, AlgorithmTrace trace, List<RecurrenceStep> steps, String producerId) {
     if (!result.getInstanceId().equals(trace.getInstanceId())) {
       throw new IllegalArgumentException(
@@ -51,48 +65,45 @@ public final class HaltingEvents {
     for (RecurrenceStep step : steps) {
       eventTime = latest(eventTime, step.getEventTime());
     }
-    List<HaltingEvent> events = new ArrayList<>(positions.size());
+    InstanceEvents x = new InstanceEvents(positions.size());
+    x.instanceId = result.getInstanceId();
+    x.modelId = result.getModelId();
+    x.mechanism = result.getMechanism();
+    x.task = result.getTask();
+    x.size = result.getSize();
+    x.split = result.getSplit();
+    x.maxDepth = result.getMaxDepth();
+    x.complexityAlgorithm = primary.getAlgorithm();
+    x.eventTime = eventTime.toEpochMilli();
+    x.producerId = producerId;
+    x.schemaVersion = SCHEMA_VERSION;
+    x.staticNames = names(trace.getStaticFeatures());
+    // Never the state at step = depth: every step-indexed feature would then be a function of the
+    // depth it is meant to explain.
+    x.algorithmNames = names(trace.getAlgorithmFeatures());
     for (int i = 0; i < positions.size(); i++) {
       int position = positions.get(i);
       int depth = result.getDepths().get(position);
-      int complexity = primary.getValues().get(i);
-      int prediction = result.getPredictions().get(position);
-      int target = trace.getTargets().get(i);
-      events.add(
-          HaltingEvent.newBuilder()
-              .setInstanceId(result.getInstanceId())
-              .setModelId(result.getModelId())
-              .setMechanism(result.getMechanism())
-              .setTask(result.getTask())
-              .setSize(result.getSize())
-              .setSplit(result.getSplit())
-              .setPosition(position)
-              .setAnswerIndex(i)
-              .setDepth(depth)
-              .setMaxDepth(result.getMaxDepth())
-              .setComplexity(complexity)
-              .setComplexityAlgorithm(primary.getAlgorithm())
-              .setLag(depth - complexity)
-              .setPrediction(prediction)
-              .setTarget(target)
-              .setCorrect(prediction == target)
-              .setHaltProbability(
-                  steps.isEmpty()
-                      ? Float.NaN
-                      : probability(byStep[depth].getHaltProbability().get(position)))
-              .setStepHaltProbabilities(trajectory(byStep, position, depth))
-              .setConvergenceStep(steps.isEmpty() ? -1 : convergenceStep(byStep, position, depth))
-              .setRightBeforeHalting(
-                  !steps.isEmpty() && rightBefore(byStep, position, depth, target))
-              .setStaticFeatures(at(trace.getStaticFeatures(), i))
-              // Never the state at step = depth: every step-indexed feature would then be a
-              // function of the depth it is meant to explain.
-              .setAlgorithmFeatures(at(trace.getAlgorithmFeatures(), i))
-              .setEventTime(eventTime)
-              .setProducerId(producerId)
-              .build());
+      x.position[i] = position;
+      x.answerIndex[i] = i;
+      x.depth[i] = depth;
+      x.complexity[i] = primary.getValues().get(i);
+      x.lag[i] = depth - x.complexity[i];
+      x.prediction[i] = result.getPredictions().get(position);
+      x.target[i] = trace.getTargets().get(i);
+      x.correct[i] = x.prediction[i] == x.target[i];
+      x.haltProbability[i] =
+          steps.isEmpty()
+              ? Float.NaN
+              : probability(byStep[depth].getHaltProbability().get(position));
+      x.stepHaltProbabilities[i] = trajectory(byStep, position, depth);
+      x.convergenceStep[i] = steps.isEmpty() ? -1 : convergenceStep(byStep, position, depth);
+      x.rightBeforeHalting[i] =
+          !steps.isEmpty() && rightBefore(byStep, position, depth, x.target[i]);
+      x.staticValues[i] = at(trace.getStaticFeatures(), i);
+      x.algorithmValues[i] = at(trace.getAlgorithmFeatures(), i);
     }
-    return events;
+    return x;
   }
 
   private static Instant latest(Instant a, Instant b) {
@@ -194,13 +205,13 @@ public final class HaltingEvents {
   }
 
   /** λ^1..λ^depth of one position; empty when the steps were not at hand. */
-  private static List<Float> trajectory(RecurrenceStep[] byStep, int position, int depth) {
-    List<Float> values = new ArrayList<>(depth);
+  private static float[] trajectory(RecurrenceStep[] byStep, int position, int depth) {
+    float[] values = new float[depth];
     for (int k = 1; k <= depth; k++) {
       if (byStep[k] == null) {
-        return List.of();
+        return new float[0];
       }
-      values.add(probability(byStep[k].getHaltProbability().get(position)));
+      values[k - 1] = probability(byStep[k].getHaltProbability().get(position));
     }
     return values;
   }
@@ -228,11 +239,15 @@ public final class HaltingEvents {
     return false;
   }
 
-  private static List<NamedValue> at(List<NamedSeries> series, int i) {
-    List<NamedValue> values = new ArrayList<>(series.size());
-    for (NamedSeries s : series) {
-      values.add(new NamedValue(s.getName(), s.getValues().get(i)));
+  private static double[] at(List<NamedSeries> series, int i) {
+    double[] values = new double[series.size()];
+    for (int j = 0; j < values.length; j++) {
+      values[j] = series.get(j).getValues().get(i);
     }
     return values;
+  }
+
+  private static String[] names(List<NamedSeries> series) {
+    return series.stream().map(NamedSeries::getName).toArray(String[]::new);
   }
 }

@@ -2,6 +2,7 @@ package dev.anira.analytics;
 
 import dev.anira.schemas.HaltingEvent;
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * Sufficient statistics of one analysis over a set of halting events: adding events one by one and
@@ -12,7 +13,13 @@ import java.io.Serializable;
  */
 public interface MergeableAccumulator<A extends MergeableAccumulator<A>> extends Serializable {
 
-  void add(HaltingEvent event);
+  /** Adds one model's run of one instance: each of its answer tokens, in order. */
+  void add(InstanceEvents instance);
+
+  /** Adds one halting event, as a one-token {@link InstanceEvents}. */
+  default void add(HaltingEvent event) {
+    add(InstanceEvents.of(List.of(event)));
+  }
 
   /** Adds {@code other}'s events to this one; returns this. */
   A merge(A other);

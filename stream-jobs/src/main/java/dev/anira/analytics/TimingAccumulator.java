@@ -1,6 +1,5 @@
 package dev.anira.analytics;
 
-import dev.anira.schemas.HaltingEvent;
 import dev.anira.schemas.NamedValue;
 import dev.anira.schemas.TimingReport;
 import java.util.ArrayList;
@@ -11,8 +10,8 @@ import java.util.List;
  * trace's depth-free algorithmic features (R²_algo) and on both (R²_full), each with its adjusted
  * R² and regressor count, the unique and shared shares, each feature's unique share of R²_full, and
  * online tracking ({@link TrackingAccumulator}). Three {@link OlsAccumulator}s, so it is exact and
- * mergeable like them. Feature names are taken from the first event; every event of a key (one
- * task) has the same ones.
+ * mergeable like them. Feature names are taken from the first instance; every instance of a key
+ * (one task) has the same ones.
  *
  * <p>State of a running job: public fields and a no-argument constructor make it a Flink POJO,
  * whose serializer lets a later release add or remove a field and still restore a savepoint (schema
@@ -31,28 +30,30 @@ public final class TimingAccumulator implements MergeableAccumulator<TimingAccum
   public TrackingAccumulator tracking = new TrackingAccumulator();
   public long tokens;
 
-  public void add(HaltingEvent e) {
-    double[] s = values(e.getStaticFeatures());
-    double[] a = values(e.getAlgorithmFeatures());
+  public void add(InstanceEvents x) {
     if (staticNames == null) {
-      staticNames = names(e.getStaticFeatures());
-      algorithmNames = names(e.getAlgorithmFeatures());
-      staticFit = new OlsAccumulator(s.length);
-      algorithmFit = new OlsAccumulator(a.length);
-      fullFit = new OlsAccumulator(s.length + a.length);
-    } else if (!staticNames.equals(names(e.getStaticFeatures()))
-        || !algorithmNames.equals(names(e.getAlgorithmFeatures()))) {
+      staticNames = List.of(x.staticNames);
+      algorithmNames = List.of(x.algorithmNames);
+      staticFit = new OlsAccumulator(x.staticNames.length);
+      algorithmFit = new OlsAccumulator(x.algorithmNames.length);
+      fullFit = new OlsAccumulator(x.staticNames.length + x.algorithmNames.length);
+    } else if (!staticNames.equals(List.of(x.staticNames))
+        || !algorithmNames.equals(List.of(x.algorithmNames))) {
       throw new IllegalArgumentException(
-          e.getInstanceId() + ": features differ from the others of " + e.getTask());
+          x.instanceId + ": features differ from the others of " + x.task);
     }
-    double[] both = new double[s.length + a.length];
-    System.arraycopy(s, 0, both, 0, s.length);
-    System.arraycopy(a, 0, both, s.length, a.length);
-    staticFit.add(s, e.getDepth());
-    algorithmFit.add(a, e.getDepth());
-    fullFit.add(both, e.getDepth());
-    tracking.add(e);
-    tokens++;
+    for (int i = 0; i < x.tokens(); i++) {
+      double[] s = x.staticValues[i];
+      double[] a = x.algorithmValues[i];
+      double[] both = new double[s.length + a.length];
+      System.arraycopy(s, 0, both, 0, s.length);
+      System.arraycopy(a, 0, both, s.length, a.length);
+      staticFit.add(s, x.depth[i]);
+      algorithmFit.add(a, x.depth[i]);
+      fullFit.add(both, x.depth[i]);
+      tokens++;
+    }
+    tracking.add(x);
   }
 
   public TimingAccumulator merge(TimingAccumulator other) {
@@ -115,13 +116,5 @@ public final class TimingAccumulator implements MergeableAccumulator<TimingAccum
 
   private static Double adjusted(OlsAccumulator fit) {
     return Reported.orNull(fit == null ? Double.NaN : fit.adjustedRSquared());
-  }
-
-  private static List<String> names(List<NamedValue> values) {
-    return values.stream().map(NamedValue::getName).toList();
-  }
-
-  private static double[] values(List<NamedValue> values) {
-    return values.stream().mapToDouble(NamedValue::getValue).toArray();
   }
 }

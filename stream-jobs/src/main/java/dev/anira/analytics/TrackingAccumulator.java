@@ -1,6 +1,5 @@
 package dev.anira.analytics;
 
-import dev.anira.schemas.HaltingEvent;
 import dev.anira.schemas.StepTracking;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -36,11 +35,13 @@ public final class TrackingAccumulator implements Serializable {
 
   public Map<Integer, RankTable> steps = new HashMap<>();
 
-  public void add(HaltingEvent e) {
-    List<Float> lambda = e.getStepHaltProbabilities();
-    for (int k = 1; k <= lambda.size(); k++) {
-      int resolved = e.getComplexity() <= k ? 1 : 0;
-      steps.computeIfAbsent(k, s -> new RankTable()).add(bin(lambda.get(k - 1)), resolved);
+  public void add(InstanceEvents x) {
+    for (int i = 0; i < x.tokens(); i++) {
+      float[] lambda = x.stepHaltProbabilities[i];
+      for (int k = 1; k <= lambda.length; k++) {
+        int resolved = x.complexity[i] <= k ? 1 : 0;
+        steps.computeIfAbsent(k, s -> new RankTable()).add(bin(lambda[k - 1]), resolved);
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.anira.jobs;
 
+import dev.anira.analytics.InstanceEvents;
 import dev.anira.schemas.DeadLetter;
 import dev.anira.schemas.HaltingEvent;
 import dev.anira.schemas.Topic;
@@ -39,11 +40,11 @@ public final class AnalyticsJob {
                 new Decode<>(JoinInput::decode, producerId), TypeInformation.of(JoinInput.class))
             .name("decode")
             .uid("decode");
-    SingleOutputStreamOperator<HaltingEvent> events =
+    SingleOutputStreamOperator<InstanceEvents> events =
         HaltingPipeline.join(decoded, config.joinTimeout(), producerId);
     AnalyticsPipeline.Reports reports =
         AnalyticsPipeline.analyze(events, config.window(), config.alerts(), producerId);
-    sinks.write(Topic.HALTING, events);
+    sinks.write(Topic.HALTING, HaltingPipeline.events(events));
     sinks.write(Topic.ALIGNMENT, reports.alignment());
     sinks.write(Topic.TIMING, reports.timing());
     sinks.write(Topic.GENERALIZATION, reports.generalization());
@@ -56,8 +57,7 @@ public final class AnalyticsJob {
             .map(u -> unmatched(u, timeout, producerId), new AvroTypeInfo<>(DeadLetter.class))
             .name("unmatched");
     DataStream<DeadLetter> late =
-        reports
-            .late()
+        HaltingPipeline.events(reports.late())
             .map(e -> late(e, outOfOrderness, producerId), new AvroTypeInfo<>(DeadLetter.class))
             .name("late");
     sinks.write(

@@ -3,12 +3,12 @@ package dev.anira.jobs;
 import dev.anira.analytics.AlertRules;
 import dev.anira.analytics.AlignmentAccumulator;
 import dev.anira.analytics.GeneralizationAccumulator;
+import dev.anira.analytics.InstanceEvents;
 import dev.anira.analytics.MergeableAccumulator;
 import dev.anira.analytics.TimingAccumulator;
 import dev.anira.schemas.Alert;
 import dev.anira.schemas.AlignmentReport;
 import dev.anira.schemas.GeneralizationReport;
-import dev.anira.schemas.HaltingEvent;
 import dev.anira.schemas.Mechanism;
 import dev.anira.schemas.Split;
 import dev.anira.schemas.TimingReport;
@@ -52,7 +52,9 @@ import org.apache.flink.util.OutputTag;
  * The analyses over halting events, per tumbling event-time window and cumulatively: alignment and
  * timing per model × mechanism × task × size bucket × split, generalization per model × mechanism ×
  * task. Each analysis is a mergeable accumulator plus a report; the windowing around them is
- * shared.
+ * shared. Events arrive as {@link InstanceEvents}, one record per model's run of an instance (its
+ * events share every grouping key and the event time), so each accumulator is updated once per
+ * instance and key, and the shuffles carry compact Flink-serialized records, not Avro events.
  */
 public final class AnalyticsPipeline {
 
@@ -66,16 +68,16 @@ public final class AnalyticsPipeline {
       Grouping grouping, Fresh<A> fresh, Reporter<A, R> reporter, Gauges<R> gauges)
       implements Serializable {
 
-    Key key(HaltingEvent event) {
-      return grouping.key(event);
+    Key key(InstanceEvents instance) {
+      return grouping.key(instance);
     }
 
     A create() {
       return fresh.get();
     }
 
-    void add(A accumulator, HaltingEvent event) {
-      accumulator.add(event);
+    void add(A accumulator, InstanceEvents instance) {
+      accumulator.add(instance);
     }
 
     A merge(A a, A b) {
@@ -99,7 +101,7 @@ public final class AnalyticsPipeline {
   }
 
   interface Grouping extends Serializable {
-    Key key(HaltingEvent event);
+    Key key(InstanceEvents instance);
   }
 
   interface Fresh<A> extends Serializable {
@@ -128,17 +130,13 @@ public final class AnalyticsPipeline {
   public record Key(
       String modelId, Mechanism mechanism, String task, String sizeBucket, Split split)
       implements Serializable {
-    static Key bySizeBucket(HaltingEvent e) {
+    static Key bySizeBucket(InstanceEvents x) {
       return new Key(
-          e.getModelId(),
-          e.getMechanism(),
-          e.getTask(),
-          AlignmentAccumulator.sizeBucket(e.getSize()),
-          e.getSplit());
+          x.modelId, x.mechanism, x.task, AlignmentAccumulator.sizeBucket(x.size), x.split);
     }
 
-    static Key byTask(HaltingEvent e) {
-      return new Key(e.getModelId(), e.getMechanism(), e.getTask(), null, null);
+    static Key byTask(InstanceEvents x) {
+      return new Key(x.modelId, x.mechanism, x.task, null, null);
     }
 
     static Key of(AlignmentReport r) {
@@ -241,10 +239,10 @@ public final class AnalyticsPipeline {
       DataStream<TimingReport> timing,
       DataStream<GeneralizationReport> generalization,
       DataStream<Alert> alerts,
-      DataStream<HaltingEvent> late) {}
+      DataStream<InstanceEvents> late) {}
 
-  private static final OutputTag<HaltingEvent> LATE =
-      new OutputTag<>("late", new AvroTypeInfo<>(HaltingEvent.class));
+  private static final OutputTag<InstanceEvents> LATE =
+      new OutputTag<>("late", HaltingPipeline.EVENTS);
 
   /**
    * All analyses of docs/design.md §5 over the halting events, in tumbling event-time windows. The
@@ -254,7 +252,7 @@ public final class AnalyticsPipeline {
    * those records was. Such an event goes to {@link Reports#late}.
    */
   public static Reports analyze(
-      DataStream<HaltingEvent> events,
+      DataStream<InstanceEvents> events,
       Duration window,
       AlertRules.Config alerts,
       String producerId) {
@@ -284,7 +282,7 @@ public final class AnalyticsPipeline {
     @Override
     public Collection<TimeWindow> assignWindows(
         Object event, long timestamp, WindowAssignerContext context) {
-      long eventTime = ((HaltingEvent) event).getEventTime().toEpochMilli();
+      long eventTime = ((InstanceEvents) event).eventTime;
       return tumbling.assignWindows(event, eventTime, context);
     }
 
@@ -315,7 +313,7 @@ public final class AnalyticsPipeline {
         .uid("alerts");
   }
 
-  private record Windowed<R>(DataStream<R> reports, DataStream<HaltingEvent> late) {}
+  private record Windowed<R>(DataStream<R> reports, DataStream<InstanceEvents> late) {}
 
   /**
    * Reports per tumbling window and, after each window, cumulatively since the job started (a
@@ -323,7 +321,7 @@ public final class AnalyticsPipeline {
    */
   private static <A extends MergeableAccumulator<A>, R extends SpecificRecordBase>
       Windowed<R> windowed(
-          DataStream<HaltingEvent> events,
+          DataStream<InstanceEvents> events,
           Duration window,
           String producerId,
           Analysis<A, R> analysis,
@@ -489,7 +487,7 @@ public final class AnalyticsPipeline {
   }
 
   private static final class Accumulate<A extends MergeableAccumulator<A>>
-      implements AggregateFunction<HaltingEvent, A, A> {
+      implements AggregateFunction<InstanceEvents, A, A> {
     private final Analysis<A, ?> analysis;
 
     Accumulate(Analysis<A, ?> analysis) {
@@ -502,8 +500,8 @@ public final class AnalyticsPipeline {
     }
 
     @Override
-    public A add(HaltingEvent event, A acc) {
-      analysis.add(acc, event);
+    public A add(InstanceEvents instance, A acc) {
+      analysis.add(acc, instance);
       return acc;
     }
 

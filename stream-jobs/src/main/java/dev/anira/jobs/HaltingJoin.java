@@ -1,8 +1,8 @@
 package dev.anira.jobs;
 
 import dev.anira.analytics.HaltingEvents;
+import dev.anira.analytics.InstanceEvents;
 import dev.anira.schemas.DeadLetter;
-import dev.anira.schemas.HaltingEvent;
 import dev.anira.schemas.InstanceResult;
 import dev.anira.schemas.RecurrenceStep;
 import dev.anira.schemas.serde.DeadLetters;
@@ -27,11 +27,11 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Joins, per instance, its trace with each model's result and step records, whichever arrives
- * first, and emits one {@link HaltingEvent} per answer token once a model's result and all its
- * {@code stepsRun + 1} steps are in. An event-time timer per instance ends the wait: whatever is
- * still unjoined then goes to {@link #UNMATCHED}, never silently dropped.
+ * first, and emits the model's {@link InstanceEvents} (one halting event per answer token) once its
+ * result and all its {@code stepsRun + 1} steps are in. An event-time timer per instance ends the
+ * wait: whatever is still unjoined then goes to {@link #UNMATCHED}, never silently dropped.
  */
-public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, HaltingEvent> {
+public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, InstanceEvents> {
 
   public static final OutputTag<JoinInput> UNMATCHED =
       new OutputTag<>("unmatched", TypeInformation.of(JoinInput.class));
@@ -92,7 +92,7 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, H
   }
 
   @Override
-  public void processElement(JoinInput input, Context ctx, Collector<HaltingEvent> out)
+  public void processElement(JoinInput input, Context ctx, Collector<InstanceEvents> out)
       throws Exception {
     if (deadline.value() == null) {
       long at = input.eventTime + timeoutMillis;
@@ -123,7 +123,7 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, H
     }
   }
 
-  private void tryEmit(String model, Context ctx, Collector<HaltingEvent> out) throws Exception {
+  private void tryEmit(String model, Context ctx, Collector<InstanceEvents> out) throws Exception {
     byte[] traceBytes = trace.value();
     Integer needed = expected.get(model);
     Integer have = stepCounts.get(model);
@@ -144,10 +144,10 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, H
     for (byte[] bytes : stepBytes) {
       decoded.add(JoinInput.STEPS.decode(bytes));
     }
-    List<HaltingEvent> events;
+    InstanceEvents events;
     try {
       events =
-          HaltingEvents.join(
+          HaltingEvents.instance(
               JoinInput.RESULTS.decode(resultBytes),
               JoinInput.TRACES.decode(traceBytes),
               decoded,
@@ -164,10 +164,12 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, H
       for (byte[] step : stepBytes) {
         ctx.output(INCONSISTENT, deadLetter(JoinInput.Kind.STEP, step, e, reason));
       }
-      events = List.of();
+      events = null;
     }
-    emitted.inc(events.size());
-    events.forEach(out::collect);
+    if (events != null) {
+      emitted.inc(events.tokens());
+      out.collect(events);
+    }
     results.remove(model);
     expected.remove(model);
     stepCounts.remove(model);
@@ -176,7 +178,7 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, H
   }
 
   @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<HaltingEvent> out)
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<InstanceEvents> out)
       throws Exception {
     String instanceId = ctx.getCurrentKey();
     byte[] traceBytes = trace.value();

@@ -26,6 +26,26 @@ class HaltingEventsTest {
       TaskGenerator.generate(
           Tasks.byName("addition"), Params.of(Tasks.byName("addition"), Map.of("digits", 5)), 3);
 
+  /** The columns hold every field of every event: back to Avro, they are the same events. */
+  @Test
+  void instanceEventsGiveBackTheSameAvroEvents() {
+    ProblemInstance instance = addition.instance();
+    List<Integer> depths = new ArrayList<>();
+    List<Integer> predictions = new ArrayList<>();
+    for (int t = 0; t < instance.getTokens().size(); t++) {
+      depths.add(1 + t % 3);
+      predictions.add(t % 2);
+    }
+    InstanceResult result = result(instance, depths, predictions);
+    List<HaltingEvent> events = HaltingEvents.join(result, addition.trace(), steps(result), "test");
+
+    assertThat(InstanceEvents.of(events).toEvents()).isEqualTo(events);
+    HaltingEvent otherModel = HaltingEvent.newBuilder(events.get(1)).setModelId("other").build();
+    assertThatThrownBy(() -> InstanceEvents.of(List.of(events.get(0), otherModel)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("in one record");
+  }
+
   @Test
   void oneEventPerAnswerTokenWithTheTracesDepthFreeFeatures() {
     ProblemInstance instance = addition.instance();

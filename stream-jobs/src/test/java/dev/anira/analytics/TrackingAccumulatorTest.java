@@ -35,8 +35,8 @@ class TrackingAccumulatorTest {
     TrackingAccumulator a = new TrackingAccumulator();
     TrackingAccumulator b = new TrackingAccumulator();
     for (int i = 0; i < events.size(); i++) {
-      whole.add(events.get(i));
-      (random.nextBoolean() ? a : b).add(events.get(i));
+      whole.add(one(events.get(i)));
+      (random.nextBoolean() ? a : b).add(one(events.get(i)));
     }
     List<StepTracking> report = whole.report();
     assertThat(report).extracting(StepTracking::getStep).containsExactly(1, 2, 3, 4, 5, 6);
@@ -87,7 +87,7 @@ class TrackingAccumulatorTest {
       binned.add(new double[] {TrackingAccumulator.bin(lambda), resolved ? 1 : 0});
     }
     TrackingAccumulator acc = new TrackingAccumulator();
-    events.forEach(acc::add);
+    events.forEach(e -> acc.add(one(e)));
     double auc = acc.report().get(0).getAuc();
     assertThat(auc).isCloseTo(pairwiseAuc(binned), within(1e-9));
     assertThat(auc).isCloseTo(pairwiseAuc(raw), within(1e-4));
@@ -99,8 +99,8 @@ class TrackingAccumulatorTest {
   @Test
   void aStepWithOneClassHasNoAuc() {
     TrackingAccumulator acc = new TrackingAccumulator();
-    acc.add(event(2, 0, List.of(0.2f, 0.9f)));
-    acc.add(event(2, 1, List.of(0.4f, 0.7f)));
+    acc.add(one(event(2, 0, List.of(0.2f, 0.9f))));
+    acc.add(one(event(2, 1, List.of(0.4f, 0.7f))));
     StepTracking step = acc.report().get(0);
     assertThat(step.getResolved()).isEqualTo(2);
     assertThat(step.getAuc()).isNull();
@@ -161,5 +161,9 @@ class TrackingAccumulatorTest {
         .setEventTime(Instant.EPOCH)
         .setProducerId("t")
         .build();
+  }
+
+  private static InstanceEvents one(HaltingEvent event) {
+    return InstanceEvents.of(List.of(event));
   }
 }

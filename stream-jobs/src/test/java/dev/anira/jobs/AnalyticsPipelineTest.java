@@ -3,6 +3,7 @@ package dev.anira.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anira.analytics.AlertRules;
+import dev.anira.analytics.InstanceEvents;
 import dev.anira.analytics.MergeableAccumulator;
 import dev.anira.schemas.AlignmentReport;
 import dev.anira.schemas.HaltingEvent;
@@ -36,7 +37,7 @@ class AnalyticsPipelineTest {
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(LocalFlink.configuration());
     env.setParallelism(parallelism);
-    DataStream<HaltingEvent> events =
+    DataStream<InstanceEvents> events =
         HaltingPipeline.join(
             env.fromData(inputs), AnalyticsConfig.defaults().joinTimeout(), "stream-jobs");
     AnalyticsPipeline.Reports reports =
@@ -93,7 +94,7 @@ class AnalyticsPipelineTest {
     for (HaltingEvent e : events) {
       long start = e.getEventTime().toEpochMilli() / WINDOW * WINDOW;
       byKey
-          .computeIfAbsent(analysis.key(e), k -> new TreeMap<>())
+          .computeIfAbsent(analysis.key(InstanceEvents.of(List.of(e))), k -> new TreeMap<>())
           .computeIfAbsent(start, w -> new ArrayList<>())
           .add(e);
     }
@@ -149,7 +150,7 @@ class AnalyticsPipelineTest {
   private static <A extends MergeableAccumulator<A>> A accumulate(
       AnalyticsPipeline.Analysis<A, ?> analysis, List<HaltingEvent> events) {
     A acc = analysis.create();
-    events.forEach(e -> analysis.add(acc, e));
+    events.forEach(acc::add);
     return acc;
   }
 }

@@ -3,15 +3,17 @@ package dev.anira.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anira.analytics.HaltingEvents;
-import dev.anira.schemas.HaltingEvent;
+import dev.anira.analytics.InstanceEvents;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -35,14 +37,14 @@ class HaltingPipelineTest {
         StreamExecutionEnvironment.getExecutionEnvironment(LocalFlink.configuration());
     env.setParallelism(parallelism);
     DataStream<JoinInput> source = env.fromData(inputs);
-    SingleOutputStreamOperator<HaltingEvent> events =
+    SingleOutputStreamOperator<InstanceEvents> instances =
         HaltingPipeline.join(source, AnalyticsConfig.defaults().joinTimeout(), "stream-jobs");
     DataStream<String> both =
-        events
+        HaltingPipeline.events(instances)
             .map(e -> "E " + e)
             .returns(Types.STRING)
             .union(
-                events
+                instances
                     .getSideOutput(HaltingJoin.UNMATCHED)
                     .map(u -> "U " + u)
                     .returns(Types.STRING));
@@ -55,5 +57,11 @@ class HaltingPipelineTest {
     assertThat(out.stream().filter(s -> s.startsWith("U ")))
         .hasSize(orphanRecords)
         .allMatch(s -> s.endsWith(" i-7"));
+  }
+
+  /** Flink serializes the join's output itself (no Kryo fallback), so it is fast and evolvable. */
+  @Test
+  void theJoinsOutputIsAFlinkPojo() {
+    assertThat(HaltingPipeline.EVENTS).isInstanceOf(PojoTypeInfo.class);
   }
 }
