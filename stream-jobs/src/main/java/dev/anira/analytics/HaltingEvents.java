@@ -6,7 +6,6 @@ import dev.anira.schemas.HaltingEvent;
 import dev.anira.schemas.InstanceResult;
 import dev.anira.schemas.NamedSeries;
 import dev.anira.schemas.RecurrenceStep;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -30,7 +29,8 @@ public final class HaltingEvents {
    */
   public static List<HaltingEvent> join(
       InstanceResult result, AlgorithmTrace trace, List<RecurrenceStep> steps, String producerId) {
-    return instance(result, trace, steps, producerId).toEvents();
+    return instance(result, trace, steps.stream().map(StepView::of).toList(), producerId)
+        .toEvents();
   }
 
   /**
@@ -39,13 +39,13 @@ public final class HaltingEvents {
    * last record arrives, so an event stamped this way is behind the watermark only if one of its
    * records was.
    *
-   * @param steps the model's step records for this instance, in any order; empty when they are not
-   *     at hand, which records λ as NaN and no per-step λ
+   * @param steps the model's step records for this instance ({@link StepView#of}), in any order;
+   *     empty when they are not at hand, which records λ as NaN and no per-step λ
    * @throws IllegalArgumentException when the records contradict each other ({@link
-   *     InvalidStepException} for impossible step values)
+   *     InvalidStepException} for steps with more or fewer positions than the result)
    */
   public static InstanceEvents instance(
-      InstanceResult result, AlgorithmTrace trace, List<RecurrenceStep> steps, String producerId) {
+      InstanceResult result, AlgorithmTrace trace, List<StepView> steps, String producerId) {
     if (!result.getInstanceId().equals(trace.getInstanceId())) {
       throw new IllegalArgumentException(
           "result " + result.getInstanceId() + " joined with trace " + trace.getInstanceId());
@@ -60,10 +60,11 @@ public final class HaltingEvents {
     }
     Complexity primary = trace.getComplexities().get(0);
     // The step records indexed by step k (0 is the prelude); all null when not at hand.
-    RecurrenceStep[] byStep = byStep(result, steps);
-    Instant eventTime = latest(result.getEventTime(), trace.getEventTime());
-    for (RecurrenceStep step : steps) {
-      eventTime = latest(eventTime, step.getEventTime());
+    StepView[] byStep = byStep(result, steps);
+    long eventTime =
+        Math.max(result.getEventTime().toEpochMilli(), trace.getEventTime().toEpochMilli());
+    for (StepView step : steps) {
+      eventTime = Math.max(eventTime, step.eventTime());
     }
     InstanceEvents x = new InstanceEvents(positions.size());
     x.instanceId = result.getInstanceId();
@@ -74,7 +75,7 @@ public final class HaltingEvents {
     x.split = result.getSplit();
     x.maxDepth = result.getMaxDepth();
     x.complexityAlgorithm = primary.getAlgorithm();
-    x.eventTime = eventTime.toEpochMilli();
+    x.eventTime = eventTime;
     x.producerId = producerId;
     x.schemaVersion = SCHEMA_VERSION;
     x.staticNames = names(trace.getStaticFeatures());
@@ -93,9 +94,7 @@ public final class HaltingEvents {
       x.target[i] = trace.getTargets().get(i);
       x.correct[i] = x.prediction[i] == x.target[i];
       x.haltProbability[i] =
-          steps.isEmpty()
-              ? Float.NaN
-              : probability(byStep[depth].getHaltProbability().get(position));
+          steps.isEmpty() ? Float.NaN : byStep[depth].haltProbability()[position];
       x.stepHaltProbabilities[i] = trajectory(byStep, position, depth);
       x.convergenceStep[i] = steps.isEmpty() ? -1 : convergenceStep(byStep, position, depth);
       x.rightBeforeHalting[i] =
@@ -106,35 +105,44 @@ public final class HaltingEvents {
     return x;
   }
 
-  private static Instant latest(Instant a, Instant b) {
-    return a.isAfter(b) ? a : b;
-  }
-
-  private static RecurrenceStep[] byStep(InstanceResult result, List<RecurrenceStep> steps) {
-    RecurrenceStep[] byStep = new RecurrenceStep[result.getStepsRun() + 1];
-    for (RecurrenceStep step : steps) {
-      if (!step.getInstanceId().equals(result.getInstanceId())
-          || !step.getModelId().equals(result.getModelId())) {
+  private static StepView[] byStep(InstanceResult result, List<StepView> steps) {
+    StepView[] byStep = new StepView[result.getStepsRun() + 1];
+    int positions = result.getDepths().size();
+    for (StepView step : steps) {
+      if (!step.instanceId().equals(result.getInstanceId())
+          || !step.modelId().equals(result.getModelId())) {
         throw new IllegalArgumentException(
             "step of "
-                + step.getInstanceId()
+                + step.instanceId()
                 + "/"
-                + step.getModelId()
+                + step.modelId()
                 + " joined with the result of "
                 + result.getInstanceId()
                 + "/"
                 + result.getModelId());
       }
-      if (step.getStep() < 0 || step.getStep() > result.getStepsRun()) {
+      if (step.step() < 0 || step.step() > result.getStepsRun()) {
         throw new IllegalArgumentException(
             result.getInstanceId()
                 + ": step "
-                + step.getStep()
+                + step.step()
                 + " outside 0.."
                 + result.getStepsRun());
       }
-      validate(step, result.getDepths().size());
-      byStep[step.getStep()] = step;
+      if (step.haltProbability().length != positions) {
+        throw new InvalidStepException(
+            step.instanceId()
+                + "/"
+                + step.modelId()
+                + " step "
+                + step.step()
+                + ": "
+                + step.haltProbability().length
+                + " values per step for "
+                + positions
+                + " positions");
+      }
+      byStep[step.step()] = step;
     }
     if (!steps.isEmpty()) {
       for (int k = 0; k < byStep.length; k++) {
@@ -150,68 +158,19 @@ public final class HaltingEvents {
   public static final class InvalidStepException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
-    InvalidStepException(String message) {
+    public InvalidStepException(String message) {
       super(message);
     }
   }
 
-  /**
-   * λ and the cumulative halt mass are probabilities, the state change a norm: a NaN, an infinity
-   * or a value outside [0, 1] would silently bend every statistic it enters.
-   */
-  private static void validate(RecurrenceStep step, int positions) {
-    String where = step.getInstanceId() + "/" + step.getModelId() + " step " + step.getStep();
-    for (List<?> values :
-        List.of(
-            step.getHaltProbability(),
-            step.getCumulativeHalt(),
-            step.getStateDelta(),
-            step.getPrediction())) {
-      if (values.size() != positions) {
-        throw new InvalidStepException(
-            where + ": " + values.size() + " values per step for " + positions + " positions");
-      }
-    }
-    checkProbabilities(step.getHaltProbability(), "haltProbability", where);
-    checkProbabilities(step.getCumulativeHalt(), "cumulativeHalt", where);
-    List<Float> delta = step.getStateDelta();
-    for (int t = 0; t < delta.size(); t++) {
-      if (!Float.isFinite(delta.get(t)) || delta.get(t) < 0) {
-        throw new InvalidStepException(
-            where + ": stateDelta " + delta.get(t) + " at position " + t + " is not a finite norm");
-      }
-    }
-  }
-
-  /**
-   * How far a probability may stray outside [0, 1] by float rounding: a model's cumulative halt
-   * mass is a float sum of per-step masses, and the bundled EARLY models' reach 1.0000008.
-   */
-  static final float ROUNDING = 1e-5f;
-
-  /** A validated probability, its float rounding past 0 or 1 taken off. */
-  private static float probability(float value) {
-    return Math.max(0f, Math.min(1f, value));
-  }
-
-  private static void checkProbabilities(List<Float> values, String name, String where) {
-    for (int t = 0; t < values.size(); t++) {
-      float v = values.get(t);
-      if (!(v >= -ROUNDING && v <= 1 + ROUNDING)) {
-        throw new InvalidStepException(
-            where + ": " + name + " " + v + " at position " + t + " is outside [0, 1]");
-      }
-    }
-  }
-
   /** λ^1..λ^depth of one position; empty when the steps were not at hand. */
-  private static float[] trajectory(RecurrenceStep[] byStep, int position, int depth) {
+  private static float[] trajectory(StepView[] byStep, int position, int depth) {
     float[] values = new float[depth];
     for (int k = 1; k <= depth; k++) {
       if (byStep[k] == null) {
         return new float[0];
       }
-      values[k - 1] = probability(byStep[k].getHaltProbability().get(position));
+      values[k - 1] = byStep[k].haltProbability()[position];
     }
     return values;
   }
@@ -220,19 +179,19 @@ public final class HaltingEvents {
    * The first step k (0 = the prelude's readout) from which the position's prediction stays at its
    * value at the halting step through that step.
    */
-  static int convergenceStep(RecurrenceStep[] byStep, int position, int depth) {
-    int last = byStep[depth].getPrediction().get(position);
+  static int convergenceStep(StepView[] byStep, int position, int depth) {
+    int last = byStep[depth].prediction()[position];
     int k = depth;
-    while (k > 0 && byStep[k - 1].getPrediction().get(position) == last) {
+    while (k > 0 && byStep[k - 1].prediction()[position] == last) {
       k--;
     }
     return k;
   }
 
   /** Whether the prediction was right at some step before the halting step. */
-  private static boolean rightBefore(RecurrenceStep[] byStep, int position, int depth, int target) {
+  private static boolean rightBefore(StepView[] byStep, int position, int depth, int target) {
     for (int k = 0; k < depth; k++) {
-      if (byStep[k].getPrediction().get(position) == target) {
+      if (byStep[k].prediction()[position] == target) {
         return true;
       }
     }

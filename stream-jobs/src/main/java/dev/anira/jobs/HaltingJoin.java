@@ -2,9 +2,9 @@ package dev.anira.jobs;
 
 import dev.anira.analytics.HaltingEvents;
 import dev.anira.analytics.InstanceEvents;
+import dev.anira.analytics.StepView;
 import dev.anira.schemas.DeadLetter;
 import dev.anira.schemas.InstanceResult;
-import dev.anira.schemas.RecurrenceStep;
 import dev.anira.schemas.serde.DeadLetters;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,26 +131,22 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, I
       return;
     }
     byte[] resultBytes = results.get(model);
-    List<byte[]> stepBytes = new ArrayList<>(have);
+    List<JoinInput> mine = new ArrayList<>(have);
     List<JoinInput> others = new ArrayList<>();
     for (JoinInput step : steps.get()) {
-      if (model.equals(step.modelId)) {
-        stepBytes.add(step.payload);
-      } else {
-        others.add(step);
-      }
-    }
-    List<RecurrenceStep> decoded = new ArrayList<>(stepBytes.size());
-    for (byte[] bytes : stepBytes) {
-      decoded.add(JoinInput.STEPS.decode(bytes));
+      (model.equals(step.modelId) ? mine : others).add(step);
     }
     InstanceEvents events;
     try {
+      List<StepView> views = new ArrayList<>(mine.size());
+      for (JoinInput step : mine) {
+        views.add(step.stepView());
+      }
       events =
           HaltingEvents.instance(
               JoinInput.RESULTS.decode(resultBytes),
               JoinInput.TRACES.decode(traceBytes),
-              decoded,
+              views,
               producerId);
     } catch (RuntimeException e) {
       // The model's records cannot be joined with this trace; the trace may still serve others.
@@ -159,10 +155,10 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, I
           e instanceof HaltingEvents.InvalidStepException
               ? "INVALID_STEP"
               : "INCONSISTENT_WITH_TRACE";
-      inconsistent.inc(1 + stepBytes.size());
+      inconsistent.inc(1 + mine.size());
       ctx.output(INCONSISTENT, deadLetter(JoinInput.Kind.RESULT, resultBytes, e, reason));
-      for (byte[] step : stepBytes) {
-        ctx.output(INCONSISTENT, deadLetter(JoinInput.Kind.STEP, step, e, reason));
+      for (JoinInput step : mine) {
+        ctx.output(INCONSISTENT, deadLetter(JoinInput.Kind.STEP, step.payload, e, reason));
       }
       events = null;
     }

@@ -1,5 +1,7 @@
 package dev.anira.jobs;
 
+import dev.anira.analytics.HaltingEvents;
+import dev.anira.analytics.StepView;
 import dev.anira.schemas.AlgorithmTrace;
 import dev.anira.schemas.InstanceResult;
 import dev.anira.schemas.RecurrenceStep;
@@ -9,7 +11,9 @@ import java.util.Objects;
 
 /**
  * A record of one of the joined topics, kept as it travelled (single-object encoding) and tagged,
- * so the three streams union into one keyed stream with Flink's own POJO serializer.
+ * so the three streams union into one keyed stream with Flink's own POJO serializer. A step record
+ * is also cut down, once, to what the join reads ({@link StepView}): the join never decodes it
+ * again. The bytes stay for the dead letter of a step that is never joined.
  */
 public final class JoinInput {
 
@@ -35,6 +39,18 @@ public final class JoinInput {
 
   public byte[] payload;
 
+  /**
+   * A step's number k, λ^k and predictions per position ({@link StepView}); null for the other
+   * kinds, for a step that failed validation, and in state restored from before they existed.
+   */
+  public int step;
+
+  public float[] haltProbability;
+  public int[] prediction;
+
+  /** Why a step record failed {@link StepView#of}; null otherwise. */
+  public String invalid;
+
   /** For Flink's POJO serializer. */
   public JoinInput() {}
 
@@ -50,6 +66,22 @@ public final class JoinInput {
     return of(step, STEPS.encode(step));
   }
 
+  /**
+   * What the join reads of this step record: from its cut-down fields, or by decoding the bytes
+   * (state restored from a release that kept only those).
+   *
+   * @throws HaltingEvents.InvalidStepException if the record failed validation
+   */
+  public StepView stepView() {
+    if (invalid != null) {
+      throw new HaltingEvents.InvalidStepException(invalid);
+    }
+    if (haltProbability == null) {
+      return StepView.of(STEPS.decode(payload));
+    }
+    return new StepView(instanceId, modelId, step, eventTime, haltProbability, prediction);
+  }
+
   public static JoinInput of(InstanceResult result) {
     return of(result, RESULTS.encode(result));
   }
@@ -59,12 +91,23 @@ public final class JoinInput {
   }
 
   private static JoinInput of(RecurrenceStep step, byte[] bytes) {
-    return new JoinInput(
-        step.getInstanceId(),
-        Kind.STEP,
-        step.getEventTime().toEpochMilli(),
-        step.getModelId(),
-        bytes);
+    JoinInput input =
+        new JoinInput(
+            step.getInstanceId(),
+            Kind.STEP,
+            step.getEventTime().toEpochMilli(),
+            step.getModelId(),
+            bytes);
+    try {
+      StepView view = StepView.of(step);
+      input.step = view.step();
+      input.haltProbability = view.haltProbability();
+      input.prediction = view.prediction();
+    } catch (HaltingEvents.InvalidStepException e) {
+      // The join refuses it with the rest of its model's records, as one unit.
+      input.invalid = e.getMessage();
+    }
+    return input;
   }
 
   private static JoinInput of(InstanceResult result, byte[] bytes) {
@@ -98,7 +141,12 @@ public final class JoinInput {
   }
 
   public JoinInput copy() {
-    return new JoinInput(instanceId, kind, eventTime, modelId, payload);
+    JoinInput copy = new JoinInput(instanceId, kind, eventTime, modelId, payload);
+    copy.step = step;
+    copy.haltProbability = haltProbability;
+    copy.prediction = prediction;
+    copy.invalid = invalid;
+    return copy;
   }
 
   /** The topic a record of this kind travels on. */

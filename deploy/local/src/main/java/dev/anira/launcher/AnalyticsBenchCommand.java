@@ -2,7 +2,6 @@ package dev.anira.launcher;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.anira.analytics.AlertRules;
 import dev.anira.jobs.AnalyticsConfig;
 import dev.anira.jobs.AnalyticsJob;
 import dev.anira.jobs.KafkaIO;
@@ -59,9 +58,12 @@ import picocli.CommandLine.Spec;
       "Benchmarks of the analytics job (join + alignment, timing, generalization, alerts; Kafka in,"
           + " exactly-once Kafka out; MiniCluster, parallelism 2):",
       "throughput: step records/s and halting events/s over a preloaded backlog, from the first"
-          + " record read to the job's end (final windows and commit included);",
+          + " record read to the job's end (final windows and commit included), with the job's"
+          + " defaults (10 s windows, 5 s out-of-orderness, 5 s checkpoints);",
       "latency: at a steady --rate of step records/s, from a step's event time to the moment a"
-          + " read_committed consumer sees the window alignment report that includes it (p50/p99)."
+          + " read_committed consumer sees the window alignment report that includes it (p50/p99),"
+          + " with --window-ms windows, 200 ms out-of-orderness and 500 ms checkpoints; the full"
+          + " run measures it with the job's defaults too."
     })
 public final class AnalyticsBenchCommand implements Callable<Integer> {
 
@@ -93,6 +95,12 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
       description = "Report window of the latency run. Default: ${DEFAULT-VALUE}")
   long windowMs;
 
+  @Option(
+      names = "--parallelism",
+      defaultValue = AnalyticsConfig.DEFAULT_PARALLELISM,
+      description = "Parallelism of the job. Default: ${DEFAULT-VALUE}")
+  int parallelism;
+
   private static final int TOKENS = 8;
   private static final int MAX_DEPTH = 8;
 
@@ -100,8 +108,24 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     ObjectNode out = new ObjectMapper().createObjectNode();
-    throughput(quick ? 30_000 : 120_000, err, out);
-    latency(quick ? 20 : 60, err, out);
+    AnalyticsConfig defaults = withParallelism(AnalyticsConfig.defaults());
+    out.put("parallelism", parallelism);
+    throughput(quick ? 30_000 : 120_000, defaults, err, out);
+    AnalyticsConfig fast =
+        new AnalyticsConfig(
+            parallelism,
+            Duration.ofMillis(windowMs),
+            Duration.ofMillis(200),
+            defaults.joinTimeout(),
+            defaults.idleness(),
+            Duration.ofMillis(500),
+            null,
+            defaults.alerts(),
+            "bench");
+    latency(quick ? 20 : 60, fast, "", err, out);
+    if (!quick) {
+      latency(60, defaults, "defaults", err, out);
+    }
     PrintWriter stdout = spec.commandLine().getOut();
     if (json) {
       stdout.println(out);
@@ -119,12 +143,39 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
           out.get("p50LatencyMs").asDouble(),
           out.get("p99LatencyMs").asDouble(),
           out.get("latencySteps").asLong());
+      if (out.has("defaultsP99LatencyMs")) {
+        stdout.printf(
+            "latency with the job's defaults (%d ms windows): p50 %.0f ms, p99 %.0f ms%n",
+            out.get("defaultsLatencyWindowMs").asLong(),
+            out.get("defaultsP50LatencyMs").asDouble(),
+            out.get("defaultsP99LatencyMs").asDouble());
+      }
     }
     stdout.flush();
     return 0;
   }
 
-  private void throughput(int instances, PrintWriter err, ObjectNode out) throws Exception {
+  private AnalyticsConfig withParallelism(AnalyticsConfig c) {
+    return new AnalyticsConfig(
+        parallelism,
+        c.window(),
+        c.outOfOrderness(),
+        c.joinTimeout(),
+        c.idleness(),
+        c.checkpointInterval(),
+        c.checkpointDir(),
+        c.alerts(),
+        "bench");
+  }
+
+  private static void describe(ObjectNode out, String prefix, AnalyticsConfig config) {
+    out.put(prefix + "WindowMs", config.window().toMillis());
+    out.put(prefix + "OutOfOrdernessMs", config.outOfOrderness().toMillis());
+    out.put(prefix + "CheckpointIntervalMs", config.checkpointInterval().toMillis());
+  }
+
+  private void throughput(int instances, AnalyticsConfig config, PrintWriter err, ObjectNode out)
+      throws Exception {
     try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.ephemeral())) {
       createTopics(kafka);
       err.printf("generating and publishing %,d instances ...%n", instances);
@@ -139,8 +190,7 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
           steps += publisher.send(run);
         }
       }
-      AnalyticsConfig config =
-          config(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(2));
+      describe(out, "throughput", config);
       StreamExecutionEnvironment env = AnalyticsJob.environment(config, LocalFlink.configuration());
       FirstRecord.AT.set(0);
       DataStream<RawRecord> input =
@@ -160,7 +210,7 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
           config,
           KafkaIO.sinks(
               kafka.bootstrapServers(), "bench", DeliveryGuarantee.EXACTLY_ONCE, new Properties()));
-      err.printf("analytics job over %,d step records (parallelism 2) ...%n", steps);
+      err.printf("analytics job over %,d step records (parallelism %d) ...%n", steps, parallelism);
       err.flush();
       env.execute("bench-throughput");
       double seconds = (System.nanoTime() - FirstRecord.AT.get()) / 1e9;
@@ -171,11 +221,16 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
     }
   }
 
-  private void latency(int seconds, PrintWriter err, ObjectNode out) throws Exception {
+  /**
+   * Report latency at a steady --rate; its figures go into {@code out} as {@code p50LatencyMs}
+   * etc., prefixed with {@code prefix} (then capitalised) when there is one.
+   */
+  private void latency(
+      int seconds, AnalyticsConfig config, String prefix, PrintWriter err, ObjectNode out)
+      throws Exception {
     try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.ephemeral())) {
       createTopics(kafka);
-      Duration window = Duration.ofMillis(windowMs);
-      AnalyticsConfig config = config(window, Duration.ofMillis(200), Duration.ofMillis(500));
+      long windowMillis = config.window().toMillis();
       StreamExecutionEnvironment env = AnalyticsJob.environment(config, LocalFlink.configuration());
       AnalyticsJob.build(
           env.fromSource(
@@ -193,16 +248,23 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
           new Thread(() -> readReports(kafka.bootstrapServers(), visible, reading), "reports");
       reader.start();
       Thread.sleep(3000); // the job starts
+      long closing = windowMillis * 2 + config.outOfOrderness().toMillis() + 3000;
       err.printf(
-          "latency: %,d step records/s for %d s (+%d s to close the last windows), %d ms windows ...%n",
-          rate, seconds, (windowMs * 2 + 3000) / 1000, windowMs);
+          "latency: %,d step records/s for %d s (+%d s to close the last windows), %d ms windows,"
+              + " %d ms out-of-orderness, %d ms checkpoints ...%n",
+          rate,
+          seconds,
+          closing / 1000,
+          windowMillis,
+          config.outOfOrderness().toMillis(),
+          config.checkpointInterval().toMillis());
       err.flush();
       // Instances produced in the measured span: result event time (ms) and their step count.
       List<long[]> measured = new ArrayList<>();
       SyntheticRuns runs = new SyntheticRuns(seed + 1, TOKENS, MAX_DEPTH);
       long start = System.nanoTime();
       long measureEnd = start + TimeUnit.SECONDS.toNanos(seconds);
-      long end = measureEnd + TimeUnit.MILLISECONDS.toNanos(windowMs * 2 + 3000);
+      long end = measureEnd + TimeUnit.MILLISECONDS.toNanos(closing);
       long sent = 0;
       int i = 0;
       try (Publisher publisher = new Publisher(kafka.bootstrapServers())) {
@@ -221,14 +283,14 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
           }
         }
       }
-      Thread.sleep(windowMs + 2000);
+      Thread.sleep(windowMillis + 2000);
       reading.set(false);
       reader.join();
       job.cancel().get(30, TimeUnit.SECONDS);
       List<Double> latencies = new ArrayList<>();
       long missing = 0;
       for (long[] m : measured) {
-        long windowStart = m[0] / windowMs * windowMs;
+        long windowStart = m[0] / windowMillis * windowMillis;
         Long seen = visible.get(windowStart);
         if (seen == null) {
           missing += m[1];
@@ -240,11 +302,11 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
       }
       Collections.sort(latencies);
       out.put("stepsPerSecOffered", rate);
-      out.put("windowMs", windowMs);
-      out.put("latencySteps", latencies.size());
-      out.put("latencyStepsWithoutReport", missing);
-      out.put("p50LatencyMs", KafkaThroughput.percentile(latencies, 0.50));
-      out.put("p99LatencyMs", KafkaThroughput.percentile(latencies, 0.99));
+      describe(out, prefix.isEmpty() ? "latency" : prefix + "Latency", config);
+      out.put(name(prefix, "latencySteps"), latencies.size());
+      out.put(name(prefix, "latencyStepsWithoutReport"), missing);
+      out.put(name(prefix, "p50LatencyMs"), KafkaThroughput.percentile(latencies, 0.50));
+      out.put(name(prefix, "p99LatencyMs"), KafkaThroughput.percentile(latencies, 0.99));
     }
   }
 
@@ -273,18 +335,10 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
     }
   }
 
-  private static AnalyticsConfig config(
-      Duration window, Duration outOfOrderness, Duration checkpoints) {
-    return new AnalyticsConfig(
-        2,
-        window,
-        outOfOrderness,
-        Duration.ofSeconds(30),
-        Duration.ofSeconds(5),
-        checkpoints,
-        null,
-        AlertRules.Config.defaults(),
-        "bench");
+  private static String name(String prefix, String key) {
+    return prefix.isEmpty()
+        ? key
+        : prefix + Character.toUpperCase(key.charAt(0)) + key.substring(1);
   }
 
   private static void createTopics(EmbeddedKafkaBroker kafka) {
