@@ -14,7 +14,7 @@ revision=$1 rounds=$2
 shift 2
 [[ " $* " == *" --json "* ]] || { echo "$0: the anira arguments must include --json" >&2; exit 2; }
 git rev-parse --verify --quiet "$revision^{commit}" >/dev/null || { echo "$0: no revision $revision" >&2; exit 2; }
-out="target/side-by-side/$(date +%Y%m%d-%H%M%S)"
+out="$PWD/target/side-by-side/$(date +%Y%m%d-%H%M%S)"
 old="$(mktemp -d -t anira-old.XXXXXX)"
 mkdir -p "$out"
 trap 'git worktree remove --force "$old" >/dev/null 2>&1 || true' EXIT
@@ -27,7 +27,7 @@ for ((round = 1; round <= rounds; round++)); do
     dir=$PWD
     [[ $build == old ]] && dir=$old
     echo "round $round of $rounds: $build ..." >&2
-    (cd "$dir" && ./anira "$@" 2>>"$PWD/$out/$build.log" | tail -n 1) >>"$out/$build.jsonl"
+    (cd "$dir" && ./anira "$@" 2>>"$out/$build.log" | tail -n 1) >>"$out/$build.jsonl"
   done
 done
 python3 - "$out" <<'PY'

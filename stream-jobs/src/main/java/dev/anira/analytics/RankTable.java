@@ -25,20 +25,31 @@ public final class RankTable implements Serializable {
 
   public long n;
 
+  /**
+   * {@link #sorted()} until the next change: a report asks for several statistics of one table, and
+   * sorting a table of λ bins was most of the timing window's time (JFR, issue 20). Transient, so
+   * not state: Flink's POJO serializer skips it.
+   */
+  private transient TreeMap<Long, Long> sorted;
+
   public void add(int x, int y) {
     pairs.computeIfAbsent(key(x, y), k -> new long[1])[0]++;
     n++;
+    sorted = null;
   }
 
   public void merge(RankTable other) {
     other.pairs.forEach((k, c) -> pairs.computeIfAbsent(k, x -> new long[1])[0] += c[0]);
     n += other.n;
+    sorted = null;
   }
 
-  /** The counts in key order, so sums do not depend on insertion or merge order. */
+  /** The counts in key order, so sums do not depend on insertion or merge order; do not modify. */
   private TreeMap<Long, Long> sorted() {
-    TreeMap<Long, Long> sorted = new TreeMap<>();
-    pairs.forEach((k, c) -> sorted.put(k, c[0]));
+    if (sorted == null) {
+      sorted = new TreeMap<>();
+      pairs.forEach((k, c) -> sorted.put(k, c[0]));
+    }
     return sorted;
   }
 

@@ -36,11 +36,18 @@ public final class TrackingAccumulator implements Serializable {
   public Map<Integer, RankTable> steps = new HashMap<>();
 
   public void add(InstanceEvents x) {
-    for (int i = 0; i < x.tokens(); i++) {
-      float[] lambda = x.stepHaltProbabilities[i];
-      for (int k = 1; k <= lambda.length; k++) {
-        int resolved = x.complexity[i] <= k ? 1 : 0;
-        steps.computeIfAbsent(k, s -> new RankTable()).add(bin(lambda[k - 1]), resolved);
+    int longest = 0;
+    for (float[] lambda : x.stepHaltProbabilities) {
+      longest = Math.max(longest, lambda.length);
+    }
+    // Step by step, so each step's table is looked up once per instance, not once per token.
+    for (int k = 1; k <= longest; k++) {
+      RankTable table = steps.computeIfAbsent(k, s -> new RankTable());
+      for (int i = 0; i < x.tokens(); i++) {
+        float[] lambda = x.stepHaltProbabilities[i];
+        if (k <= lambda.length) {
+          table.add(bin(lambda[k - 1]), x.complexity[i] <= k ? 1 : 0);
+        }
       }
     }
   }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anira.analytics.HaltingEvents;
 import dev.anira.analytics.InstanceEvents;
+import dev.anira.schemas.HaltingEvent;
+import dev.anira.schemas.InstanceResult;
+import dev.anira.schemas.RecurrenceStep;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -57,6 +60,45 @@ class HaltingPipelineTest {
     assertThat(out.stream().filter(s -> s.startsWith("U ")))
         .hasSize(orphanRecords)
         .allMatch(s -> s.endsWith(" i-7"));
+  }
+
+  /**
+   * After its first model joins, an instance's trace stays in state without its algorithm states; a
+   * second model arriving later still gets exactly the oracle's events from the full trace.
+   */
+  @Test
+  void aModelJoiningAfterAnotherGetsTheOraclesEvents() throws Exception {
+    Fixtures.Data data = Fixtures.data(5, 6, 500);
+    List<JoinInput> inputs = new ArrayList<>(data.inputs());
+    for (JoinInput input : data.inputs()) {
+      if (input.kind == JoinInput.Kind.RESULT) {
+        InstanceResult result = JoinInput.RESULTS.decode(input.payload);
+        result.setModelId("m-second");
+        inputs.add(JoinInput.of(result));
+      } else if (input.kind == JoinInput.Kind.STEP) {
+        RecurrenceStep step = JoinInput.STEPS.decode(input.payload);
+        step.setModelId("m-second");
+        inputs.add(JoinInput.of(step));
+      }
+    }
+    List<String> expected = new ArrayList<>();
+    for (HaltingEvent e : data.expected()) {
+      expected.add(e.toString());
+      expected.add(HaltingEvent.newBuilder(e).setModelId("m-second").build().toString());
+    }
+
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(LocalFlink.configuration());
+    env.setParallelism(1); // in order: every first model joins before the second arrives
+    List<String> out = new ArrayList<>();
+    try (CloseableIterator<HaltingEvent> it =
+        HaltingPipeline.events(
+                HaltingPipeline.join(
+                    env.fromData(inputs), AnalyticsConfig.defaults().joinTimeout(), "stream-jobs"))
+            .executeAndCollect()) {
+      it.forEachRemaining(e -> out.add(e.toString()));
+    }
+    assertThat(out).containsExactlyInAnyOrderElementsOf(expected);
   }
 
   /** Flink serializes the join's output itself (no Kryo fallback), so it is fast and evolvable. */
