@@ -11,6 +11,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,7 +20,8 @@ import java.util.concurrent.Executors;
  * The dashboard's web server (the JDK's own HTTP server: nothing to download, nothing to
  * configure). Serves the page, the vendored chart library, {@code /api/snapshot}, {@code
  * /api/instance?id=...}, {@code /events} (a server-sent event stream that announces each change of
- * the state, so the page fetches only then) and Prometheus metrics on {@code /metrics}.
+ * the state, so the page fetches only then; it works through a reverse proxy: no buffering asked of
+ * nginx, a keep-alive comment every 15 s) and Prometheus metrics on {@code /metrics}.
  */
 public final class MonitorServer implements AutoCloseable {
 
@@ -118,18 +120,34 @@ public final class MonitorServer implements AutoCloseable {
     json(x, found);
   }
 
+  /**
+   * How often an idle event stream sends a comment line. Reverse proxies close an upstream that
+   * sends nothing for their read timeout (nginx: 60 s by default), and the dashboard's stream is
+   * idle whenever no report changes.
+   */
+  static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+
   private void events(HttpExchange x) throws IOException {
     x.getResponseHeaders().set("Content-Type", "text/event-stream");
     x.getResponseHeaders().set("Cache-Control", "no-cache");
+    // nginx buffers a proxied response unless told not to, and then no event reaches the page.
+    x.getResponseHeaders().set("X-Accel-Buffering", "no");
     x.sendResponseHeaders(200, 0);
     try (OutputStream out = x.getResponseBody()) {
       long seen = -1;
+      long lastSent = System.nanoTime();
       while (open) {
         long version = state.version();
         if (version != seen) {
           seen = version;
           out.write(("data: " + version + "\n\n").getBytes(StandardCharsets.UTF_8));
           out.flush();
+          lastSent = System.nanoTime();
+        } else if (System.nanoTime() - lastSent >= KEEP_ALIVE.toNanos()) {
+          // A comment: EventSource ignores it, proxies see traffic.
+          out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+          out.flush();
+          lastSent = System.nanoTime();
         }
         Thread.sleep(500);
       }

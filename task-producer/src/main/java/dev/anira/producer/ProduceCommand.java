@@ -63,6 +63,16 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
   String tasks;
 
   @Option(
+      names = "--progress",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "A progress line on stderr, rewritten every second; --no-progress for logs"
+              + " (default: on).")
+  boolean progress = true;
+
+  @Option(
       names = "--size",
       paramLabel = "TASK=MIN..MAX",
       description = "Input sizes to draw from (repeatable).")
@@ -224,6 +234,12 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
     return 0;
   }
 
+  /** No progress line: for a caller that shows its own summary (the demo). Returns this. */
+  public ProduceCommand withoutProgressLine() {
+    progress = false;
+    return this;
+  }
+
   /** Runs until the count, the duration or a stop; returns how many instances went out. */
   private long publish(
       InstanceSampler sampler, ProduceConfig config, Map<String, Long> perTask, PrintWriter err)
@@ -276,7 +292,7 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
                 "split",
                 g.instance().getSplit().name())
             .increment();
-        if (now >= nextProgress) {
+        if (progress && now >= nextProgress) {
           err.printf("\rproduced %,d (%.0f/s) %s   ", produced, produced / seconds(start), perTask);
           err.flush();
           nextProgress = now + TimeUnit.SECONDS.toNanos(1);

@@ -194,7 +194,8 @@ public final class DemoCommand implements Callable<Integer> {
                 + "/metrics, dashboard "
                 + dashboard.url()
                 + "metrics, model service and producer: see their lines");
-        ProduceCommand produce = new ProduceCommand();
+        // The demo's own summary keeps the terminal to one screen.
+        ProduceCommand produce = new ProduceCommand().withoutProgressLine();
         ProduceConfig produceConfig = ProduceConfig.toKafkaUntilStopped(bootstrap, mix, rate, 0);
         Part producer =
             new Part(

@@ -118,7 +118,7 @@ function drawGeneralization(models) {
 
 async function drawTimeline(id) {
   if (!id) { charts.timeline.clear(); mark('timeline', 0); return; }
-  const response = await fetch(`/api/instance?id=${encodeURIComponent(id)}`);
+  const response = await fetch(`api/instance?id=${encodeURIComponent(id)}`);
   if (!response.ok) { charts.timeline.clear(); mark('timeline', 0); return; }
   const instance = await response.json();
   const rows = instance.tokens.map((t) => `${t.modelId} #${t.answerIndex}`);
@@ -199,7 +199,7 @@ function draw() {
 }
 
 async function refresh() {
-  const response = await fetch('/api/snapshot');
+  const response = await fetch('api/snapshot');
   snapshot = await response.json();
   fillSelect($('task'), [...new Set(snapshot.models.map((m) => m.task))].sort());
   fillSelect($('mechanism'), [...new Set(snapshot.models.map((m) => m.mechanism))].sort());
@@ -217,7 +217,7 @@ $('search').addEventListener('change', draw);
 window.addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));
 
 let pending = false;
-const events = new EventSource('/events');
+const events = new EventSource('events');
 events.onmessage = () => {
   if (pending) return;
   pending = true;
