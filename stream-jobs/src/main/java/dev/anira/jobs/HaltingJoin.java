@@ -161,7 +161,9 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, I
       }
       events = null;
     }
-    if (events != null) {
+    // A run without answer tokens has no events; the analyses must not see it (before the join
+    // emitted columns, it emitted zero events for it).
+    if (events != null && events.tokens() > 0) {
       emitted.inc(events.tokens());
       out.collect(events);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anira.analytics.HaltingEvents;
 import dev.anira.analytics.InstanceEvents;
+import dev.anira.schemas.AlgorithmTrace;
 import dev.anira.schemas.HaltingEvent;
 import dev.anira.schemas.InstanceResult;
 import dev.anira.schemas.RecurrenceStep;
@@ -99,6 +100,41 @@ class HaltingPipelineTest {
       it.forEachRemaining(e -> out.add(e.toString()));
     }
     assertThat(out).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  /**
+   * A run without answer tokens has no halting events: the join emits nothing for it, so no
+   * analysis sees an instance with no tokens (it would count in the generalization reports).
+   */
+  @Test
+  void aRunWithoutAnswerTokensEmitsNothing() throws Exception {
+    Fixtures.Data data = Fixtures.data(5, 2, 500);
+    List<JoinInput> inputs = new ArrayList<>();
+    for (JoinInput input : data.inputs()) {
+      if (input.kind == JoinInput.Kind.TRACE) {
+        AlgorithmTrace trace = JoinInput.TRACES.decode(input.payload);
+        trace.setAnswerPositions(List.of());
+        trace.setTargets(List.of());
+        inputs.add(JoinInput.of(trace));
+      } else if (input.kind == JoinInput.Kind.RESULT) {
+        InstanceResult result = JoinInput.RESULTS.decode(input.payload);
+        result.setAnswerPositions(List.of());
+        inputs.add(JoinInput.of(result));
+      } else {
+        inputs.add(input);
+      }
+    }
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(LocalFlink.configuration());
+    env.setParallelism(1);
+    List<InstanceEvents> out = new ArrayList<>();
+    try (CloseableIterator<InstanceEvents> it =
+        HaltingPipeline.join(
+                env.fromData(inputs), AnalyticsConfig.defaults().joinTimeout(), "stream-jobs")
+            .executeAndCollect()) {
+      it.forEachRemaining(out::add);
+    }
+    assertThat(out).isEmpty();
   }
 
   /** Flink serializes the join's output itself (no Kryo fallback), so it is fast and evolvable. */
