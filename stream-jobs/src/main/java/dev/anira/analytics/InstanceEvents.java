@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The halting events of one model's run of one instance, in columns: what the instance's events
@@ -206,16 +205,6 @@ public final class InstanceEvents {
       named.add(new NamedValue(names[j], values[j]));
     }
     return named;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof InstanceEvents other && toEvents().equals(other.toEvents());
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(instanceId, modelId, eventTime, Arrays.hashCode(depth));
   }
 
   @Override

@@ -76,8 +76,7 @@ public final class SingleObjectCodec<T extends SpecificRecordBase> {
       header[2 + i] = (byte) (fingerprint >>> (8 * i));
     }
     Map<Long, SpecificDatumReader<T>> readers = new HashMap<>();
-    readers.put(
-        SchemaHistory.fingerprint(schema), new SpecificDatumReader<>(schema, schema, model));
+    readers.put(fingerprint, new SpecificDatumReader<>(schema, schema, model));
     for (SchemaHistory.Version v : SchemaHistory.get().versionsOf(schema.getFullName())) {
       readers.putIfAbsent(v.fingerprint(), new SpecificDatumReader<>(v.schema(), schema, model));
     }
