@@ -1,6 +1,7 @@
 package dev.anira.launcher;
 
 import dev.anira.cli.Commands;
+import dev.anira.export.ExportCommand;
 import dev.anira.modelservice.cli.EvalCommand;
 import dev.anira.modelservice.cli.ServeCommand;
 import dev.anira.modelservice.cli.TrainCommand;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Command;
       AnalyzeCommand.class,
       RecordCommand.class,
       ReplayCommand.class,
+      ExportCommand.class,
       MonitorCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
