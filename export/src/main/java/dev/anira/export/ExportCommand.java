@@ -1,10 +1,9 @@
 package dev.anira.export;
 
 import dev.anira.cli.Commands;
-import dev.anira.schemas.Topic;
+import dev.anira.recording.Recording;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -42,7 +41,7 @@ public final class ExportCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Path recording = withAnalysis(from);
+    Path recording = Recording.holding(from, ParquetExport.TOPICS);
     if (!recording.equals(from)) {
       err.printf("anira export: %s holds no analysis outputs; exporting %s%n", from, recording);
     }
@@ -77,25 +76,6 @@ public final class ExportCommand implements Callable<Integer> {
                     Locale.ROOT, "%-28s %,10d rows%n", ParquetExport.file(parquet, topic), rows));
     out.flush();
     return 0;
-  }
-
-  /**
-   * The recording itself if it holds an exported topic, else its analysis directory if that does.
-   *
-   * @throws IllegalArgumentException if {@code dir} does not exist
-   */
-  static Path withAnalysis(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      throw new IllegalArgumentException("no recording at " + dir + " (not a directory)");
-    }
-    Path analysis = dir.resolve("analysis");
-    return !holdsExported(dir) && holdsExported(analysis) ? analysis : dir;
-  }
-
-  private static boolean holdsExported(Path dir) {
-    return ParquetExport.TOPICS.stream()
-        .map(Topic::topicName)
-        .anyMatch(t -> Files.isDirectory(dir.resolve(t)));
   }
 
   public static void main(String[] args) {

@@ -4,14 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.anira.jobs.Fixtures;
-import dev.anira.kafka.KafkaCluster;
-import dev.anira.kafka.testing.KafkaClusters;
-import dev.anira.recording.Recording;
+import dev.anira.recording.Recordings;
 import dev.anira.schemas.Topic;
-import dev.anira.schemas.WindowScope;
-import dev.anira.schemas.serde.SingleObjectCodec;
-import dev.anira.streamjobs.cli.AnalyzeCommand;
-import dev.anira.streamjobs.cli.RecordCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -19,8 +13,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.junit.jupiter.api.Test;
@@ -37,22 +29,7 @@ class ParquetExportIT {
   @Test
   void duckDbRecomputesTheReportsFromTheExportedHaltingEvents(@TempDir Path tmp) throws Exception {
     Fixtures.Data data = Fixtures.data(5);
-    Path recording = tmp.resolve("recording");
-    try (KafkaCluster live = KafkaClusters.start()) {
-      Fixtures.createTopics(live);
-      Fixtures.send(live, data, false);
-      assertThat(
-              new CommandLine(new RecordCommand())
-                  .execute(
-                      "--out",
-                      recording.toString(),
-                      "--bootstrap",
-                      live.bootstrapServers(),
-                      "--bounded"))
-          .isZero();
-    }
-    assertThat(new CommandLine(new AnalyzeCommand()).execute("--from", recording.toString()))
-        .isZero();
+    Path recording = Recordings.analyzed(data, tmp.resolve("recording"));
 
     Path parquet = tmp.resolve("parquet");
     StringWriter out = new StringWriter();
@@ -84,7 +61,7 @@ class ParquetExportIT {
       }
 
       Map<String, SpecificRecordBase> generalization =
-          finalCumulative(recording, Topic.GENERALIZATION);
+          Recordings.finalCumulative(recording, Topic.GENERALIZATION);
       assertThat(generalization).isNotEmpty();
       try (ResultSet r =
           q.executeQuery(
@@ -96,7 +73,8 @@ class ParquetExportIT {
 
       // Alignment reports cover size buckets "lo-hi": the same join, in SQL.
       String alignment = sql(ParquetExport.file(parquet, Topic.ALIGNMENT));
-      Map<String, SpecificRecordBase> expected = finalCumulative(recording, Topic.ALIGNMENT);
+      Map<String, SpecificRecordBase> expected =
+          Recordings.finalCumulative(recording, Topic.ALIGNMENT);
       try (ResultSet r =
           q.executeQuery(
               "WITH buckets AS (SELECT DISTINCT modelId, task, split, sizeBucket,"
@@ -147,41 +125,5 @@ class ParquetExportIT {
       r.next();
       return r.getLong(1);
     }
-  }
-
-  /**
-   * Per key (model|task|split|size or bucket), the cumulative report of the last window, read from
-   * the recording's Avro files: it covers every event of its key.
-   */
-  @SuppressWarnings("unchecked")
-  private static <T extends SpecificRecordBase> Map<String, T> finalCumulative(
-      Path recording, Topic topic) throws Exception {
-    SingleObjectCodec<T> codec = (SingleObjectCodec<T>) SingleObjectCodec.of(topic.recordType());
-    Map<String, T> last = new HashMap<>();
-    Recording.read(
-        new org.apache.flink.core.fs.Path(recording.resolve("analysis").toUri()),
-        List.of(topic),
-        r -> {
-          T report = codec.decode(r.value());
-          if (report.get("scope") != WindowScope.CUMULATIVE) {
-            return;
-          }
-          Object size = report.get(topic == Topic.ALIGNMENT ? "sizeBucket" : "size");
-          String key =
-              report.get("modelId")
-                  + "|"
-                  + report.get("task")
-                  + "|"
-                  + report.get("split")
-                  + "|"
-                  + size;
-          T previous = last.get(key);
-          if (previous == null
-              || ((java.time.Instant) report.get("windowEnd"))
-                  .isAfter((java.time.Instant) previous.get("windowEnd"))) {
-            last.put(key, report);
-          }
-        });
-    return last;
   }
 }

@@ -43,7 +43,30 @@ public final class Recording {
   static final DateTimeFormatter HOUR =
       DateTimeFormatter.ofPattern("yyyy-MM-dd--HH").withZone(ZoneOffset.UTC);
 
+  /** Where {@code anira analyze --from DIR} writes its outputs by default: DIR/analysis. */
+  public static final String ANALYSIS = "analysis";
+
   private Recording() {}
+
+  /**
+   * The directory holding {@code topics}: the recording itself when it holds any of them (a live
+   * run's recording), else its analysis directory when that does (a recording of the raw topics,
+   * analyzed afterwards), else the recording.
+   *
+   * @throws IllegalArgumentException if {@code dir} is not a directory
+   */
+  public static java.nio.file.Path holding(java.nio.file.Path dir, Collection<Topic> topics) {
+    if (!java.nio.file.Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("no recording at " + dir + " (not a directory)");
+    }
+    java.nio.file.Path analysis = dir.resolve(ANALYSIS);
+    return !holdsAny(dir, topics) && holdsAny(analysis, topics) ? analysis : dir;
+  }
+
+  private static boolean holdsAny(java.nio.file.Path dir, Collection<Topic> topics) {
+    return topics.stream()
+        .anyMatch(t -> java.nio.file.Files.isDirectory(dir.resolve(t.topicName())));
+  }
 
   /** Sinks that write each topic into its directory of the recording. */
   public static Sinks sinks(String dir) {

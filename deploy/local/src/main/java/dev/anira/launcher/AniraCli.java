@@ -7,6 +7,7 @@ import dev.anira.modelservice.cli.ServeCommand;
 import dev.anira.modelservice.cli.TrainCommand;
 import dev.anira.monitor.MonitorCommand;
 import dev.anira.producer.ProduceCommand;
+import dev.anira.report.ReportCommand;
 import dev.anira.streamjobs.cli.AnalyzeCommand;
 import dev.anira.streamjobs.cli.RecordCommand;
 import dev.anira.streamjobs.cli.ReplayCommand;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Command;
       RecordCommand.class,
       ReplayCommand.class,
       ExportCommand.class,
+      ReportCommand.class,
       MonitorCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

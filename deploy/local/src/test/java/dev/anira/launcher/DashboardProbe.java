@@ -16,8 +16,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * Loads the dashboard in a headless Chromium (Debian's chromium and chromium-driver, never a
- * download) and reads how many points each chart drew.
+ * Loads the dashboard or a report in a headless Chromium (Debian's chromium and chromium-driver,
+ * never a download) and reads what each chart or figure drew.
  */
 final class DashboardProbe {
 
@@ -38,13 +38,7 @@ final class DashboardProbe {
    */
   static Map<String, Integer> pointsPerChart(String url, Path screenshot, Duration timeout)
       throws Exception {
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,2000");
-    ChromeDriverService service =
-        new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build();
-    WebDriver browser = new ChromeDriver(service, options);
+    WebDriver browser = start();
     try {
       browser.get(url);
       Map<String, Integer> points = new LinkedHashMap<>();
@@ -64,6 +58,52 @@ final class DashboardProbe {
     } finally {
       browser.quit();
     }
+  }
+
+  /**
+   * What the browser drew of a report figure.
+   *
+   * @param shapes SVG shapes (paths, rectangles, lines, ellipses) laid out with a non-empty box
+   * @param points the data values the report says the figure plots
+   */
+  record Drawn(int shapes, int points) {}
+
+  /** Opens a report file, saves a screenshot and returns what each figure drew. */
+  static Map<String, Drawn> drawnPerFigure(Path html, Path screenshot) throws Exception {
+    WebDriver browser = start();
+    try {
+      browser.get(html.toUri().toString());
+      Map<String, Drawn> drawn = new LinkedHashMap<>();
+      for (var figure : browser.findElements(By.cssSelector("figure[data-figure]"))) {
+        Object shapes =
+            ((org.openqa.selenium.JavascriptExecutor) browser)
+                .executeScript(
+                    "return [...arguments[0].querySelectorAll('svg path, svg rect, svg line,"
+                        + " svg ellipse')].filter(e => { const b = e.getBBox();"
+                        + " return b.width > 0 || b.height > 0; }).length;",
+                    figure);
+        drawn.put(
+            figure.getDomAttribute("data-figure"),
+            new Drawn(
+                ((Number) shapes).intValue(),
+                Integer.parseInt(figure.getDomAttribute("data-points"))));
+      }
+      Files.createDirectories(screenshot.getParent());
+      Files.write(screenshot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+      return drawn;
+    } finally {
+      browser.quit();
+    }
+  }
+
+  private static WebDriver start() {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments(
+        "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,2000");
+    ChromeDriverService service =
+        new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build();
+    return new ChromeDriver(service, options);
   }
 
   private static void read(WebDriver browser, Map<String, Integer> points) {

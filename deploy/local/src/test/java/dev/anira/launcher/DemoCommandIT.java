@@ -109,6 +109,40 @@ class DemoCommandIT {
           .allSatisfy((chart, points) -> assertThat(points).as(chart).isPositive());
       assertThat(Path.of("target", "dashboard.png")).isNotEmptyFile();
     }
+
+    // The recording, shared: a report to read and Parquet to query.
+    Path report = tmp.resolve("report");
+    assertThat(cli.execute("report", "--from", recording.toString(), "--out", report.toString()))
+        .as(err.toString())
+        .isZero();
+    String markdown = Files.readString(report.resolve("summary.md"));
+    for (String task : TASKS) {
+      for (String mechanism : new String[] {"ONLINE", "EARLY"}) {
+        assertThat(markdown).containsPattern("(?m)^\\| " + task + " \\| " + mechanism + " \\|");
+      }
+    }
+    Path parquet = tmp.resolve("parquet");
+    assertThat(
+            cli.execute("export", "--from", recording.toString(), "--parquet", parquet.toString()))
+        .as(err.toString())
+        .isZero();
+    assertThat(parquet.resolve("halting.parquet")).isNotEmptyFile();
+    if (browser) {
+      Map<String, DashboardProbe.Drawn> figures =
+          DashboardProbe.drawnPerFigure(
+              report.resolve("report.html"), Path.of("target", "report.png"));
+      assertThat(figures)
+          .as("what each figure drew; screenshot in target/report.png")
+          .hasSize(4 * TASKS.length)
+          .allSatisfy(
+              (figure, drawn) -> {
+                assertThat(drawn.shapes()).as(figure).isGreaterThan(10);
+                // Decision timing is undefined where depth never varies (R² of a constant).
+                if (!figure.endsWith("-timing")) {
+                  assertThat(drawn.points()).as(figure).isPositive();
+                }
+              });
+    }
   }
 
   private static String dashboardUrl(StringWriter err) throws InterruptedException {

@@ -238,7 +238,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--from: no recording at " + from);
     }
-    Path outputs = out != null ? out : from != null ? from.resolve("analysis") : null;
+    Path outputs = out != null ? out : from != null ? from.resolve(Recording.ANALYSIS) : null;
     StreamExecutionEnvironment submitted =
         JobRunner.submittedEnvironment(
             config.parallelism(), config.checkpointInterval(), config.checkpointDir());
