@@ -89,6 +89,7 @@ public final class MonitorConsumer implements Runnable, AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(250))) {
           accept(r);
         }
+        state.lag(lag());
         answerEndRequest();
       }
     } catch (WakeupException stopping) {
@@ -109,6 +110,15 @@ public final class MonitorConsumer implements Runnable, AutoCloseable {
     CountDownLatch done = new CountDownLatch(1);
     endRequested.set(done);
     return done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Records behind the end of the assigned partitions, as far as the last fetch knows. */
+  private long lag() {
+    long behind = 0;
+    for (TopicPartition tp : consumer.assignment()) {
+      behind += consumer.currentLag(tp).orElse(0);
+    }
+    return behind;
   }
 
   private void answerEndRequest() {

@@ -50,6 +50,11 @@ public final class MonitorState {
   private final LinkedHashMap<String, List<HaltingEvent>> instances = new LinkedHashMap<>();
   private final Deque<Alert> alerts = new ArrayDeque<>();
   private final Map<String, Long> deadLetters = new TreeMap<>();
+
+  /** Arrival times (ms, wall clock) of model runs of instances seen in the last minute. */
+  private final Deque<Long> runArrivals = new ArrayDeque<>();
+
+  private long lag;
   private long version;
 
   public synchronized void add(AlignmentReport r) {
@@ -113,12 +118,31 @@ public final class MonitorState {
     if (events == null) {
       events = new ArrayList<>();
     }
+    if (e.getAnswerIndex() == 0) {
+      arrived(System.currentTimeMillis());
+    }
     events.add(e);
     instances.put(key, events); // most recent last
     while (instances.size() > MAX_INSTANCES) {
       instances.remove(instances.keySet().iterator().next());
     }
     version++;
+  }
+
+  /** A model's run of an instance arrived at {@code millis}; keeps the last minute. */
+  private void arrived(long millis) {
+    runArrivals.addLast(millis);
+    while (!runArrivals.isEmpty() && runArrivals.peekFirst() < millis - 60_000) {
+      runArrivals.removeFirst();
+    }
+  }
+
+  /** Records the monitor's consumer is behind the end of its topics, summed over partitions. */
+  public synchronized void lag(long records) {
+    if (records != lag) {
+      lag = records;
+      version++;
+    }
   }
 
   private void model(String modelId, String task, String mechanism) {
@@ -293,12 +317,92 @@ public final class MonitorState {
                 .put("task", a.getTask())
                 .put("windowEnd", a.getWindowEnd().toEpochMilli())
                 .put("message", a.getMessage()));
+    root.set("operator", operator());
+    root.set("overview", overview());
     ArrayNode recent = root.putArray("instances");
+    ObjectNode taskOf = root.putObject("instanceTasks");
     List<String> ids = new ArrayList<>(instances.keySet());
     for (int i = ids.size() - 1; i >= Math.max(0, ids.size() - 50); i--) {
       recent.add(ids.get(i));
+      taskOf.put(ids.get(i), instances.get(ids.get(i)).get(0).getTask());
     }
     return root;
+  }
+
+  /**
+   * The operator strip: model runs analyzed per second (last 10 s of arrivals), the monitor's lag
+   * behind its topics, dead letters, and the alerts of the last three windows.
+   */
+  private ObjectNode operator() {
+    long now = System.currentTimeMillis();
+    long recent = runArrivals.stream().filter(t -> t >= now - 10_000).count();
+    long latestEnd = 0;
+    long window = 0;
+    for (Deque<Object[]> points : rho.values()) {
+      if (!points.isEmpty()) {
+        latestEnd = Math.max(latestEnd, (Long) points.peekLast()[0]);
+      }
+    }
+    for (AlignmentReport r : alignment.values()) {
+      window =
+          Math.max(window, r.getWindowEnd().toEpochMilli() - r.getWindowStart().toEpochMilli());
+    }
+    long since = latestEnd - 3 * window;
+    long active =
+        window == 0
+            ? alerts.size()
+            : alerts.stream().filter(a -> a.getWindowEnd().toEpochMilli() > since).count();
+    return JSON.createObjectNode()
+        .put("runsPerSecond", recent / 10.0)
+        .put("lag", lag)
+        .put("deadLetters", deadLetters.values().stream().mapToLong(Long::longValue).sum())
+        .put("activeAlerts", active);
+  }
+
+  /**
+   * Per model, what the overview compares: ρ and partial r of its largest train-size bucket, and
+   * token accuracy and mean depth on train and extrapolation sizes (the generalization reports'
+   * tokens, summed).
+   */
+  private ArrayNode overview() {
+    ArrayNode rows = JSON.createArrayNode();
+    for (Model m : models.values()) {
+      ObjectNode row =
+          rows.addObject()
+              .put("modelId", m.modelId())
+              .put("task", m.task())
+              .put("mechanism", m.mechanism());
+      AlignmentReport best = null;
+      for (AlignmentReport r : alignment.values()) {
+        if (r.getModelId().equals(m.modelId())
+            && r.getSplit() == Split.TRAIN
+            && (best == null || r.getTokens() > best.getTokens())) {
+          best = r;
+        }
+      }
+      if (best != null) {
+        row.put("bucket", best.getSizeBucket())
+            .put("rho", best.getSpearmanCorrect())
+            .put("partial", best.getPartialPearsonCorrect());
+      }
+      for (Split split : Split.values()) {
+        long tokens = 0;
+        double correct = 0;
+        double depth = 0;
+        for (GeneralizationReport g : generalization.values()) {
+          if (g.getModelId().equals(m.modelId()) && g.getSplit() == split) {
+            tokens += g.getTokens();
+            correct += g.getAccuracy() * g.getTokens();
+            depth += g.getMeanDepth() * g.getTokens();
+          }
+        }
+        String name = split == Split.TRAIN ? "Train" : "Extrapolation";
+        if (tokens > 0) {
+          row.put("accuracy" + name, correct / tokens).put("depth" + name, depth / tokens);
+        }
+      }
+    }
+    return rows;
   }
 
   private static ArrayNode tracking(TimingReport r) {

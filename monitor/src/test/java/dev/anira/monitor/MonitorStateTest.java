@@ -51,6 +51,19 @@ class MonitorStateTest {
     assertThat(snapshot.get("heatmap").get("m-online").toString()).isEqualTo("[[2,2,2],[2,3,1]]");
     assertThat(snapshot.get("rho").get("m-online|2-3|TRAIN").toString()).isEqualTo("[[10000,0.5]]");
     assertThat(snapshot.get("instances").toString()).isEqualTo("[\"i-2\",\"i-1\"]");
+    assertThat(snapshot.get("instanceTasks").get("i-1").asText()).isEqualTo("parity");
+
+    // The overview compares mechanisms with the job's numbers: ρ and partial r of the largest
+    // train bucket, accuracy and depth of the generalization reports.
+    var overview = snapshot.get("overview").get(0);
+    assertThat(overview.get("task").asText()).isEqualTo("parity");
+    assertThat(overview.get("rho").asDouble()).isEqualTo(0.6);
+    assertThat(overview.get("accuracyTrain").asDouble()).isEqualTo(2.0 / 3);
+    assertThat(overview.get("depthTrain").asDouble()).isEqualTo(7.0 / 3);
+    assertThat(overview.has("accuracyExtrapolation")).isFalse();
+    // Two model runs (i-1, i-2) arrived just now.
+    assertThat(snapshot.get("operator").get("runsPerSecond").asDouble()).isEqualTo(0.2);
+    assertThat(snapshot.get("operator").get("activeAlerts").asLong()).isZero();
 
     // The row is the job's reports: instances from generalization, the rest from the cumulative
     // alignment report, whatever the halting events on their own would say.

@@ -13,6 +13,7 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -33,31 +34,67 @@ final class DashboardProbe {
   }
 
   /**
-   * Opens the page, waits until every chart has points (or the timeout), saves a screenshot and
-   * returns the points per chart.
+   * What the dashboard drew in three views: the overview (no task chosen), one task's page, and
+   * that page for one mechanism; points per chart in each. The task page's charts are drawn (for
+   * every task) while hidden behind the overview too.
+   *
+   * @param overviewCells task cells of the overview, and the heatmap cells they drew in total
    */
-  static Map<String, Integer> pointsPerChart(String url, Path screenshot, Duration timeout)
+  record Views(
+      Map<String, Integer> overview,
+      int overviewCells,
+      int overviewHeatmapCells,
+      Map<String, Integer> task,
+      Map<String, Integer> taskAndMechanism) {}
+
+  /**
+   * Opens the page, waits until every chart has points (or the timeout), then chooses {@code task}
+   * and then {@code mechanism} in the page's selectors; a screenshot of each view goes to {@code
+   * dir} (dashboard.png, dashboard-TASK.png, dashboard-TASK-MECHANISM.png).
+   */
+  static Views views(String url, Path dir, Duration timeout, String task, String mechanism)
       throws Exception {
     WebDriver browser = start();
     try {
       browser.get(url);
-      Map<String, Integer> points = new LinkedHashMap<>();
+      Map<String, Integer> overview = new LinkedHashMap<>();
       try {
         new WebDriverWait(browser, timeout)
             .until(
                 b -> {
-                  read(b, points);
-                  return points.values().stream().allMatch(n -> n > 0);
+                  read(b, overview);
+                  return overview.values().stream().allMatch(n -> n > 0);
                 });
       } catch (org.openqa.selenium.TimeoutException incomplete) {
         // the caller's assertion names the empty charts
       }
-      Files.createDirectories(screenshot.getParent());
-      Files.write(screenshot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-      return points;
+      Files.createDirectories(dir);
+      screenshot(browser, dir.resolve("dashboard.png"));
+      int cells = browser.findElements(By.cssSelector("#cells .cell")).size();
+      String drawn = browser.findElement(By.id("cells")).getDomAttribute("data-points");
+      new Select(browser.findElement(By.id("task"))).selectByValue(task);
+      Map<String, Integer> taskView = settled(browser);
+      screenshot(browser, dir.resolve("dashboard-" + task + ".png"));
+      new Select(browser.findElement(By.id("mechanism"))).selectByValue(mechanism);
+      Map<String, Integer> both = settled(browser);
+      screenshot(browser, dir.resolve("dashboard-" + task + "-" + mechanism + ".png"));
+      return new Views(
+          overview, cells, drawn == null ? 0 : Integer.parseInt(drawn), taskView, both);
     } finally {
       browser.quit();
     }
+  }
+
+  /** Points per chart after a selection: the change handler redraws at once. */
+  private static Map<String, Integer> settled(WebDriver browser) throws InterruptedException {
+    Thread.sleep(500); // and lets the browser paint before the screenshot
+    Map<String, Integer> points = new LinkedHashMap<>();
+    read(browser, points);
+    return points;
+  }
+
+  private static void screenshot(WebDriver browser, Path file) throws Exception {
+    Files.write(file, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
   }
 
   /**

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -43,7 +44,7 @@ class DemoCommandIT {
       assertThat(browser).as(".ci/run installs chromium and chromium-driver").isTrue();
     }
     AtomicReference<String> page = new AtomicReference<>();
-    AtomicReference<Map<String, Integer>> charts = new AtomicReference<>();
+    AtomicReference<DashboardProbe.Views> views = new AtomicReference<>();
     AtomicReference<String> metrics = new AtomicReference<>();
     Thread probe =
         new Thread(
@@ -55,9 +56,9 @@ class DemoCommandIT {
                 Thread.sleep(35_000);
                 metrics.set(get(url + "metrics"));
                 if (browser) {
-                  charts.set(
-                      DashboardProbe.pointsPerChart(
-                          url, Path.of("target", "dashboard.png"), Duration.ofSeconds(20)));
+                  views.set(
+                      DashboardProbe.views(
+                          url, Path.of("target"), Duration.ofSeconds(20), "parity", "EARLY"));
                 }
               } catch (Exception e) {
                 page.set("error " + e);
@@ -103,11 +104,25 @@ class DemoCommandIT {
         .contains("anira_monitor_rejected")
         .contains("anira_monitor_records_total{topic=\"anira.halting\"}");
     if (browser) {
-      assertThat(charts.get())
-          .as("points per chart; screenshot in target/dashboard.png")
-          .isNotNull()
+      DashboardProbe.Views seen = views.get();
+      assertThat(seen).as("the browser probe finished").isNotNull();
+      assertThat(seen.overview())
+          .as("points per chart; screenshots target/dashboard*.png")
           .allSatisfy((chart, points) -> assertThat(points).as(chart).isPositive());
-      assertThat(Path.of("target", "dashboard.png")).isNotEmptyFile();
+      assertThat(seen.overviewCells()).as("one overview cell per task").isEqualTo(TASKS.length);
+      assertThat(seen.overviewHeatmapCells()).isPositive();
+      // Choosing a task, then a mechanism, narrows what every per-model chart draws.
+      for (String chart : List.of("rho", "generalization")) {
+        assertThat(seen.task().get(chart))
+            .as(chart)
+            .isPositive()
+            .isLessThan(seen.overview().get(chart));
+        assertThat(seen.taskAndMechanism().get(chart))
+            .as(chart)
+            .isPositive()
+            .isLessThan(seen.task().get(chart));
+      }
+      assertThat(Path.of("target", "dashboard-parity-EARLY.png")).isNotEmptyFile();
     }
 
     // The recording, shared: a report to read and Parquet to query.

@@ -1,15 +1,19 @@
 // The dashboard: fetches /api/snapshot whenever /events announces a change, then redraws.
 // Each chart's element carries data-points (how many points it drew), for tests and curious users.
+// Without a task chosen it shows the overview (one cell per task, mechanisms side by side); with
+// one, that task's page. The operator strip and the tables below are always there.
 const charts = {};
 for (const id of ['rho', 'heatmap', 'timing', 'tracking', 'generalization', 'convergence', 'timeline']) {
   charts[id] = echarts.init(document.getElementById(id));
 }
+const minis = {};
+const MECHANISM_COLORS = { ONLINE: '#1f77b4', EARLY: '#ff7f0e', FIXED: '#555' };
 let snapshot = null;
 const $ = (id) => document.getElementById(id);
 
 function selected(model) {
-  const t = $('task').value, m = $('mechanism').value, id = $('model').value;
-  return (!t || model.task === t) && (!m || model.mechanism === m) && (!id || model.modelId === id);
+  const t = $('task').value, m = $('mechanism').value;
+  return (!t || model.task === t) && (!m || model.mechanism === m);
 }
 
 function visibleModels() {
@@ -19,7 +23,7 @@ function visibleModels() {
 function fillSelect(select, values) {
   const current = select.value;
   const keep = select.options[0] ? select.options[0].outerHTML : '';
-  select.innerHTML = keep + values.map((v) => `<option>${v}</option>`).join('');
+  select.innerHTML = keep + values.map((v) => `<option value="${v}">${v}</option>`).join('');
   select.value = values.includes(current) ? current : '';
 }
 
@@ -98,19 +102,30 @@ function drawTracking(models) {
 
 function drawGeneralization(models) {
   const rows = snapshot.generalization.filter((r) => models.includes(r.modelId));
+  const mechanism = Object.fromEntries(snapshot.models.map((m) => [m.modelId, m.mechanism]));
   const series = [];
+  const extrapolation = rows.filter((r) => r.split === 'EXTRAPOLATION').map((r) => r.size);
+  const shade = extrapolation.length
+    ? { silent: true, itemStyle: { color: 'rgba(255, 228, 196, 0.5)' },
+        data: [[{ xAxis: Math.min(...extrapolation) - 0.5 }, { xAxis: Math.max(...extrapolation) + 0.5 }]] }
+    : undefined;
   for (const model of [...new Set(rows.map((r) => r.modelId))]) {
     const mine = rows.filter((r) => r.modelId === model).sort((a, b) => a.size - b.size);
-    series.push({ name: `${model} accuracy`, type: 'line', data: mine.map((r) => [r.size, r.accuracy]) });
-    series.push({ name: `${model} mean depth`, type: 'line', yAxisIndex: 1, lineStyle: { type: 'dashed' },
+    const color = MECHANISM_COLORS[mechanism[model]];
+    series.push({ name: model, type: 'line', xAxisIndex: 0, yAxisIndex: 0, color,
+      data: mine.map((r) => [r.size, r.accuracy]), markArea: series.length ? undefined : shade });
+    series.push({ name: model, type: 'line', xAxisIndex: 1, yAxisIndex: 1, color,
       data: mine.map((r) => ({ value: [r.size, r.meanDepth],
-        symbol: r.split === 'EXTRAPOLATION' ? 'triangle' : 'circle',
-        itemStyle: r.moreComputeStillWrong ? { color: '#b00020' } : undefined })) });
+        itemStyle: r.moreComputeStillWrong ? { color: '#b00020' } : undefined })),
+      markArea: series.length > 1 ? undefined : shade });
   }
   charts.generalization.setOption({
     tooltip: { trigger: 'axis' }, legend: { type: 'scroll', top: 0 },
-    xAxis: { type: 'value', name: 'size' },
-    yAxis: [{ type: 'value', name: 'accuracy', min: 0, max: 1 }, { type: 'value', name: 'depth' }],
+    grid: [{ top: 30, height: '36%' }, { top: '58%', height: '32%' }],
+    xAxis: [{ type: 'value', gridIndex: 0, min: 'dataMin', max: 'dataMax' },
+      { type: 'value', gridIndex: 1, name: 'input size', min: 'dataMin', max: 'dataMax' }],
+    yAxis: [{ type: 'value', gridIndex: 0, name: 'accuracy', min: 0, max: 1 },
+      { type: 'value', gridIndex: 1, name: 'mean depth' }],
     series,
   }, true);
   mark('generalization', rows.length);
@@ -189,11 +204,101 @@ function drawConvergence(models) {
   mark('convergence', points);
 }
 
+function number(x, digits = 2) {
+  return x == null ? '–' : x.toFixed(digits);
+}
+
+function percent(x) {
+  return x == null ? '–' : `${(100 * x).toFixed(1)}%`;
+}
+
+// One cell per task: a mini heatmap per mechanism and the numbers that compare them.
+function drawOverview() {
+  const byTask = {};
+  for (const row of snapshot.overview) {
+    if (!selected({ task: row.task, mechanism: row.mechanism })) continue;
+    (byTask[row.task] = byTask[row.task] || []).push(row);
+  }
+  const tasks = Object.keys(byTask).sort();
+  const container = $('cells');
+  const mechanisms = (rows) => rows.map((r) => r.mechanism).sort().reverse(); // ONLINE, EARLY
+  const signature = tasks.map((t) => `${t}:${mechanisms(byTask[t]).join('+')}`).join(',');
+  if (container.dataset.signature !== signature) {
+    Object.values(minis).forEach((c) => c.dispose());
+    for (const key of Object.keys(minis)) delete minis[key];
+    container.innerHTML = tasks.map((t) => `<div class="cell" data-task="${t}"><h3>${t}</h3>`
+      + `<div class="pair">${mechanisms(byTask[t]).map((m) => `<div class="mini" id="mini-${t}-${m}"></div>`).join('')}</div>`
+      + '<table><thead></thead><tbody></tbody></table></div>').join('');
+    container.dataset.signature = signature;
+    for (const cell of container.querySelectorAll('.cell')) {
+      cell.addEventListener('click', () => { $('task').value = cell.dataset.task; draw(); });
+    }
+  }
+  let points = 0;
+  for (const task of tasks) {
+    const rows = byTask[task].sort((a, b) => b.mechanism.localeCompare(a.mechanism));
+    for (const row of rows) {
+      const id = `mini-${task}-${row.mechanism}`;
+      const cells = snapshot.heatmap[row.modelId] || [];
+      points += cells.length;
+      minis[id] = minis[id] || echarts.init($(id));
+      const max = Math.max(1, ...cells.map((c) => c[2]));
+      const xs = [...new Set(cells.map((c) => c[0]))].sort((a, b) => a - b);
+      const ys = [...new Set(cells.map((c) => c[1]))].sort((a, b) => a - b);
+      minis[id].setOption({
+        title: { text: row.mechanism, textStyle: { fontSize: 11, color: MECHANISM_COLORS[row.mechanism] } },
+        tooltip: {}, grid: { left: 28, right: 6, top: 22, bottom: 20 },
+        xAxis: { type: 'category', data: xs, axisLabel: { fontSize: 9 } },
+        yAxis: { type: 'category', data: ys, axisLabel: { fontSize: 9 } },
+        visualMap: { show: false, min: 0, max, inRange: { color: ['#f0f4fa', MECHANISM_COLORS[row.mechanism]] } },
+        series: [{ type: 'heatmap', data: cells.map((c) => [xs.indexOf(c[0]), ys.indexOf(c[1]), c[2]]) }],
+      }, true);
+      $(id).dataset.points = cells.length;
+    }
+    const cell = container.querySelector(`.cell[data-task="${task}"]`);
+    cell.querySelector('thead').innerHTML = `<tr><th></th>${rows.map((r) => `<th class="${r.mechanism}">${r.mechanism}</th>`).join('')}</tr>`;
+    const line = (label, f) => `<tr><td>${label}</td>${rows.map((r) => `<td>${f(r)}</td>`).join('')}</tr>`;
+    cell.querySelector('tbody').innerHTML = [
+      line('ρ depth~complexity (correct)', (r) => number(r.rho)),
+      line('partial r', (r) => number(r.partial)),
+      line('accuracy train / extrap.', (r) => `${percent(r.accuracyTrain)} / ${percent(r.accuracyExtrapolation)}`),
+      line('mean depth train / extrap.', (r) => `${number(r.depthTrain)} / ${number(r.depthExtrapolation)}`),
+    ].join('');
+  }
+  container.dataset.points = points;
+}
+
+function drawOperator() {
+  const o = snapshot.operator;
+  $('runsPerSecond').textContent = o.runsPerSecond.toFixed(1);
+  $('lag').textContent = o.lag.toLocaleString();
+  $('deadLetterCount').textContent = o.deadLetters.toLocaleString();
+  $('activeAlerts').textContent = o.activeAlerts;
+  $('activeAlerts').parentElement.style.color = o.activeAlerts ? '#b00020' : '';
+}
+
+// The latest instances of the chosen task, for the halting timeline.
+function fillInstances() {
+  const instance = $('instance');
+  const current = instance.value;
+  const task = $('task').value;
+  const ids = snapshot.instances.filter((id) => !task || snapshot.instanceTasks[id] === task);
+  instance.innerHTML = ids.map((id) => `<option value="${id}">${id}</option>`).join('');
+  if (ids.includes(current)) instance.value = current;
+}
+
 function draw() {
   if (!snapshot) return;
+  const overview = !$('task').value;
+  const switching = $('overview').hidden === overview; // the page changes: charts must re-measure
+  $('overview').hidden = !overview;
+  $('taskPage').hidden = overview;
   const models = visibleModels();
+  drawOperator(); drawOverview();
   drawRho(models); drawHeatmap(models); drawTiming(models); drawTracking(models);
   drawGeneralization(models); drawConvergence(models); drawAlerts(models); drawDeadLetters();
+  if (switching) Object.values(charts).concat(Object.values(minis)).forEach((c) => c.resize());
+  fillInstances();
   const chosen = $('search').value.trim() || $('instance').value;
   drawTimeline(chosen);
 }
@@ -203,18 +308,13 @@ async function refresh() {
   snapshot = await response.json();
   fillSelect($('task'), [...new Set(snapshot.models.map((m) => m.task))].sort());
   fillSelect($('mechanism'), [...new Set(snapshot.models.map((m) => m.mechanism))].sort());
-  fillSelect($('model'), snapshot.models.map((m) => m.modelId));
-  const instance = $('instance');
-  const current = instance.value;
-  instance.innerHTML = snapshot.instances.map((id) => `<option>${id}</option>`).join('');
-  if (snapshot.instances.includes(current)) instance.value = current;
   $('status').textContent = `${snapshot.models.length} models, updated ${new Date().toLocaleTimeString()}`;
   draw();
 }
 
-for (const id of ['task', 'mechanism', 'model', 'instance']) $(id).addEventListener('change', draw);
+for (const id of ['task', 'mechanism', 'instance']) $(id).addEventListener('change', draw);
 $('search').addEventListener('change', draw);
-window.addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));
+window.addEventListener('resize', () => Object.values(charts).concat(Object.values(minis)).forEach((c) => c.resize()));
 
 let pending = false;
 const events = new EventSource('events');
