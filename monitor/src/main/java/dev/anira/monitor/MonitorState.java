@@ -261,7 +261,8 @@ public final class MonitorState {
                     .put("r2Full", r.getR2Full())
                     .put("adjustedR2Static", r.getAdjustedR2Static())
                     .put("adjustedR2Algorithm", r.getAdjustedR2Algorithm())
-                    .set("tracking", tracking(r)));
+                    .<ObjectNode>set("tracking", tracking(r))
+                    .set("featureShares", featureShares(r)));
     ArrayNode convergenceRows = root.putArray("convergence");
     alignment
         .values()
@@ -403,6 +404,13 @@ public final class MonitorState {
       }
     }
     return rows;
+  }
+
+  /** [[feature, unique R² share], ...]: what the full fit loses without each feature. */
+  private static ArrayNode featureShares(TimingReport r) {
+    ArrayNode shares = JSON.createArrayNode();
+    r.getFeatureUniqueShares().forEach(f -> shares.addArray().add(f.getName()).add(f.getValue()));
+    return shares;
   }
 
   private static ArrayNode tracking(TimingReport r) {

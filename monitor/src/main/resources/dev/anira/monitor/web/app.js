@@ -64,17 +64,35 @@ function drawHeatmap(models) {
   mark('heatmap', cells.length);
 }
 
+// Per model, its largest train-size bucket: adjusted R² static vs algorithmic with the null
+// baseline (with depth drawn at random both stay near 0), and each feature's unique share of the
+// full fit.
 function drawTiming(models) {
-  const rows = snapshot.timing.filter((r) => models.includes(r.modelId) && r.split === 'TRAIN');
+  const best = {};
+  for (const r of snapshot.timing) {
+    if (!models.includes(r.modelId) || r.split !== 'TRAIN') continue;
+    if (!best[r.modelId] || r.tokens > best[r.modelId].tokens) best[r.modelId] = r;
+  }
+  const rows = Object.values(best);
   const names = rows.map((r) => `${r.modelId} ${r.sizeBucket}`);
+  const features = [...new Set(rows.flatMap((r) => r.featureShares.map((f) => f[0])))];
+  const shares = rows.map((r) => ({
+    name: `${r.modelId}: unique share`, type: 'bar', xAxisIndex: 1, yAxisIndex: 1,
+    data: features.map((f) => { const hit = r.featureShares.find((s) => s[0] === f); return hit ? hit[1] : null; }),
+  }));
   charts.timing.setOption({
-    tooltip: { trigger: 'axis' }, legend: { top: 0 },
-    xAxis: { type: 'category', data: names, axisLabel: { rotate: 30, fontSize: 10 } },
-    yAxis: { type: 'value', min: 0, max: 1 }, grid: { bottom: 90 },
+    tooltip: { trigger: 'axis' }, legend: { top: 0, type: 'scroll' },
+    grid: [{ top: 40, bottom: '52%', left: 50, right: 20 }, { top: '58%', bottom: 70, left: 50, right: 20 }],
+    xAxis: [{ type: 'category', data: names, gridIndex: 0, axisLabel: { fontSize: 10 } },
+      { type: 'category', data: features, gridIndex: 1, axisLabel: { rotate: 30, fontSize: 9 } }],
+    yAxis: [{ type: 'value', min: 0, max: 1, gridIndex: 0, name: 'adj. R²' },
+      { type: 'value', gridIndex: 1, name: 'unique share' }],
     series: [
-      // Adjusted R², from depth-free features: with depth drawn at random both stay near 0.
-      { name: 'adjusted R² static', type: 'bar', data: rows.map((r) => r.adjustedR2Static) },
+      { name: 'adjusted R² static', type: 'bar', data: rows.map((r) => r.adjustedR2Static),
+        markLine: { silent: true, symbol: 'none', label: { formatter: 'null baseline' },
+          lineStyle: { type: 'dashed', color: '#888' }, data: [{ yAxis: 0 }] } },
       { name: 'adjusted R² algorithmic', type: 'bar', data: rows.map((r) => r.adjustedR2Algorithm) },
+      ...shares,
     ],
   }, true);
   mark('timing', rows.length);
@@ -136,6 +154,8 @@ async function drawTimeline(id) {
   const response = await fetch(`api/instance?id=${encodeURIComponent(id)}`);
   if (!response.ok) { charts.timeline.clear(); mark('timeline', 0); return; }
   const instance = await response.json();
+  const mechanism = $('mechanism').value;
+  instance.tokens = instance.tokens.filter((t) => !mechanism || t.mechanism === mechanism);
   const rows = instance.tokens.map((t) => `${t.modelId} #${t.answerIndex}`);
   const cells = [], halts = [], resolved = [];
   let maxStep = 1;
