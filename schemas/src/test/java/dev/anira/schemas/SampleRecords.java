@@ -119,6 +119,7 @@ public final class SampleRecords {
         .setLatencyMicros(1840L)
         .setEventTime(T0.plusMillis(9))
         .setProducerId("model-service-1")
+        .setTrainingUpdate(250)
         .build();
   }
 
@@ -147,6 +148,7 @@ public final class SampleRecords {
             List.of(new NamedValue("frontierSize", 2.0), new NamedValue("traceSteps", 3.0)))
         .setConvergenceStep(1)
         .setRightBeforeHalting(true)
+        .setTrainingUpdate(250)
         .setEventTime(T0.plusMillis(9))
         .setProducerId("stream-jobs")
         .build();

@@ -78,6 +78,7 @@ public final class HaltingEvents {
     x.eventTime = eventTime;
     x.producerId = producerId;
     x.schemaVersion = SCHEMA_VERSION;
+    x.trainingUpdate = result.getTrainingUpdate();
     x.staticNames = names(trace.getStaticFeatures());
     // Never the state at step = depth: every step-indexed feature would then be a function of the
     // depth it is meant to explain.

@@ -36,6 +36,10 @@ public final class InstanceEvents {
 
   public String producerId;
   public int schemaVersion;
+
+  /** The training update of a training run's evaluation (telemetry); null for a served model. */
+  public Integer trainingUpdate;
+
   public String[] staticNames;
   public String[] algorithmNames;
 
@@ -107,6 +111,7 @@ public final class InstanceEvents {
     x.eventTime = first.getEventTime().toEpochMilli();
     x.producerId = first.getProducerId();
     x.schemaVersion = first.getSchemaVersion();
+    x.trainingUpdate = first.getTrainingUpdate();
     x.staticNames = names(first.getStaticFeatures());
     x.algorithmNames = names(first.getAlgorithmFeatures());
     for (int i = 0; i < events.size(); i++) {
@@ -186,6 +191,7 @@ public final class InstanceEvents {
               .setEventTime(time)
               .setProducerId(producerId)
               .setSchemaVersion(schemaVersion)
+              .setTrainingUpdate(trainingUpdate)
               .build());
     }
     return events;

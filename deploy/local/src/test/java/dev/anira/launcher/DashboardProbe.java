@@ -72,16 +72,30 @@ final class DashboardProbe {
       screenshot(browser, dir.resolve("dashboard.png"));
       int cells = browser.findElements(By.cssSelector("#cells .cell")).size();
       String drawn = browser.findElement(By.id("cells")).getDomAttribute("data-points");
-      new Select(browser.findElement(By.id("task"))).selectByValue(task);
+      choose(browser, "task", task);
       Map<String, Integer> taskView = settled(browser);
       screenshot(browser, dir.resolve("dashboard-" + task + ".png"));
-      new Select(browser.findElement(By.id("mechanism"))).selectByValue(mechanism);
+      choose(browser, "mechanism", mechanism);
       Map<String, Integer> both = settled(browser);
       screenshot(browser, dir.resolve("dashboard-" + task + "-" + mechanism + ".png"));
       return new Views(
           overview, cells, drawn == null ? 0 : Integer.parseInt(drawn), taskView, both);
     } finally {
       browser.quit();
+    }
+  }
+
+  /** Picks {@code value} in a selector as a user would; again if a refresh replaced the list. */
+  private static void choose(WebDriver browser, String id, String value) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        new Select(browser.findElement(By.id(id))).selectByValue(value);
+        return;
+      } catch (org.openqa.selenium.StaleElementReferenceException replaced) {
+        if (attempt == 3) {
+          throw replaced;
+        }
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.anira.modelservice.cli;
 
 import ai.djl.Device;
+import dev.anira.cli.DurationConverter;
 import dev.anira.evaluation.Evaluation;
 import dev.anira.model.Anira;
 import dev.anira.model.Devices;
@@ -10,6 +11,7 @@ import dev.anira.tasks.GeneratedInstance;
 import dev.anira.tasks.SizeRange;
 import dev.anira.tasks.Task;
 import dev.anira.tasks.Tasks;
+import dev.anira.telemetry.TrainingTelemetry;
 import dev.anira.training.Checkpoint;
 import dev.anira.training.EvalSets;
 import dev.anira.training.PonderLoss;
@@ -18,6 +20,7 @@ import dev.anira.training.TrainingConfig;
 import dev.anira.training.TrainingData;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +42,9 @@ import picocli.CommandLine.Spec;
           + " positions only (model-service/README.md, Training objective).",
       "Writes DIR/NAME.weights and DIR/NAME.json (architecture, training config, command, eval"
           + " metrics on held-out train-size and extrapolation-size instances).",
+      "With --telemetry, every evaluation also runs the held-out instances step by step and"
+          + " publishes their traces, step records and results to Kafka under the model id"
+          + " TASK-MECHANISM@RUN, so 'anira analyze' and the dashboard show halting emerge live.",
       "Example: anira train --task addition --mechanism online --steps 2000 --batch 32 --seed 1"
           + " --out models"
     })
@@ -258,6 +264,29 @@ public final class TrainCommand implements Callable<Integer> {
       description = "PyTorch intra-op threads (default: all cores; 1 makes parallel runs fair)")
   Integer threads;
 
+  @Option(
+      names = "--telemetry",
+      paramLabel = "BOOTSTRAP",
+      description =
+          "Kafka bootstrap servers: stream every evaluation into the analytics (off by default).")
+  String telemetry;
+
+  @Option(
+      names = "--run-id",
+      description =
+          "Names the run in the telemetry's model id TASK-MECHANISM@RUN. Default:"
+              + " run-<yyyyMMdd-HHmmss> of the start")
+  String runId;
+
+  @Option(
+      names = "--telemetry-spacing",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
+      description =
+          "Least event time between two evaluations' records; at least the analytics job's"
+              + " --window, so each window holds one evaluation. Default: ${DEFAULT-VALUE}")
+  Duration telemetrySpacing;
+
   @Override
   public Integer call() throws Exception {
     Task library;
@@ -319,6 +348,10 @@ public final class TrainCommand implements Callable<Integer> {
         Devices.useThreads(threads);
       }
       chosen = Devices.select(device.device);
+      if (telemetrySpacing.isNegative() || telemetrySpacing.isZero()) {
+        throw new IllegalArgumentException(
+            "--telemetry-spacing must be positive, got " + telemetrySpacing);
+      }
     } catch (IllegalArgumentException e) {
       // Bad options fail before anything loads, with the exit code of a usage error.
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -338,7 +371,23 @@ public final class TrainCommand implements Callable<Integer> {
     long start = System.nanoTime();
     try (Anira model = Anira.create(modelConfig, chosen, seed)) {
       ProgressBar bar = new ProgressBar(err, System.console() != null);
-      Map<String, Evaluation> metrics = new Trainer(model, config, data, evalSets).train(bar);
+      Map<String, Evaluation> metrics;
+      if (telemetry == null) {
+        metrics = new Trainer(model, config, data, evalSets).train(bar);
+      } else {
+        String run =
+            runId != null
+                ? runId
+                : "run-"
+                    + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                        .format(java.time.LocalDateTime.now());
+        try (TrainingTelemetry telemetered =
+            new TrainingTelemetry(
+                bar, telemetry, run, telemetrySpacing, task, mechanism, model, evalSets)) {
+          err.printf("telemetry: evaluations go to %s as %s%n", telemetry, telemetered.modelId());
+          metrics = new Trainer(model, config, data, evalSets).train(telemetered);
+        }
+      }
       bar.finish();
       double seconds = (System.nanoTime() - start) / 1e9;
       Checkpoint checkpoint =

@@ -91,6 +91,12 @@ class TrainCommandTest {
             run(new TrainCommand(), concat(TINY, "--out", dir.toString(), "--train-sizes", "0..3")))
         .isEqualTo(2);
     assertThat(err.toString()).contains("parity");
+    assertThat(
+            run(
+                new TrainCommand(),
+                concat(TINY, "--out", dir.toString(), "--telemetry-spacing", "0s")))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--telemetry-spacing must be positive");
     assertThat(run(new TrainCommand(), concat(TINY, "--out", dir.toString(), "--mechanism", "x")))
         .isEqualTo(2);
     assertThat(err.toString()).contains("use one of online, early, fixed");

@@ -20,10 +20,15 @@ function visibleModels() {
   return snapshot.models.filter(selected).map((m) => m.modelId);
 }
 
+// Rewrites the options only when they change, so an open list or a pick in progress survives the
+// refreshes that live data brings every second.
 function fillSelect(select, values) {
   const current = select.value;
   const keep = select.options[0] ? select.options[0].outerHTML : '';
-  select.innerHTML = keep + values.map((v) => `<option value="${v}">${v}</option>`).join('');
+  const options = keep + values.map((v) => `<option value="${v}">${v}</option>`).join('');
+  if (select.dataset.options === options) return;
+  select.innerHTML = options;
+  select.dataset.options = options;
   select.value = values.includes(current) ? current : '';
 }
 

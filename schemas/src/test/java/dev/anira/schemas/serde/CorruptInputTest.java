@@ -52,7 +52,7 @@ class CorruptInputTest {
         SingleObjectCodec.of(dev.anira.schemas.HaltingEvent.class)
             .encode((dev.anira.schemas.HaltingEvent) SampleRecords.of(Topic.HALTING));
     assertReason(halting, Reason.WRONG_RECORD_TYPE)
-        .hasMessageContaining("dev.anira.schemas.HaltingEvent (v3)")
+        .hasMessageContaining("dev.anira.schemas.HaltingEvent (v4)")
         .hasMessageContaining("expected dev.anira.schemas.ProblemInstance");
   }
 
