@@ -186,6 +186,7 @@ public final class SampleRecords {
         .setOnTime(210)
         .setLate(78)
         .setLagHistogram(List.of(new LagBin(-1, 12L), new LagBin(0, 210L), new LagBin(1, 78L)))
+        .setDepthHistogram(List.of(new LagBin(1, 40L), new LagBin(2, 160L), new LagBin(3, 100L)))
         .setEventTime(T0.plusSeconds(10))
         .setProducerId("stream-jobs")
         .build();

@@ -92,6 +92,12 @@ public final class AlertRules implements Serializable {
   public Metric accuracy = new Metric();
   public Metric premature = new Metric();
 
+  /** Consecutive windows in which one depth took more than {@link #COLLAPSED} of the tokens. */
+  public int collapsedWindows;
+
+  /** The share of tokens at one depth above which the depth distribution has collapsed. */
+  public static final double COLLAPSED = 0.9;
+
   /** For Flink's POJO serializer, which sets every field after. */
   public AlertRules() {}
 
@@ -148,7 +154,49 @@ public final class AlertRules implements Serializable {
                   100 * baseline),
               producerId));
     }
+    collapse(window, producerId, alerts);
     return alerts;
+  }
+
+  /**
+   * One depth taking more than 90% of the tokens for {@code --alert-windows} windows in a row: a
+   * router or halting head that no longer spreads compute (issue 22). Raised once per episode, when
+   * the streak reaches the count; a window below 90% ends the episode.
+   */
+  private void collapse(AlignmentReport window, String producerId, List<Alert> alerts) {
+    long top = 0;
+    int depth = 0;
+    for (var bin : window.getDepthHistogram()) {
+      if (bin.getCount() > top) {
+        top = bin.getCount();
+        depth = bin.getLag();
+      }
+    }
+    double share = (double) top / window.getTokens();
+    if (share <= COLLAPSED) {
+      collapsedWindows = 0;
+      return;
+    }
+    collapsedWindows++;
+    if (collapsedWindows == config.consecutiveWindows()) {
+      alerts.add(
+          alert(
+              window,
+              AlertKind.DEPTH_COLLAPSE,
+              false,
+              "dominantDepthShare",
+              share,
+              COLLAPSED,
+              COLLAPSED,
+              String.format(
+                  Locale.ROOT,
+                  "depth %d took %.0f%% of tokens for %d windows: the halting mechanism no longer"
+                      + " spreads compute",
+                  depth,
+                  100 * share,
+                  config.consecutiveWindows()),
+              producerId));
+    }
   }
 
   private void drift(

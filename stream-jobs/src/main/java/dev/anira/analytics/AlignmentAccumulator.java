@@ -151,6 +151,12 @@ public final class AlignmentAccumulator implements MergeableAccumulator<Alignmen
         .setOnTime(onTime)
         .setLate(late)
         .setLagHistogram(histogram)
+        // From the (depth, complexity) pairs already kept: no new state, so restored windows
+        // report it exactly too.
+        .setDepthHistogram(
+            all.countsByX().entrySet().stream()
+                .map(b -> new LagBin(b.getKey(), b.getValue()))
+                .toList())
         .setEventTime(Instant.ofEpochMilli(windowEnd))
         .setProducerId(producerId)
         .build();

@@ -151,6 +151,13 @@ public final class RankTable implements Serializable {
     return (rankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
   }
 
+  /** x → how many pairs have it, ascending x. */
+  public TreeMap<Integer, Long> countsByX() {
+    TreeMap<Integer, Long> counts = new TreeMap<>();
+    sorted().forEach((k, c) -> counts.merge(x(k), c, Long::sum));
+    return counts;
+  }
+
   /** How many pairs have this y. */
   public long countY(int y) {
     TreeMap<Long, Long> pairs = sorted();

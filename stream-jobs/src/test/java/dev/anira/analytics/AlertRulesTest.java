@@ -69,6 +69,36 @@ class AlertRulesTest {
   }
 
   @Test
+  void oneDepthAboveNinetyPercentForKWindowsIsACollapseRaisedOncePerEpisode() {
+    AlertRules rules = new AlertRules(AlertRules.Config.defaults());
+    List<Alert> alerts = new ArrayList<>();
+    // Shares of the most common depth: 0.9 is not a collapse, three windows above are.
+    for (long top : new long[] {50, 90, 95, 95, 95, 100, 100, 60, 91, 91, 91}) {
+      alerts.addAll(
+          rules.observe(withDepths(report(100, 0.9, 0.6, 10), List.of(top, 100 - top)), "t"));
+    }
+    assertThat(alerts)
+        .filteredOn(a -> a.getKind() == AlertKind.DEPTH_COLLAPSE)
+        .hasSize(2)
+        .first()
+        .satisfies(
+            a -> {
+              assertThat(a.getObserved()).isEqualTo(0.95);
+              assertThat(a.getWindowEnd()).isEqualTo(Instant.ofEpochMilli(5_000));
+              assertThat(a.getMessage()).contains("depth 1 took 95% of tokens for 3 windows");
+            });
+  }
+
+  /** The report with depth 1 taking counts[0] tokens, depth 2 counts[1]. */
+  private static AlignmentReport withDepths(AlignmentReport r, List<Long> counts) {
+    r.setDepthHistogram(
+        List.of(
+            new dev.anira.schemas.LagBin(1, counts.get(0)),
+            new dev.anira.schemas.LagBin(2, counts.get(1))));
+    return r;
+  }
+
+  @Test
   void nonsenseThresholdsAreRefused() {
     assertThatThrownBy(() -> new AlertRules.Config(0, 3, 20, null, 0.2, null, 0.1, null, 0.2))
         .isInstanceOf(IllegalArgumentException.class);

@@ -39,6 +39,17 @@ class RankTableTest {
   }
 
   @Test
+  void countsByXAddUpOverY() {
+    RankTable t = new RankTable();
+    t.add(3, 1);
+    t.add(1, 2);
+    t.add(3, 2);
+    t.add(3, 2);
+    assertThat(t.countsByX())
+        .containsExactly(java.util.Map.entry(1, 1L), java.util.Map.entry(3, 3L));
+  }
+
+  @Test
   void undefinedWithoutVariation() {
     RankTable t = new RankTable();
     t.add(3, 1);
