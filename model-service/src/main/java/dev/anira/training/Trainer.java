@@ -60,6 +60,7 @@ public final class Trainer {
   private final Optimizer optimizer;
   private final Evaluator evaluator = new Evaluator(64);
   private int updates;
+  private volatile boolean stopRequested;
 
   public Trainer(
       Anira model,
@@ -83,12 +84,21 @@ public final class Trainer {
             .build();
   }
 
-  /** Runs every update; returns the final held-out metrics. */
+  /**
+   * Ends {@link #train} after the update in progress, which is then evaluated (if it was not
+   * already); callable from any thread.
+   */
+  public void requestStop() {
+    stopRequested = true;
+  }
+
+  /** Runs every update (or until {@link #requestStop}); returns the final held-out metrics. */
   public Map<String, Evaluation> train(Listener listener) {
     long start = System.nanoTime();
     long tokens = 0;
     Map<String, Evaluation> metrics = Map.of();
     for (int step = 1; step <= config.steps(); step++) {
+      boolean last = step == config.steps() || stopRequested;
       List<Example> examples = data.next(config.batch());
       double[] stats = update(examples);
       tokens += (long) stats[3];
@@ -96,9 +106,12 @@ public final class Trainer {
       listener.progress(
           new Progress(
               step, config.steps(), stats[0], stats[1], stats[2], tokens / elapsed, elapsed));
-      if (step % config.evalEvery() == 0 || step == config.steps()) {
+      if (step % config.evalEvery() == 0 || last) {
         metrics = evaluate();
         listener.evaluated(step, metrics);
+      }
+      if (last) {
+        break;
       }
     }
     return metrics;

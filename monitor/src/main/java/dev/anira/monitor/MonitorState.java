@@ -51,6 +51,22 @@ public final class MonitorState {
   private final Deque<Alert> alerts = new ArrayDeque<>();
   private final Map<String, Long> deadLetters = new TreeMap<>();
 
+  /**
+   * One evaluation of a training run (telemetry): per split, tokens, correct tokens, depth sum and
+   * tokens per depth, from its halting events; and the event time its records share.
+   */
+  private static final class Evaluation {
+    long eventTime;
+    final Map<Split, long[]> totals = new java.util.EnumMap<>(Split.class);
+    final Map<Split, TreeMap<Integer, Long>> depths = new java.util.EnumMap<>(Split.class);
+  }
+
+  /** Training run model id → update → its evaluation. */
+  private final Map<String, TreeMap<Integer, Evaluation>> runs = new TreeMap<>();
+
+  /** Training run model id → its window alignment reports, oldest first (ρ per evaluation). */
+  private final Map<String, Deque<AlignmentReport>> runWindows = new TreeMap<>();
+
   /** Arrival times (ms, wall clock) of model runs of instances seen in the last minute. */
   private final Deque<Long> runArrivals = new ArrayDeque<>();
 
@@ -60,6 +76,14 @@ public final class MonitorState {
   public synchronized void add(AlignmentReport r) {
     model(r.getModelId(), r.getTask(), r.getMechanism().name());
     String key = r.getModelId() + "|" + r.getSizeBucket() + "|" + r.getSplit();
+    if (r.getScope() == WindowScope.WINDOW && isTrainingRun(r.getModelId())) {
+      Deque<AlignmentReport> windows =
+          runWindows.computeIfAbsent(r.getModelId(), k -> new ArrayDeque<>());
+      windows.addLast(r);
+      while (windows.size() > MAX_POINTS) {
+        windows.removeFirst();
+      }
+    }
     if (r.getScope() == WindowScope.WINDOW) {
       Deque<Object[]> points = rho.computeIfAbsent(key, k -> new ArrayDeque<>());
       points.addLast(new Object[] {r.getWindowEnd().toEpochMilli(), r.getSpearmanCorrect()});
@@ -120,6 +144,20 @@ public final class MonitorState {
     }
     if (e.getAnswerIndex() == 0) {
       arrived(System.currentTimeMillis());
+    }
+    if (e.getTrainingUpdate() != null) {
+      Evaluation evaluation =
+          runs.computeIfAbsent(e.getModelId(), m -> new TreeMap<>())
+              .computeIfAbsent(e.getTrainingUpdate(), u -> new Evaluation());
+      evaluation.eventTime = Math.max(evaluation.eventTime, e.getEventTime().toEpochMilli());
+      long[] t = evaluation.totals.computeIfAbsent(e.getSplit(), s -> new long[3]);
+      t[0]++;
+      t[1] += e.getCorrect() ? 1 : 0;
+      t[2] += e.getDepth();
+      evaluation
+          .depths
+          .computeIfAbsent(e.getSplit(), s -> new TreeMap<>())
+          .merge(e.getDepth(), 1L, Long::sum);
     }
     events.add(e);
     instances.put(key, events); // most recent last
@@ -320,6 +358,7 @@ public final class MonitorState {
                 .put("message", a.getMessage()));
     root.set("operator", operator());
     root.set("overview", overview());
+    root.set("runs", trainingRuns());
     ArrayNode recent = root.putArray("instances");
     ObjectNode taskOf = root.putObject("instanceTasks");
     List<String> ids = new ArrayList<>(instances.keySet());
@@ -368,6 +407,9 @@ public final class MonitorState {
   private ArrayNode overview() {
     ArrayNode rows = JSON.createArrayNode();
     for (Model m : models.values()) {
+      if (isTrainingRun(m.modelId())) {
+        continue; // shown with the training runs
+      }
       ObjectNode row =
           rows.addObject()
               .put("modelId", m.modelId())
@@ -411,6 +453,70 @@ public final class MonitorState {
     ArrayNode shares = JSON.createArrayNode();
     r.getFeatureUniqueShares().forEach(f -> shares.addArray().add(f.getName()).add(f.getValue()));
     return shares;
+  }
+
+  /** A training run's model id names its run: {@code TASK-MECHANISM@RUN} (anira train). */
+  public static boolean isTrainingRun(String modelId) {
+    return modelId.contains("@");
+  }
+
+  /**
+   * Per training run, per evaluation (update): accuracy, mean depth, depth entropy (bits), distinct
+   * depths and the most common depth's share per split, from its halting events; and ρ and partial
+   * r of the largest train-size bucket of the report window holding the evaluation (each evaluation
+   * has a window of its own, see anira train --telemetry-spacing).
+   */
+  private ArrayNode trainingRuns() {
+    ArrayNode out = JSON.createArrayNode();
+    runs.forEach(
+        (modelId, evaluations) -> {
+          Model m = models.get(modelId);
+          ObjectNode run =
+              out.addObject()
+                  .put("modelId", modelId)
+                  .put("task", m.task())
+                  .put("mechanism", m.mechanism());
+          ArrayNode points = run.putArray("evaluations");
+          evaluations.forEach(
+              (update, e) -> {
+                ObjectNode p =
+                    points.addObject().put("update", update).put("eventTime", e.eventTime);
+                e.totals.forEach(
+                    (split, t) -> {
+                      TreeMap<Integer, Long> depths = e.depths.get(split);
+                      double entropy = 0;
+                      long top = 0;
+                      for (long n : depths.values()) {
+                        double q = (double) n / t[0];
+                        entropy -= q * Math.log(q) / Math.log(2);
+                        top = Math.max(top, n);
+                      }
+                      p.putObject(split == Split.TRAIN ? "train" : "extrapolation")
+                          .put("tokens", t[0])
+                          .put("accuracy", (double) t[1] / t[0])
+                          .put("meanDepth", (double) t[2] / t[0])
+                          .put("depthEntropy", entropy)
+                          .put("distinctDepths", depths.size())
+                          .put("dominantDepthShare", (double) top / t[0]);
+                    });
+                AlignmentReport best = null;
+                for (AlignmentReport w : runWindows.getOrDefault(modelId, new ArrayDeque<>())) {
+                  boolean holds =
+                      w.getWindowStart().toEpochMilli() <= e.eventTime
+                          && e.eventTime < w.getWindowEnd().toEpochMilli();
+                  if (holds
+                      && w.getSplit() == Split.TRAIN
+                      && (best == null || w.getTokens() > best.getTokens())) {
+                    best = w;
+                  }
+                }
+                if (best != null) {
+                  p.put("rho", best.getSpearmanCorrect())
+                      .put("partial", best.getPartialPearsonCorrect());
+                }
+              });
+        });
+    return out;
   }
 
   private static ArrayNode tracking(TimingReport r) {

@@ -103,6 +103,48 @@ class MonitorStateTest {
   }
 
   @Test
+  void aTrainingRunShowsOnePointPerEvaluationWithTheRhoOfItsWindow() {
+    MonitorState state = new MonitorState();
+    String run = "parity-online@r";
+    // Update 40 at event time 5 s: depths 2, 2, 3 (one wrong); update 80 at 15 s: depth 1 twice.
+    int[][] depths = {{2, 2, 3}, {1, 1}};
+    int[] updates = {40, 80};
+    for (int e = 0; e < 2; e++) {
+      for (int i = 0; i < depths[e].length; i++) {
+        HaltingEvent event =
+            event(
+                "u" + updates[e] + "-" + i, 0, depths[e][i], 2, !(e == 0 && i == 2), List.of(0.9f));
+        event.setModelId(run);
+        event.setTrainingUpdate(updates[e]);
+        event.setEventTime(Instant.ofEpochMilli(5_000 + 10_000L * e));
+        state.add(event);
+      }
+    }
+    AlignmentReport window = report(WindowScope.WINDOW, 0.4); // [0 s, 10 s): holds update 40
+    window.setModelId(run);
+    state.add(window);
+
+    var runs = state.snapshot().get("runs");
+    assertThat(runs).hasSize(1);
+    var evaluations = runs.get(0).get("evaluations");
+    assertThat(evaluations).hasSize(2);
+    var first = evaluations.get(0);
+    assertThat(first.get("update").asInt()).isEqualTo(40);
+    assertThat(first.get("rho").asDouble()).isEqualTo(0.4);
+    assertThat(first.get("train").get("accuracy").asDouble()).isEqualTo(2.0 / 3);
+    assertThat(first.get("train").get("meanDepth").asDouble()).isEqualTo(7.0 / 3);
+    assertThat(first.get("train").get("distinctDepths").asInt()).isEqualTo(2);
+    // -(2/3 log2 2/3 + 1/3 log2 1/3)
+    assertThat(first.get("train").get("depthEntropy").asDouble())
+        .isCloseTo(0.9182958340544896, org.assertj.core.api.Assertions.within(1e-12));
+    var second = evaluations.get(1);
+    assertThat(second.has("rho")).isFalse(); // no window report holds it yet
+    assertThat(second.get("train").get("dominantDepthShare").asDouble()).isEqualTo(1.0);
+    // The run is not one of the overview's served models.
+    assertThat(state.snapshot().get("overview").findValuesAsText("modelId")).doesNotContain(run);
+  }
+
+  @Test
   void onlyTheLatestInstancesAreKept() {
     MonitorState state = new MonitorState();
     for (int i = 0; i < MonitorState.MAX_INSTANCES + 10; i++) {

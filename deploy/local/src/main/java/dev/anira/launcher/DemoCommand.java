@@ -14,6 +14,7 @@ import dev.anira.kafka.EmbeddedKafkaBroker;
 import dev.anira.kafka.EmbeddedKafkaConfig;
 import dev.anira.model.Devices;
 import dev.anira.modelservice.cli.ServeCommand;
+import dev.anira.modelservice.cli.TrainCommand;
 import dev.anira.monitor.Dashboard;
 import dev.anira.monitor.MonitorConfig;
 import dev.anira.monitor.MonitorState;
@@ -22,9 +23,12 @@ import dev.anira.producer.ProduceConfig;
 import dev.anira.producer.ProducerSettings;
 import dev.anira.recording.RecordJob;
 import dev.anira.recording.Recording;
+import dev.anira.schemas.Mechanism;
 import dev.anira.schemas.Topic;
 import dev.anira.service.ServiceConfig;
 import dev.anira.tasks.TaskMix;
+import dev.anira.tasks.Tasks;
+import dev.anira.telemetry.TrainingTelemetry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -116,6 +120,15 @@ public final class DemoCommand implements Callable<Integer> {
   Duration window;
 
   @Option(
+      names = "--train",
+      paramLabel = "TASK",
+      description =
+          "Also train a small ONLINE model on TASK from scratch next to the bundled ones, every"
+              + " evaluation streamed into the analytics and the dashboard (anira train"
+              + " --telemetry): halting emerging, live.")
+  String train;
+
+  @Option(
       names = "--summary-every",
       defaultValue = "5s",
       converter = DurationConverter.class,
@@ -141,6 +154,13 @@ public final class DemoCommand implements Callable<Integer> {
       mix = ProducerSettings.fromFlags(String.join(",", tasks), Map.of(), Map.of(), Map.of());
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (train != null) {
+      try {
+        Tasks.byName(train);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--train: " + e.getMessage());
+      }
     }
     Path recording =
         record != null
@@ -202,6 +222,7 @@ public final class DemoCommand implements Callable<Integer> {
                 background("producer", () -> produce.produce(produceConfig, out, err)),
                 produce::requestStop);
         step(err, "producer", String.join(", ", tasks) + " at " + rate + " instances/s");
+        Part training = train == null ? null : startTraining(bootstrap, checkpoints, err);
         err.printf(
             "%nanira demo is running: open %s   (%s)%n%n",
             dashboard.url(),
@@ -209,6 +230,11 @@ public final class DemoCommand implements Callable<Integer> {
         err.flush();
         try (ConsumerLag lag = new ConsumerLag(bootstrap)) {
           waitAndSummarize(state, lag, out);
+        }
+        if (training != null) {
+          err.println("\nanira demo: the training run evaluates once more and stops ...");
+          err.flush();
+          training.stopAndJoin(STOP_TIMEOUT);
         }
         stopInOrder(producer, service, bootstrap, job, checkpoints, dashboard, err);
       }
@@ -228,6 +254,47 @@ public final class DemoCommand implements Callable<Integer> {
       requestStop.run();
       thread.join(timeout.toMillis());
     }
+  }
+
+  /**
+   * A small ONLINE model trained from scratch on --train's task for 2,000 updates (a few minutes
+   * here; halting starts learning after the first 600), evaluated every 40 updates on 64 instances
+   * per set, each evaluation published as telemetry one report window apart.
+   */
+  private Part startTraining(String bootstrap, Path checkpoints, PrintWriter err) {
+    String run =
+        "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    TrainCommand training = new TrainCommand().quietly();
+    String[] args = {
+      "--task",
+      train,
+      "--mechanism",
+      "online",
+      "--steps",
+      "2000",
+      "--eval-every",
+      "40",
+      "--eval-count",
+      "64",
+      "--seed",
+      "1",
+      "--out",
+      checkpoints.resolve("training").toString(),
+      "--telemetry",
+      bootstrap,
+      "--run-id",
+      run,
+      "--telemetry-spacing",
+      window.toMillis() + "ms"
+    };
+    step(
+        err,
+        "training",
+        TrainingTelemetry.modelId(train, Mechanism.ONLINE, run)
+            + " from scratch, an evaluation per report window");
+    return new Part(
+        background("training", () -> new CommandLine(training).execute(args)),
+        training::requestStop);
   }
 
   private static EmbeddedKafkaBroker startKafka() throws Exception {
@@ -425,11 +492,16 @@ public final class DemoCommand implements Callable<Integer> {
         "adjR2al",
         "overth",
         "alerts");
+    List<String> runs = new java.util.ArrayList<>();
     for (MonitorState.Row r : rows) {
+      boolean run = MonitorState.isTrainingRun(r.modelId());
+      if (run) {
+        runs.add(r.modelId());
+      }
       out.printf(
           Locale.ROOT,
           "%-9s %-6s %9d %7s %6s %6s %7s %7s %6s %6d%n",
-          r.task(),
+          run ? r.task() + "*" : r.task(),
           r.mechanism(),
           r.instances(),
           r.accuracy() == null ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * r.accuracy()),
@@ -443,6 +515,12 @@ public final class DemoCommand implements Callable<Integer> {
     out.println(
         "(the job's cumulative reports: instances over all sizes; acc to overth for each model's"
             + " largest train-size bucket)");
+    for (String run : runs) {
+      out.println(
+          "* training run "
+              + run
+              + ": over all its evaluations so far; the dashboard shows each evaluation");
+    }
     out.flush();
   }
 

@@ -39,11 +39,13 @@ final class DashboardProbe {
    * every task) while hidden behind the overview too.
    *
    * @param overviewCells task cells of the overview, and the heatmap cells they drew in total
+   * @param trainingRunPoints evaluations drawn on the training runs' charts
    */
   record Views(
       Map<String, Integer> overview,
       int overviewCells,
       int overviewHeatmapCells,
+      int trainingRunPoints,
       Map<String, Integer> task,
       Map<String, Integer> taskAndMechanism) {}
 
@@ -72,6 +74,7 @@ final class DashboardProbe {
       screenshot(browser, dir.resolve("dashboard.png"));
       int cells = browser.findElements(By.cssSelector("#cells .cell")).size();
       String drawn = browser.findElement(By.id("cells")).getDomAttribute("data-points");
+      String runs = browser.findElement(By.id("runs")).getDomAttribute("data-points");
       choose(browser, "task", task);
       Map<String, Integer> taskView = settled(browser);
       screenshot(browser, dir.resolve("dashboard-" + task + ".png"));
@@ -79,7 +82,12 @@ final class DashboardProbe {
       Map<String, Integer> both = settled(browser);
       screenshot(browser, dir.resolve("dashboard-" + task + "-" + mechanism + ".png"));
       return new Views(
-          overview, cells, drawn == null ? 0 : Integer.parseInt(drawn), taskView, both);
+          overview,
+          cells,
+          drawn == null ? 0 : Integer.parseInt(drawn),
+          runs == null ? 0 : Integer.parseInt(runs),
+          taskView,
+          both);
     } finally {
       browser.quit();
     }

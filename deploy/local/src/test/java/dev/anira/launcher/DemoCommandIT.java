@@ -78,7 +78,9 @@ class DemoCommandIT {
             "--record",
             recording.toString(),
             "--summary-every",
-            "20s");
+            "20s",
+            "--train",
+            "parity");
     probe.join(30_000);
 
     assertThat(exit).as(err.toString()).isZero();
@@ -95,6 +97,9 @@ class DemoCommandIT {
       }
     }
     assertThat(summary).contains("recording: " + recording.toAbsolutePath());
+    // The training run next to the bundled models: its evaluations reached the analytics.
+    assertThat(last).containsPattern("(?m)^parity\\*\\s+ONLINE\\s+[1-9]");
+    assertThat(summary).contains("* training run parity-online@demo-");
     assertThat(recording.resolve("anira.steps")).isDirectory();
     try (var files = Files.walk(recording.resolve("anira.alignment"))) {
       assertThat(files.filter(p -> p.toString().endsWith(".avro"))).isNotEmpty();
@@ -110,6 +115,9 @@ class DemoCommandIT {
           .as("points per chart; screenshots target/dashboard*.png")
           .allSatisfy((chart, points) -> assertThat(points).as(chart).isPositive());
       assertThat(seen.overviewCells()).as("one overview cell per task").isEqualTo(TASKS.length);
+      assertThat(seen.trainingRunPoints())
+          .as("evaluations on the training run's chart")
+          .isPositive();
       assertThat(seen.overviewHeatmapCells()).isPositive();
       // Choosing a task, then a mechanism, narrows what every per-model chart draws.
       for (String chart : List.of("rho", "generalization")) {

@@ -287,6 +287,41 @@ public final class TrainCommand implements Callable<Integer> {
               + " --window, so each window holds one evaluation. Default: ${DEFAULT-VALUE}")
   Duration telemetrySpacing;
 
+  private volatile Trainer trainer;
+  private boolean quiet;
+
+  /** No progress bar and no eval lines (the demo, whose terminal shows its own summary). */
+  public TrainCommand quietly() {
+    quiet = true;
+    return this;
+  }
+
+  private volatile boolean stopRequested;
+
+  /**
+   * Ends the training after the update in progress, which is evaluated, and saves the checkpoint
+   * (the demo's Ctrl-C); callable from any thread.
+   */
+  public void requestStop() {
+    stopRequested = true;
+    Trainer running = trainer;
+    if (running != null) {
+      running.requestStop();
+    }
+  }
+
+  private Trainer trainer(
+      Anira model,
+      TrainingConfig config,
+      TrainingData data,
+      Map<String, List<GeneratedInstance>> evalSets) {
+    trainer = new Trainer(model, config, data, evalSets);
+    if (stopRequested) {
+      trainer.requestStop();
+    }
+    return trainer;
+  }
+
   @Override
   public Integer call() throws Exception {
     Task library;
@@ -370,10 +405,11 @@ public final class TrainCommand implements Callable<Integer> {
         config.extrapolationSizes());
     long start = System.nanoTime();
     try (Anira model = Anira.create(modelConfig, chosen, seed)) {
-      ProgressBar bar = new ProgressBar(err, System.console() != null);
+      ProgressBar bar = quiet ? null : new ProgressBar(err, System.console() != null);
+      Trainer.Listener shown = bar != null ? bar : p -> {};
       Map<String, Evaluation> metrics;
       if (telemetry == null) {
-        metrics = new Trainer(model, config, data, evalSets).train(bar);
+        metrics = trainer(model, config, data, evalSets).train(shown);
       } else {
         String run =
             runId != null
@@ -383,12 +419,14 @@ public final class TrainCommand implements Callable<Integer> {
                         .format(java.time.LocalDateTime.now());
         try (TrainingTelemetry telemetered =
             new TrainingTelemetry(
-                bar, telemetry, run, telemetrySpacing, task, mechanism, model, evalSets)) {
+                shown, telemetry, run, telemetrySpacing, task, mechanism, model, evalSets)) {
           err.printf("telemetry: evaluations go to %s as %s%n", telemetry, telemetered.modelId());
-          metrics = new Trainer(model, config, data, evalSets).train(telemetered);
+          metrics = trainer(model, config, data, evalSets).train(telemetered);
         }
       }
-      bar.finish();
+      if (bar != null) {
+        bar.finish();
+      }
       double seconds = (System.nanoTime() - start) / 1e9;
       Checkpoint checkpoint =
           Checkpoint.save(out, checkpointName, model, config, commandLine(), metrics, seconds);

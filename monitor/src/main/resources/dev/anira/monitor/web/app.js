@@ -293,6 +293,49 @@ function drawOverview() {
   container.dataset.points = points;
 }
 
+// One chart per training run: accuracy, ρ and partial r, mean depth and depth entropy per
+// evaluation, train (solid) and extrapolation (dashed) sizes.
+function drawTrainingRuns() {
+  const runs = (snapshot.runs || []).filter((r) => selected(r));
+  $('trainingRuns').hidden = runs.length === 0;
+  const container = $('runs');
+  const signature = runs.map((r) => r.modelId).join(',');
+  if (container.dataset.signature !== signature) {
+    for (const key of Object.keys(minis)) if (key.startsWith('run-')) { minis[key].dispose(); delete minis[key]; }
+    container.innerHTML = runs.map((r, i) => `<div class="run" id="run-${i}"></div>`).join('');
+    container.dataset.signature = signature;
+  }
+  let points = 0;
+  runs.forEach((run, i) => {
+    const id = `run-${i}`;
+    minis[id] = minis[id] || echarts.init($(id));
+    const at = (split, field) => run.evaluations.filter((e) => e[split]).map((e) => [e.update, e[split][field]]);
+    const line = (name, data, grid, dashed) => ({ name, type: 'line', data, xAxisIndex: grid, yAxisIndex: grid,
+      lineStyle: dashed ? { type: 'dashed' } : undefined });
+    const collapsed = run.evaluations.filter((e) => e.train && e.train.dominantDepthShare > 0.9)
+      .map((e) => ({ coord: [e.update, e.train.meanDepth], itemStyle: { color: '#b00020' } }));
+    points += run.evaluations.length;
+    minis[id].setOption({
+      title: { text: run.modelId, textStyle: { fontSize: 12, color: MECHANISM_COLORS[run.mechanism] } },
+      tooltip: { trigger: 'axis' }, legend: { top: 18, type: 'scroll' },
+      grid: [{ top: 60, height: '20%' }, { top: '45%', height: '18%' }, { top: '72%', height: '18%' }],
+      xAxis: [0, 1, 2].map((g) => ({ type: 'value', gridIndex: g, name: g === 2 ? 'update' : '', min: 'dataMin' })),
+      yAxis: [{ gridIndex: 0, min: 0, max: 1, name: 'accuracy' }, { gridIndex: 1, min: -1, max: 1, name: 'ρ, partial r' },
+        { gridIndex: 2, name: 'depth, bits' }].map((a) => ({ type: 'value', ...a })),
+      series: [
+        line('accuracy train', at('train', 'accuracy'), 0), line('accuracy extrap.', at('extrapolation', 'accuracy'), 0, true),
+        line('ρ (largest train bucket)', run.evaluations.filter((e) => e.rho != null).map((e) => [e.update, e.rho]), 1),
+        line('partial r', run.evaluations.filter((e) => e.partial != null).map((e) => [e.update, e.partial]), 1, true),
+        { ...line('mean depth train', at('train', 'meanDepth'), 2), markPoint: { symbol: 'pin', symbolSize: 22, data: collapsed } },
+        line('mean depth extrap.', at('extrapolation', 'meanDepth'), 2, true),
+        line('depth entropy train (bits)', at('train', 'depthEntropy'), 2),
+      ],
+    }, true);
+    $(id).dataset.points = run.evaluations.length;
+  });
+  container.dataset.points = points;
+}
+
 function drawOperator() {
   const o = snapshot.operator;
   $('runsPerSecond').textContent = o.runsPerSecond.toFixed(1);
@@ -319,7 +362,7 @@ function draw() {
   $('overview').hidden = !overview;
   $('taskPage').hidden = overview;
   const models = visibleModels();
-  drawOperator(); drawOverview();
+  drawOperator(); drawTrainingRuns(); drawOverview();
   drawRho(models); drawHeatmap(models); drawTiming(models); drawTracking(models);
   drawGeneralization(models); drawConvergence(models); drawAlerts(models); drawDeadLetters();
   if (switching) Object.values(charts).concat(Object.values(minis)).forEach((c) => c.resize());
