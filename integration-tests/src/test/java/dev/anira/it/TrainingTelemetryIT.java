@@ -31,8 +31,8 @@ import picocli.CommandLine;
 /**
  * A short training run with telemetry into a real broker, then the analytics job with every
  * default: one generalization report per evaluation and key, each evaluation's results exactly
- * once, and the last evaluation's numbers equal to {@code anira eval} of the checkpoint saved at
- * that update (the same held-out sets: same count and seed).
+ * once, and each evaluation's numbers equal to {@code anira eval} of the checkpoint saved at that
+ * update (the same held-out sets: same count and seed).
  */
 class TrainingTelemetryIT {
 
@@ -41,7 +41,7 @@ class TrainingTelemetryIT {
   private static final long SEED = 3;
 
   @Test
-  void everyEvaluationIsOneReportPerKeyAndTheLastEqualsTheCheckpointsEval(@TempDir Path tmp)
+  void everyEvaluationIsOneReportPerKeyAndEqualsTheEvalOfItsCheckpoint(@TempDir Path tmp)
       throws Exception {
     try (KafkaCluster kafka = KafkaClusters.start()) {
       Fixtures.createTopics(kafka);
@@ -67,7 +67,8 @@ class TrainingTelemetryIT {
                       "--telemetry",
                       kafka.bootstrapServers(),
                       "--run-id",
-                      "run-it"))
+                      "run-it",
+                      "--checkpoint-every-eval"))
           .isZero();
       assertThat(
               new CommandLine(new AnalyzeCommand())
@@ -113,30 +114,43 @@ class TrainingTelemetryIT {
       assertThat(byKey.values()).allSatisfy(reports -> assertThat(reports).hasSize(2));
 
       // The last evaluation, summed over sizes, is the checkpoint's eval.
-      Instant last = sorted.get(1);
-      EvalCommand.Report eval =
-          EvalCommand.evaluate(
-              tmp.resolve("parity-online.json").toString(), Device.cpu(), EVAL_COUNT, SEED);
-      Map<Split, double[]> sums = new TreeMap<>();
-      for (GeneralizationReport r : windows) {
-        if (!r.getWindowEnd().isAfter(last)) {
-          continue;
+      // Each evaluation, summed over sizes, is anira eval of the checkpoint saved at its update.
+      Map<Integer, Instant> timeOf = new TreeMap<>();
+      results.forEach(r -> timeOf.put(r.getTrainingUpdate(), r.getEventTime()));
+      for (Map.Entry<Integer, Instant> evaluation : timeOf.entrySet()) {
+        Instant time = evaluation.getValue();
+        EvalCommand.Report eval =
+            EvalCommand.evaluate(
+                tmp.resolve("parity-online-u" + evaluation.getKey() + ".json").toString(),
+                Device.cpu(),
+                EVAL_COUNT,
+                SEED);
+        Map<Split, double[]> sums = new TreeMap<>();
+        for (GeneralizationReport r : windows) {
+          if (r.getWindowStart().isAfter(time) || !r.getWindowEnd().isAfter(time)) {
+            continue; // another evaluation's window
+          }
+          double[] s = sums.computeIfAbsent(r.getSplit(), k -> new double[3]);
+          s[0] += r.getTokens();
+          s[1] += r.getAccuracy() * r.getTokens();
+          s[2] += r.getMeanDepth() * r.getTokens();
         }
-        double[] s = sums.computeIfAbsent(r.getSplit(), k -> new double[3]);
-        s[0] += r.getTokens();
-        s[1] += r.getAccuracy() * r.getTokens();
-        s[2] += r.getMeanDepth() * r.getTokens();
+        String at = "update " + evaluation.getKey();
+        assertThat(sums).as(at).containsOnlyKeys(Split.TRAIN, Split.EXTRAPOLATION);
+        assertThat(sums.get(Split.TRAIN)[0]).as(at).isEqualTo(eval.train().tokens());
+        assertThat(sums.get(Split.TRAIN)[1] / sums.get(Split.TRAIN)[0])
+            .as(at)
+            .isCloseTo(eval.train().accuracy(), within(1e-12));
+        assertThat(sums.get(Split.TRAIN)[2] / sums.get(Split.TRAIN)[0])
+            .as(at)
+            .isCloseTo(eval.train().meanDepth(), within(1e-12));
+        assertThat(sums.get(Split.EXTRAPOLATION)[1] / sums.get(Split.EXTRAPOLATION)[0])
+            .as(at)
+            .isCloseTo(eval.extrapolation().accuracy(), within(1e-12));
+        assertThat(sums.get(Split.EXTRAPOLATION)[2] / sums.get(Split.EXTRAPOLATION)[0])
+            .as(at)
+            .isCloseTo(eval.extrapolation().meanDepth(), within(1e-12));
       }
-      assertThat(sums).containsOnlyKeys(Split.TRAIN, Split.EXTRAPOLATION);
-      assertThat(sums.get(Split.TRAIN)[0]).isEqualTo(eval.train().tokens());
-      assertThat(sums.get(Split.TRAIN)[1] / sums.get(Split.TRAIN)[0])
-          .isCloseTo(eval.train().accuracy(), within(1e-12));
-      assertThat(sums.get(Split.TRAIN)[2] / sums.get(Split.TRAIN)[0])
-          .isCloseTo(eval.train().meanDepth(), within(1e-12));
-      assertThat(sums.get(Split.EXTRAPOLATION)[1] / sums.get(Split.EXTRAPOLATION)[0])
-          .isCloseTo(eval.extrapolation().accuracy(), within(1e-12));
-      assertThat(sums.get(Split.EXTRAPOLATION)[2] / sums.get(Split.EXTRAPOLATION)[0])
-          .isCloseTo(eval.extrapolation().meanDepth(), within(1e-12));
     }
   }
 }

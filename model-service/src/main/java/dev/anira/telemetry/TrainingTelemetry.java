@@ -74,6 +74,8 @@ public final class TrainingTelemetry implements Trainer.Listener, AutoCloseable 
   private final ServiceMetrics metrics = new ServiceMetrics("training");
   private long lastEventTime = Long.MIN_VALUE;
   private int published;
+  private long passNanos;
+  private boolean closed;
 
   /** One evaluation's records, before their event time is set. */
   private record Evaluated(
@@ -137,6 +139,7 @@ public final class TrainingTelemetry implements Trainer.Listener, AutoCloseable 
   public void evaluated(int step, Map<String, Evaluation> evaluation) {
     delegate.evaluated(step, evaluation);
     rethrow();
+    long start = System.nanoTime();
     List<AlgorithmTrace> traces = new ArrayList<>();
     List<RecurrenceStep> steps = new ArrayList<>();
     List<InstanceResult> results = new ArrayList<>();
@@ -171,6 +174,7 @@ public final class TrainingTelemetry implements Trainer.Listener, AutoCloseable 
       }
       batcher.drain();
     }
+    passNanos += System.nanoTime() - start;
     try {
       queue.put(new Evaluated(step, traces, steps, results));
     } catch (InterruptedException e) {
@@ -250,6 +254,11 @@ public final class TrainingTelemetry implements Trainer.Listener, AutoCloseable 
     return published;
   }
 
+  /** Seconds the training thread spent on the step-by-step passes, all evaluations together. */
+  public double passSeconds() {
+    return passNanos / 1e9;
+  }
+
   /**
    * Sends what is queued, then closes the producer.
    *
@@ -257,6 +266,10 @@ public final class TrainingTelemetry implements Trainer.Listener, AutoCloseable 
    */
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
       queue.put(new Evaluated(-1, List.of(), List.of(), List.of()));
       sender.join();

@@ -219,14 +219,7 @@ public final class MonitorState {
               .mapToLong(GeneralizationReport::getInstances)
               .sum();
       // ρ and R² of the model's largest train-size bucket so far.
-      AlignmentReport best = null;
-      for (AlignmentReport r : alignment.values()) {
-        if (r.getModelId().equals(m.modelId())
-            && r.getSplit() == Split.TRAIN
-            && (best == null || r.getTokens() > best.getTokens())) {
-          best = r;
-        }
-      }
+      AlignmentReport best = largestTrainBucket(m.modelId());
       TimingReport timed =
           best == null
               ? null
@@ -415,14 +408,7 @@ public final class MonitorState {
               .put("modelId", m.modelId())
               .put("task", m.task())
               .put("mechanism", m.mechanism());
-      AlignmentReport best = null;
-      for (AlignmentReport r : alignment.values()) {
-        if (r.getModelId().equals(m.modelId())
-            && r.getSplit() == Split.TRAIN
-            && (best == null || r.getTokens() > best.getTokens())) {
-          best = r;
-        }
-      }
+      AlignmentReport best = largestTrainBucket(m.modelId());
       if (best != null) {
         row.put("bucket", best.getSizeBucket())
             .put("rho", best.getSpearmanCorrect())
@@ -453,6 +439,19 @@ public final class MonitorState {
     ArrayNode shares = JSON.createArrayNode();
     r.getFeatureUniqueShares().forEach(f -> shares.addArray().add(f.getName()).add(f.getValue()));
     return shares;
+  }
+
+  /** The cumulative alignment report of the model's train-size bucket with the most tokens. */
+  private AlignmentReport largestTrainBucket(String modelId) {
+    AlignmentReport best = null;
+    for (AlignmentReport r : alignment.values()) {
+      if (r.getModelId().equals(modelId)
+          && r.getSplit() == Split.TRAIN
+          && (best == null || r.getTokens() > best.getTokens())) {
+        best = r;
+      }
+    }
+    return best;
   }
 
   /** A training run's model id names its run: {@code TASK-MECHANISM@RUN} (anira train). */

@@ -279,6 +279,13 @@ public final class TrainCommand implements Callable<Integer> {
   String runId;
 
   @Option(
+      names = "--checkpoint-every-eval",
+      description =
+          "Also save a checkpoint at every evaluation, as NAME-uUPDATE, so any evaluation (the one"
+              + " --telemetry streamed, say) can be reproduced with anira eval.")
+  boolean checkpointEveryEval;
+
+  @Option(
       names = "--telemetry-spacing",
       defaultValue = "10s",
       converter = DurationConverter.class,
@@ -406,7 +413,33 @@ public final class TrainCommand implements Callable<Integer> {
     long start = System.nanoTime();
     try (Anira model = Anira.create(modelConfig, chosen, seed)) {
       ProgressBar bar = quiet ? null : new ProgressBar(err, System.console() != null);
-      Trainer.Listener shown = bar != null ? bar : p -> {};
+      Trainer.Listener quietOrBar = bar != null ? bar : p -> {};
+      Trainer.Listener shown =
+          !checkpointEveryEval
+              ? quietOrBar
+              : new Trainer.Listener() {
+                @Override
+                public void progress(Trainer.Progress p) {
+                  quietOrBar.progress(p);
+                }
+
+                @Override
+                public void evaluated(int step, Map<String, Evaluation> evaluation) {
+                  quietOrBar.evaluated(step, evaluation);
+                  try {
+                    Checkpoint.save(
+                        out,
+                        checkpointName + "-u" + step,
+                        model,
+                        config,
+                        commandLine(),
+                        evaluation,
+                        (System.nanoTime() - start) / 1e9);
+                  } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                }
+              };
       Map<String, Evaluation> metrics;
       if (telemetry == null) {
         metrics = trainer(model, config, data, evalSets).train(shown);
@@ -422,6 +455,14 @@ public final class TrainCommand implements Callable<Integer> {
                 shown, telemetry, run, telemetrySpacing, task, mechanism, model, evalSets)) {
           err.printf("telemetry: evaluations go to %s as %s%n", telemetry, telemetered.modelId());
           metrics = trainer(model, config, data, evalSets).train(telemetered);
+          telemetered.close();
+          double total = (System.nanoTime() - start) / 1e9;
+          err.printf(
+              "telemetry: %d evaluations published; their step-by-step passes took %.1f s"
+                  + " (%.1f%% of the run)%n",
+              telemetered.published(),
+              telemetered.passSeconds(),
+              100 * telemetered.passSeconds() / total);
         }
       }
       if (bar != null) {
