@@ -175,11 +175,21 @@ public final class TrainingTelemetry implements Trainer.Listener, AutoCloseable 
       batcher.drain();
     }
     passNanos += System.nanoTime() - start;
+    enqueue(new Evaluated(step, traces, steps, results));
+  }
+
+  /** Waits for room in the queue, failing instead if the sender has stopped. */
+  private void enqueue(Evaluated e) {
     try {
-      queue.put(new Evaluated(step, traces, steps, results));
-    } catch (InterruptedException e) {
+      while (!queue.offer(e, 1, TimeUnit.SECONDS)) {
+        rethrow();
+        if (!sender.isAlive()) {
+          throw new IllegalStateException("training telemetry's sender has stopped");
+        }
+      }
+    } catch (InterruptedException interrupted) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while queueing an evaluation", e);
+      throw new IllegalStateException("interrupted while queueing an evaluation", interrupted);
     }
   }
 
@@ -271,8 +281,10 @@ public final class TrainingTelemetry implements Trainer.Listener, AutoCloseable 
     }
     closed = true;
     try {
-      queue.put(new Evaluated(-1, List.of(), List.of(), List.of()));
-      sender.join();
+      if (sender.isAlive()) {
+        enqueue(new Evaluated(-1, List.of(), List.of(), List.of()));
+        sender.join();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
