@@ -14,6 +14,7 @@ import dev.anira.schemas.serde.AnyRecordSerializer;
 import dev.anira.service.ContinuousBatcher;
 import dev.anira.service.OutputSink;
 import dev.anira.service.ServedModel;
+import dev.anira.service.ServiceConfig;
 import dev.anira.service.ServiceMetrics;
 import dev.anira.tasks.GeneratedInstance;
 import dev.anira.training.Trainer;
@@ -116,6 +117,14 @@ public final class TrainingTelemetry implements Trainer.Listener, AutoCloseable 
     sender.start();
   }
 
+  /** {@code <prefix>-<yyyyMMdd-HHmmss>} of now: a run id, e.g. {@code run-20261130-101502}. */
+  public static String runId(String prefix) {
+    return prefix
+        + "-"
+        + java.time.LocalDateTime.now()
+            .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+  }
+
   /** {@code <task>-<mechanism>@<run>}, e.g. {@code addition-online@run-20261130-1015}. */
   public static String modelId(String task, Mechanism mechanism, String runId) {
     return task + "-" + mechanism.name().toLowerCase(java.util.Locale.ROOT) + "@" + runId;
@@ -157,7 +166,12 @@ public final class TrainingTelemetry implements Trainer.Listener, AutoCloseable 
         };
     try (ContinuousBatcher batcher =
         new ContinuousBatcher(
-            served, TOKEN_BUDGET, ContinuousBatcher.Admission.CONTINUOUS, PRODUCER, metrics)) {
+            served,
+            // The pass batches as the service does by default.
+            Integer.parseInt(ServiceConfig.DEFAULT_TOKEN_BUDGET),
+            ContinuousBatcher.Admission.CONTINUOUS,
+            PRODUCER,
+            metrics)) {
       for (Map.Entry<String, List<GeneratedInstance>> set : evalSets.entrySet()) {
         // Both sets are drawn as training data; the analytics tell them apart by their split.
         Split split =
@@ -193,23 +207,10 @@ public final class TrainingTelemetry implements Trainer.Listener, AutoCloseable 
     }
   }
 
-  /** Tokens per batch of the step-by-step pass, as the service's default. */
-  private static final int TOKEN_BUDGET = 4096;
-
   /** On the sender thread: each evaluation in one transaction, at its own event time. */
   private void send() {
     try {
-      while (true) {
-        Evaluated e = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (e == null) {
-          if (Thread.currentThread().isInterrupted()) {
-            return;
-          }
-          continue;
-        }
-        if (e.update() < 0) {
-          return; // the end marker
-        }
+      for (Evaluated e = queue.take(); e.update() >= 0; e = queue.take()) { // < 0: the end
         publish(e);
       }
     } catch (InterruptedException stop) {

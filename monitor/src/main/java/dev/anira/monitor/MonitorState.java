@@ -443,9 +443,15 @@ public final class MonitorState {
 
   /** The cumulative alignment report of the model's train-size bucket with the most tokens. */
   private AlignmentReport largestTrainBucket(String modelId) {
+    return largestTrainBucket(alignment.values(), r -> r.getModelId().equals(modelId));
+  }
+
+  /** Of the train-size {@code reports} that {@code which} accepts, the one with the most tokens. */
+  private static AlignmentReport largestTrainBucket(
+      Iterable<AlignmentReport> reports, java.util.function.Predicate<AlignmentReport> which) {
     AlignmentReport best = null;
-    for (AlignmentReport r : alignment.values()) {
-      if (r.getModelId().equals(modelId)
+    for (AlignmentReport r : reports) {
+      if (which.test(r)
           && r.getSplit() == Split.TRAIN
           && (best == null || r.getTokens() > best.getTokens())) {
         best = r;
@@ -498,17 +504,12 @@ public final class MonitorState {
                           .put("distinctDepths", depths.size())
                           .put("dominantDepthShare", (double) top / t[0]);
                     });
-                AlignmentReport best = null;
-                for (AlignmentReport w : runWindows.getOrDefault(modelId, new ArrayDeque<>())) {
-                  boolean holds =
-                      w.getWindowStart().toEpochMilli() <= e.eventTime
-                          && e.eventTime < w.getWindowEnd().toEpochMilli();
-                  if (holds
-                      && w.getSplit() == Split.TRAIN
-                      && (best == null || w.getTokens() > best.getTokens())) {
-                    best = w;
-                  }
-                }
+                AlignmentReport best =
+                    largestTrainBucket(
+                        runWindows.getOrDefault(modelId, new ArrayDeque<>()),
+                        w ->
+                            w.getWindowStart().toEpochMilli() <= e.eventTime
+                                && e.eventTime < w.getWindowEnd().toEpochMilli());
                 if (best != null) {
                   p.put("rho", best.getSpearmanCorrect())
                       .put("partial", best.getPartialPearsonCorrect());

@@ -262,8 +262,7 @@ public final class DemoCommand implements Callable<Integer> {
    * per set, each evaluation published as telemetry one report window apart.
    */
   private Part startTraining(String bootstrap, Path checkpoints, PrintWriter err) {
-    String run =
-        "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    String run = TrainingTelemetry.runId("demo");
     TrainCommand training = new TrainCommand().quietly();
     String[] args = {
       "--task",

@@ -444,12 +444,7 @@ public final class TrainCommand implements Callable<Integer> {
       if (telemetry == null) {
         metrics = trainer(model, config, data, evalSets).train(shown);
       } else {
-        String run =
-            runId != null
-                ? runId
-                : "run-"
-                    + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-                        .format(java.time.LocalDateTime.now());
+        String run = runId != null ? runId : TrainingTelemetry.runId("run");
         try (TrainingTelemetry telemetered =
             new TrainingTelemetry(
                 shown, telemetry, run, telemetrySpacing, task, mechanism, model, evalSets)) {
