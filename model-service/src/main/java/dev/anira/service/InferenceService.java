@@ -48,9 +48,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Consume-transform-produce, exactly once, with the model kept busy. Instances are read while fewer
  * than twice {@code --max-poll-records} are in flight; every model's batcher takes one recurrence
- * step per turn; every {@code --commit-interval} the outputs of finished instances commit in one
- * short Kafka transaction together with the input offsets just past them, sent and committed on a
- * thread of its own while the model keeps stepping.
+ * step per turn; every {@code --commit-interval}, and at once when the models run out of work, the
+ * outputs of finished instances commit in one short Kafka transaction together with the input
+ * offsets just past them, sent and committed on a thread of its own while the model keeps stepping.
  *
  * <p>An instance's outputs (its steps and results for every model, or its dead letter) are held
  * until it and every instance read before it from the same partition are finished, then sent in the
@@ -207,8 +207,13 @@ public final class InferenceService implements AutoCloseable {
       } catch (WakeupException e) {
         break;
       }
-      boolean stepped = stepEveryBatcher();
-      if ((!stepped || System.nanoTime() - lastCommit >= config.commitInterval().toNanos())
+      stepEveryBatcher();
+      if (idle()) {
+        // Nothing left to overlap the commit with, and the next read may block for 200 ms:
+        // what just finished commits now, not after that wait.
+        commitFinished(true);
+        lastCommit = System.nanoTime();
+      } else if (System.nanoTime() - lastCommit >= config.commitInterval().toNanos()
           && commitFinished(false)) {
         lastCommit = System.nanoTime();
       }
@@ -228,16 +233,25 @@ public final class InferenceService implements AutoCloseable {
     } else if (!consumer.paused().isEmpty()) {
       consumer.resume(consumer.paused());
     }
-    boolean busy = batchers.values().stream().anyMatch(b -> !b.idle());
     // Polling while paused still keeps this consumer in its group.
     for (ConsumerRecord<byte[], byte[]> record :
-        consumer.poll(busy ? Duration.ZERO : Duration.ofMillis(200))) {
+        consumer.poll(idle() ? Duration.ofMillis(200) : Duration.ZERO)) {
       TopicPartition partition = new TopicPartition(record.topic(), record.partition());
       InFlight entry = new InFlight(partition, record.offset());
       inFlight.computeIfAbsent(partition, tp -> new ArrayDeque<>()).add(entry);
       inFlightCount++;
       route(record, entry);
     }
+  }
+
+  /** Whether no model has an instance queued or running. */
+  private boolean idle() {
+    for (ContinuousBatcher batcher : batchers.values()) {
+      if (!batcher.idle()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** One recurrence step of every model that has work; false if none had. */
