@@ -8,6 +8,7 @@ import dev.anira.schemas.DeadLetter;
 import dev.anira.schemas.InstanceResult;
 import dev.anira.schemas.serde.DeadLetters;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -46,17 +47,43 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, I
 
   private final long timeoutMillis;
   private final String producerId;
-  private transient ValueState<byte[]> trace;
-  private transient MapState<String, byte[]> results;
-  // Per model with a result: how many step records complete it (stepsRun + 1).
-  private transient MapState<String, Integer> expected;
-  private transient ListState<JoinInput> steps;
-  private transient MapState<String, Integer> stepCounts;
-  private transient ValueState<Boolean> anyJoined;
-  private transient ValueState<Long> deadline;
+  private transient ValueState<Pending> pending;
+  private transient EarlierState earlier;
   private transient Counter emitted;
   private transient Counter unmatched;
   private transient Counter inconsistent;
+
+  /**
+   * What the join holds for one instance until its models have joined or its deadline passes: one
+   * state entry, so a record costs one lookup and one write instead of one of each per part (the
+   * join's seven keyed states were a quarter of its time, JFR, issue 20). A Flink POJO; its
+   * collections are Flink's own list and map serializers.
+   */
+  public static final class Pending {
+    /** The trace's bytes, as they came until a model joined, then without the algorithm states. */
+    public byte[] trace;
+
+    /** Whether any model has joined the trace (it is then never dead-lettered). */
+    public boolean joined;
+
+    /** Event time at which whatever is still unjoined goes to {@link #UNMATCHED}. */
+    public long deadline;
+
+    /** Per model, its result's bytes. */
+    public Map<String, byte[]> results = new HashMap<>();
+
+    /** Per model with a result: how many step records complete it (stepsRun + 1). */
+    public Map<String, Integer> expected = new HashMap<>();
+
+    /** Every model's step records so far (a list of lists would be a Kryo type to Flink). */
+    public List<JoinInput> steps = new ArrayList<>();
+
+    /** Per model, how many of {@link #steps} are its. */
+    public Map<String, Integer> stepCounts = new HashMap<>();
+
+    /** For Flink's POJO serializer. */
+    public Pending() {}
+  }
 
   /**
    * @param timeoutMillis event time to wait, after an instance's first record, for its partners
@@ -68,25 +95,10 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, I
 
   @Override
   public void open(OpenContext context) {
-    trace = getRuntimeContext().getState(new ValueStateDescriptor<>("trace", byte[].class));
-    results =
+    pending =
         getRuntimeContext()
-            .getMapState(
-                new MapStateDescriptor<>(
-                    "results",
-                    Types.STRING,
-                    PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-    expected =
-        getRuntimeContext()
-            .getMapState(new MapStateDescriptor<>("expected", Types.STRING, Types.INT));
-    steps =
-        getRuntimeContext()
-            .getListState(new ListStateDescriptor<>("steps", TypeInformation.of(JoinInput.class)));
-    stepCounts =
-        getRuntimeContext()
-            .getMapState(new MapStateDescriptor<>("stepCounts", Types.STRING, Types.INT));
-    anyJoined = getRuntimeContext().getState(new ValueStateDescriptor<>("joined", Boolean.class));
-    deadline = getRuntimeContext().getState(new ValueStateDescriptor<>("deadline", Long.class));
+            .getState(new ValueStateDescriptor<>("pending", TypeInformation.of(Pending.class)));
+    earlier = new EarlierState();
     emitted = getRuntimeContext().getMetricGroup().counter("haltingEvents");
     unmatched = getRuntimeContext().getMetricGroup().counter("unmatchedRecords");
     inconsistent = getRuntimeContext().getMetricGroup().counter("inconsistentRecords");
@@ -95,50 +107,53 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, I
   @Override
   public void processElement(JoinInput input, Context ctx, Collector<InstanceEvents> out)
       throws Exception {
-    if (deadline.value() == null) {
-      long at = input.eventTime + timeoutMillis;
-      deadline.update(at);
-      ctx.timerService().registerEventTimeTimer(at);
+    Pending p = pending.value();
+    if (p == null) {
+      p = earlier.take();
+    }
+    if (p == null) {
+      p = new Pending();
+      p.deadline = input.eventTime + timeoutMillis;
+      ctx.timerService().registerEventTimeTimer(p.deadline);
     }
     switch (input.kind) {
       case TRACE -> {
-        trace.update(input.payload);
-        for (String model : toList(results.keys())) {
-          tryEmit(model, ctx, out);
+        p.trace = input.payload;
+        for (String model : new ArrayList<>(p.results.keySet())) {
+          tryEmit(p, model, ctx, out);
         }
       }
       case RESULT -> {
         InstanceResult result = JoinInput.RESULTS.decode(input.payload);
-        results.put(input.modelId, input.payload);
-        expected.put(input.modelId, result.getStepsRun() + 1);
-        tryEmit(input.modelId, ctx, out);
+        p.results.put(input.modelId, input.payload);
+        p.expected.put(input.modelId, result.getStepsRun() + 1);
+        tryEmit(p, input.modelId, ctx, out);
       }
       case STEP -> {
         // A copy: with object reuse the runtime may refill the input object.
-        steps.add(input.copy());
-        Integer count = stepCounts.get(input.modelId);
-        stepCounts.put(input.modelId, count == null ? 1 : count + 1);
-        tryEmit(input.modelId, ctx, out);
+        p.steps.add(input.copy());
+        p.stepCounts.merge(input.modelId, 1, Integer::sum);
+        tryEmit(p, input.modelId, ctx, out);
       }
       default -> throw new IllegalStateException(String.valueOf(input.kind));
     }
+    pending.update(p);
   }
 
-  private void tryEmit(String model, Context ctx, Collector<InstanceEvents> out) throws Exception {
-    byte[] traceBytes = trace.value();
-    Integer needed = expected.get(model);
-    Integer have = stepCounts.get(model);
-    if (traceBytes == null || needed == null || have == null || have < needed) {
+  private void tryEmit(Pending p, String model, Context ctx, Collector<InstanceEvents> out) {
+    Integer needed = p.expected.get(model);
+    Integer have = p.stepCounts.get(model);
+    if (p.trace == null || needed == null || have == null || have < needed) {
       return;
     }
-    byte[] resultBytes = results.get(model);
+    byte[] resultBytes = p.results.get(model);
     List<JoinInput> mine = new ArrayList<>(have);
-    List<JoinInput> others = new ArrayList<>();
-    for (JoinInput step : steps.get()) {
+    List<JoinInput> others = new ArrayList<>(p.steps.size() - have);
+    for (JoinInput step : p.steps) {
       (model.equals(step.modelId) ? mine : others).add(step);
     }
     InstanceEvents events;
-    AlgorithmTrace decodedTrace = JoinInput.TRACES.decode(traceBytes);
+    AlgorithmTrace decodedTrace = JoinInput.TRACES.decode(p.trace);
     try {
       List<StepView> views = new ArrayList<>(mine.size());
       for (JoinInput step : mine) {
@@ -167,47 +182,111 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, I
       emitted.inc(events.tokens());
       out.collect(events);
     }
-    results.remove(model);
-    expected.remove(model);
-    stepCounts.remove(model);
-    steps.update(others);
-    if (!Boolean.TRUE.equals(anyJoined.value())) {
+    p.results.remove(model);
+    p.expected.remove(model);
+    p.stepCounts.remove(model);
+    p.steps = others;
+    if (!p.joined) {
       // Once joined, the trace is never dead-lettered, so its bytes need not stay as they came:
       // without the per-step algorithm states, which no join reads, it is 2-4 times smaller, and
-      // it stays in state (and in every checkpoint) until the join timeout.
-      trace.update(
-          JoinInput.TRACES.encode(
-              AlgorithmTrace.newBuilder(decodedTrace).setStates(List.of()).build()));
+      // it stays in state (and in every checkpoint) until the join timeout. The decoded trace is
+      // this call's own, so its states are dropped in place, not through a builder's deep copy.
+      decodedTrace.setStates(List.of());
+      p.trace = JoinInput.TRACES.encode(decodedTrace);
+      p.joined = true;
     }
-    anyJoined.update(true);
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<InstanceEvents> out)
       throws Exception {
+    Pending p = pending.value();
+    if (p == null) {
+      p = earlier.take();
+    }
+    if (p == null) {
+      return;
+    }
     String instanceId = ctx.getCurrentKey();
-    byte[] traceBytes = trace.value();
-    boolean joined = Boolean.TRUE.equals(anyJoined.value());
     // A trace whose models all joined has done its job; one that never met a result has not.
-    if (traceBytes != null && !joined) {
+    if (p.trace != null && !p.joined) {
       unmatched.inc();
-      ctx.output(UNMATCHED, reinput(instanceId, JoinInput.Kind.TRACE, traceBytes));
+      ctx.output(UNMATCHED, reinput(instanceId, JoinInput.Kind.TRACE, p.trace));
     }
-    for (Map.Entry<String, byte[]> e : results.entries()) {
+    for (byte[] result : p.results.values()) {
       unmatched.inc();
-      ctx.output(UNMATCHED, reinput(instanceId, JoinInput.Kind.RESULT, e.getValue()));
+      ctx.output(UNMATCHED, reinput(instanceId, JoinInput.Kind.RESULT, result));
     }
-    for (JoinInput step : steps.get()) {
+    for (JoinInput step : p.steps) {
       unmatched.inc();
       ctx.output(UNMATCHED, step);
     }
-    trace.clear();
-    results.clear();
-    expected.clear();
-    steps.clear();
-    stepCounts.clear();
-    anyJoined.clear();
-    deadline.clear();
+    pending.clear();
+  }
+
+  /**
+   * The seven keyed states the join kept per instance before it kept one {@link Pending}: a
+   * savepoint of that release restores them, and each instance's are moved into a {@code Pending}
+   * the first time it is touched (a record or its timer), so no instance in flight at an upgrade is
+   * lost. One lookup per new instance finds nothing to move.
+   */
+  private final class EarlierState {
+    private final ValueState<byte[]> trace;
+    private final MapState<String, byte[]> results;
+    private final MapState<String, Integer> expected;
+    private final ListState<JoinInput> steps;
+    private final MapState<String, Integer> stepCounts;
+    private final ValueState<Boolean> joined;
+    private final ValueState<Long> deadline;
+
+    EarlierState() {
+      var context = getRuntimeContext();
+      trace = context.getState(new ValueStateDescriptor<>("trace", byte[].class));
+      results =
+          context.getMapState(
+              new MapStateDescriptor<>(
+                  "results", Types.STRING, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+      expected = context.getMapState(new MapStateDescriptor<>("expected", Types.STRING, Types.INT));
+      steps =
+          context.getListState(
+              new ListStateDescriptor<>("steps", TypeInformation.of(JoinInput.class)));
+      stepCounts =
+          context.getMapState(new MapStateDescriptor<>("stepCounts", Types.STRING, Types.INT));
+      joined = context.getState(new ValueStateDescriptor<>("joined", Boolean.class));
+      deadline = context.getState(new ValueStateDescriptor<>("deadline", Long.class));
+    }
+
+    /** The current instance's state of the earlier release as a {@code Pending}, or null. */
+    Pending take() throws Exception {
+      Long at = deadline.value();
+      if (at == null) {
+        return null;
+      }
+      Pending p = new Pending();
+      p.deadline = at; // its timer is registered already
+      p.trace = trace.value();
+      p.joined = Boolean.TRUE.equals(joined.value());
+      for (Map.Entry<String, byte[]> e : results.entries()) {
+        p.results.put(e.getKey(), e.getValue());
+      }
+      for (Map.Entry<String, Integer> e : expected.entries()) {
+        p.expected.put(e.getKey(), e.getValue());
+      }
+      for (JoinInput step : steps.get()) {
+        p.steps.add(step);
+      }
+      for (Map.Entry<String, Integer> e : stepCounts.entries()) {
+        p.stepCounts.put(e.getKey(), e.getValue());
+      }
+      trace.clear();
+      results.clear();
+      expected.clear();
+      steps.clear();
+      stepCounts.clear();
+      joined.clear();
+      deadline.clear();
+      return p;
+    }
   }
 
   private DeadLetter deadLetter(
@@ -223,11 +302,5 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, I
     input.payload = payload;
     input.eventTime = 0;
     return input;
-  }
-
-  private static <T> List<T> toList(Iterable<T> items) {
-    List<T> list = new ArrayList<>();
-    items.forEach(list::add);
-    return list;
   }
 }
