@@ -103,7 +103,8 @@ public final class ServeCommand implements Callable<Integer> {
       converter = DurationConverter.class,
       description =
           "How often finished instances' outputs commit with their input offsets (one Kafka"
-              + " transaction). Default: ${DEFAULT-VALUE}")
+              + " transaction) while the models are busy; when they run out of work, at once."
+              + " Default: ${DEFAULT-VALUE}")
   Duration commitInterval;
 
   @Option(
