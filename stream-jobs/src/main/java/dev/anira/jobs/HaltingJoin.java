@@ -75,7 +75,7 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, I
     /** Per model with a result: how many step records complete it (stepsRun + 1). */
     public Map<String, Integer> expected = new HashMap<>();
 
-    /** Every model's step records so far (a list of lists would be a Kryo type to Flink). */
+    /** Every model's step records so far (Flink 2.2 serializes a map of lists with Kryo). */
     public List<JoinInput> steps = new ArrayList<>();
 
     /** Per model, how many of {@link #steps} are its. */
