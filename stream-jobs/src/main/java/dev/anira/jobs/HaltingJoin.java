@@ -78,9 +78,6 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, I
     /** Every model's step records so far (Flink 2.2 serializes a map of lists with Kryo). */
     public List<JoinInput> steps = new ArrayList<>();
 
-    /** Per model, how many of {@link #steps} are its. */
-    public Map<String, Integer> stepCounts = new HashMap<>();
-
     /** For Flink's POJO serializer. */
     public Pending() {}
   }
@@ -132,7 +129,6 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, I
       case STEP -> {
         // A copy: with object reuse the runtime may refill the input object.
         p.steps.add(input.copy());
-        p.stepCounts.merge(input.modelId, 1, Integer::sum);
         tryEmit(p, input.modelId, ctx, out);
       }
       default -> throw new IllegalStateException(String.valueOf(input.kind));
@@ -142,13 +138,12 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, I
 
   private void tryEmit(Pending p, String model, Context ctx, Collector<InstanceEvents> out) {
     Integer needed = p.expected.get(model);
-    Integer have = p.stepCounts.get(model);
-    if (p.trace == null || needed == null || have == null || have < needed) {
+    if (p.trace == null || needed == null || stepsOf(p, model) < needed) {
       return;
     }
     byte[] resultBytes = p.results.get(model);
-    List<JoinInput> mine = new ArrayList<>(have);
-    List<JoinInput> others = new ArrayList<>(p.steps.size() - have);
+    List<JoinInput> mine = new ArrayList<>(needed);
+    List<JoinInput> others = new ArrayList<>();
     for (JoinInput step : p.steps) {
       (model.equals(step.modelId) ? mine : others).add(step);
     }
@@ -184,7 +179,6 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, I
     }
     p.results.remove(model);
     p.expected.remove(model);
-    p.stepCounts.remove(model);
     p.steps = others;
     if (!p.joined) {
       // Once joined, the trace is never dead-lettered, so its bytes need not stay as they came:
@@ -195,6 +189,17 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, I
       p.trace = JoinInput.TRACES.encode(decodedTrace);
       p.joined = true;
     }
+  }
+
+  /** How many of the instance's step records are {@code model}'s (a few dozen at most). */
+  private static int stepsOf(Pending p, String model) {
+    int count = 0;
+    for (JoinInput step : p.steps) {
+      if (model.equals(step.modelId)) {
+        count++;
+      }
+    }
+    return count;
   }
 
   @Override
@@ -274,9 +279,6 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, I
       }
       for (JoinInput step : steps.get()) {
         p.steps.add(step);
-      }
-      for (Map.Entry<String, Integer> e : stepCounts.entries()) {
-        p.stepCounts.put(e.getKey(), e.getValue());
       }
       trace.clear();
       results.clear();
