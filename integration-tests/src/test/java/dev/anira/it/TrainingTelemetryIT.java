@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
+import dev.anira.evaluation.Evaluation;
 import dev.anira.jobs.Fixtures;
 import dev.anira.kafka.KafkaCluster;
 import dev.anira.kafka.testing.KafkaClusters;
@@ -113,7 +114,6 @@ class TrainingTelemetryIT {
       assertThat(byKey).isNotEmpty();
       assertThat(byKey.values()).allSatisfy(reports -> assertThat(reports).hasSize(2));
 
-      // The last evaluation, summed over sizes, is the checkpoint's eval.
       // Each evaluation, summed over sizes, is anira eval of the checkpoint saved at its update.
       Map<Integer, Instant> timeOf = new TreeMap<>();
       results.forEach(r -> timeOf.put(r.getTrainingUpdate(), r.getEventTime()));
@@ -138,19 +138,19 @@ class TrainingTelemetryIT {
         String at = "update " + evaluation.getKey();
         assertThat(sums).as(at).containsOnlyKeys(Split.TRAIN, Split.EXTRAPOLATION);
         assertThat(sums.get(Split.TRAIN)[0]).as(at).isEqualTo(eval.train().tokens());
-        assertThat(sums.get(Split.TRAIN)[1] / sums.get(Split.TRAIN)[0])
-            .as(at)
-            .isCloseTo(eval.train().accuracy(), within(1e-12));
-        assertThat(sums.get(Split.TRAIN)[2] / sums.get(Split.TRAIN)[0])
-            .as(at)
-            .isCloseTo(eval.train().meanDepth(), within(1e-12));
-        assertThat(sums.get(Split.EXTRAPOLATION)[1] / sums.get(Split.EXTRAPOLATION)[0])
-            .as(at)
-            .isCloseTo(eval.extrapolation().accuracy(), within(1e-12));
-        assertThat(sums.get(Split.EXTRAPOLATION)[2] / sums.get(Split.EXTRAPOLATION)[0])
-            .as(at)
-            .isCloseTo(eval.extrapolation().meanDepth(), within(1e-12));
+        assertEqualsEval(at + ", train", sums.get(Split.TRAIN), eval.train());
+        assertEqualsEval(
+            at + ", extrapolation", sums.get(Split.EXTRAPOLATION), eval.extrapolation());
       }
     }
+  }
+
+  /**
+   * Token-weighted accuracy and mean depth of one split's reports ({@code sums}: tokens, accuracy ×
+   * tokens, depth × tokens) equal {@code anira eval}'s.
+   */
+  private static void assertEqualsEval(String at, double[] sums, Evaluation eval) {
+    assertThat(sums[1] / sums[0]).as(at).isCloseTo(eval.accuracy(), within(1e-12));
+    assertThat(sums[2] / sums[0]).as(at).isCloseTo(eval.meanDepth(), within(1e-12));
   }
 }
