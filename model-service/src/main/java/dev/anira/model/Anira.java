@@ -56,7 +56,8 @@ public final class Anira implements AutoCloseable {
 
   /** Whole-sequence inference without gradients, with the same records as {@link #begin}. */
   public Run run(int[][] sequences) {
-    try (NDManager scope = manager.newSubManager()) {
+    try (NoGrad noGrad = NoGrad.enter();
+        NDManager scope = manager.newSubManager()) {
       return Run.collect(new WholeSequencePass(this, scope, sequences, true));
     }
   }

@@ -56,7 +56,8 @@ public final class InferenceBatch implements AutoCloseable {
     if (sequences.length == 0) {
       throw new IllegalArgumentException("nothing to admit");
     }
-    try (NDManager scope = manager.newSubManager()) {
+    try (NoGrad noGrad = NoGrad.enter();
+        NDManager scope = manager.newSubManager()) {
       RecurrenceState.Admitted fresh = RecurrenceState.prelude(model, scope, sequences, true);
       RecurrenceState merged = fresh.state();
       if (carried != null) {
@@ -85,7 +86,8 @@ public final class InferenceBatch implements AutoCloseable {
       drop.add(row);
     }
     int[] keepRows = IntStream.range(0, lengths.length).filter(r -> !drop.contains(r)).toArray();
-    try (NDManager scope = manager.newSubManager()) {
+    try (NoGrad noGrad = NoGrad.enter();
+        NDManager scope = manager.newSubManager()) {
       carried.attach(scope);
       if (keepRows.length == 0) {
         carried = null;
@@ -141,7 +143,8 @@ public final class InferenceBatch implements AutoCloseable {
     if (done()) {
       throw new IllegalStateException("every token has halted; nothing left to step");
     }
-    try (NDManager scope = manager.newSubManager()) {
+    try (NoGrad noGrad = NoGrad.enter();
+        NDManager scope = manager.newSubManager()) {
       // The previous step's tensors die with the scope; the new ones move back out.
       carried = advance(carried.attach(scope), scope).attach(manager);
     }

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
 import dev.anira.schemas.Mechanism;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -205,6 +210,43 @@ class RecurrenceTest {
       assertThatThrownBy(() -> model.run(new int[][] {{1, 2, TinyModels.VOCAB}}))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("outside the vocabulary");
+    }
+  }
+
+  /**
+   * A new thread starts with libtorch's grad mode on; stepping there must not build an autograd
+   * graph of the weights (the service loop's thread did, costing about a quarter of a small step),
+   * and must leave the thread's mode as it found it. Backpropagating through the step's output is
+   * the observable: it fails when no graph was recorded.
+   */
+  @Test
+  void inferenceOnAFreshThreadRecordsNoGradientsAndLeavesTheThreadsModeAlone() throws Exception {
+    try (Anira model = TinyModels.create(Mechanism.ONLINE, 1)) {
+      boolean[] gradMode = new boolean[2];
+      Throwable[] backward = new Throwable[1];
+      Thread worker =
+          new Thread(
+              () -> {
+                gradMode[0] = JniUtils.isGradMode();
+                try (InferenceBatch recurrence = model.begin(BATCH)) {
+                  recurrence.step();
+                  gradMode[1] = JniUtils.isGradMode();
+                  NDArray answer = recurrence.answerLogits().sum();
+                  try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    collector.backward(answer);
+                  } catch (RuntimeException e) {
+                    backward[0] = e;
+                  }
+                }
+              });
+      worker.start();
+      worker.join();
+      assertThat(gradMode[0]).as("a fresh thread's grad mode").isTrue();
+      assertThat(gradMode[1]).as("the thread's grad mode after the step").isTrue();
+      assertThat(backward[0])
+          .as("backpropagating through the step's answer")
+          .isInstanceOf(EngineException.class)
+          .hasMessageContaining("does not require grad");
     }
   }
 
