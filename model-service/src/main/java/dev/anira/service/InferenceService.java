@@ -15,10 +15,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,14 +54,17 @@ import org.slf4j.LoggerFactory;
  * outputs of finished instances commit in one short Kafka transaction together with the input
  * offsets just past them, sent and committed on a thread of its own while the model keeps stepping.
  *
- * <p>An instance's outputs (its steps and results for every model, or its dead letter) are held
- * until it and every instance read before it from the same partition are finished, then sent in the
- * transaction that commits the offset past it. So a committed offset never passes an instance whose
- * outputs are not committed, and committed outputs never belong to an instance whose offset is not:
- * a crash, a stop or a rebalance loses only uncommitted work, which whoever takes the partition
- * over redoes from the committed offset, and {@code read_committed} readers never see a half. A
- * transaction stays open only while its outputs are sent, so no input, however large, can outlast
- * the transaction timeout.
+ * <p>An instance's outputs (its steps and results for every model, or its dead letter) go out in
+ * the first transaction after it finishes, whether or not the instances read before it from the
+ * same partition have finished. The transaction commits, per partition, the offset of the oldest
+ * record not yet done, and in that offset's metadata the records past it that are ({@link
+ * CompletedAhead}). So a committed offset never passes an instance whose outputs are not committed,
+ * and every instance whose outputs are committed is either below the committed offset or named in
+ * its metadata: a crash, a stop or a rebalance loses only uncommitted work, which whoever takes the
+ * partition over redoes, skipping what the metadata names, and {@code read_committed} readers never
+ * see a half. Before this, a finished instance waited for every older one of its partition, which
+ * was most of its latency at a steady load (issue 19). A transaction stays open only while its
+ * outputs are sent, so no input, however large, can outlast the transaction timeout.
  */
 public final class InferenceService implements AutoCloseable {
 
@@ -79,10 +84,20 @@ public final class InferenceService implements AutoCloseable {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final Totals totals = new Totals();
 
-  /** Per partition, the instances read and not yet committed, in offset order. */
+  /**
+   * Per partition, in offset order, the records read from the oldest one not yet committed on:
+   * those committed past it stay until the committed offset passes them.
+   */
   private final Map<TopicPartition, ArrayDeque<InFlight>> inFlight = new LinkedHashMap<>();
 
+  /** Records read and not yet committed. */
   private int inFlightCount;
+
+  /**
+   * Per assigned partition, the offsets not read yet that its committed offset's metadata names as
+   * done: they are skipped when read, and named again in every commit until then.
+   */
+  private final Map<TopicPartition, Set<Long>> completedAhead = new HashMap<>();
 
   /**
    * Sends and commits transactions, so that serializing the outputs and waiting for the broker
@@ -110,8 +125,9 @@ public final class InferenceService implements AutoCloseable {
   }
 
   /**
-   * One input record until its offset commits: its outputs, held back, and how many of its models
-   * are still running it. Discarded when its partition is revoked: whoever takes it over redoes it.
+   * One input record until the committed offset passes it: its outputs, held until it finishes, how
+   * many of its models are still running it, and whether its outputs are committed. Discarded when
+   * its partition is revoked: whoever takes it over redoes it.
    */
   private static final class InFlight implements OutputSink {
     final TopicPartition partition;
@@ -119,6 +135,7 @@ public final class InferenceService implements AutoCloseable {
     final List<ProducerRecord<String, SpecificRecordBase>> outputs = new ArrayList<>();
     int modelsRunning;
     boolean discarded;
+    boolean committed;
 
     InFlight(TopicPartition partition, long offset) {
       this.partition = partition;
@@ -238,9 +255,22 @@ public final class InferenceService implements AutoCloseable {
         consumer.poll(idle() ? Duration.ofMillis(200) : Duration.ZERO)) {
       TopicPartition partition = new TopicPartition(record.topic(), record.partition());
       InFlight entry = new InFlight(partition, record.offset());
-      inFlight.computeIfAbsent(partition, tp -> new ArrayDeque<>()).add(entry);
+      ArrayDeque<InFlight> queue = inFlight.computeIfAbsent(partition, tp -> new ArrayDeque<>());
+      queue.add(entry);
+      Set<Long> done = completedAhead.get(partition);
+      if (done != null && done.remove(record.offset())) {
+        entry.committed = true; // served before a restart or a rebalance: it only moves the offset
+        continue;
+      }
       inFlightCount++;
       route(record, entry);
+    }
+  }
+
+  /** Forgets the committed records at the front of a partition's queue: the offset is past them. */
+  private static void dropCommittedHead(ArrayDeque<InFlight> queue) {
+    while (!queue.isEmpty() && queue.peek().committed) {
+      queue.poll();
     }
   }
 
@@ -267,11 +297,12 @@ public final class InferenceService implements AutoCloseable {
   }
 
   /**
-   * Commits, per partition, the longest run of finished instances from the oldest one in flight:
-   * their outputs and the offset past the last of them, in one transaction on the commit thread,
-   * while the model keeps stepping. One transaction is in progress at a time; its instances leave
-   * the in-flight queues only once it has committed, so what is not finished, or was in a
-   * transaction that failed, is committed by a later one.
+   * Commits every finished instance whose outputs are not committed yet: their outputs and, per
+   * partition, the offset of the oldest record not done with the done ones past it in its metadata
+   * ({@link CompletedAhead}), in one transaction on the commit thread, while the model keeps
+   * stepping. One transaction is in progress at a time; its instances count as committed only once
+   * it has committed, so what is not finished, or was in a transaction that failed, is committed by
+   * a later one.
    *
    * @param wait whether to wait for the transaction in progress and for this one (a stop, a
    *     rebalance); otherwise nothing happens while one is in progress
@@ -290,15 +321,12 @@ public final class InferenceService implements AutoCloseable {
     List<InFlight> done = new ArrayList<>();
     inFlight.forEach(
         (partition, queue) -> {
-          for (InFlight entry : queue) {
-            if (!entry.finished()) {
-              break;
-            }
-            done.add(entry);
-            offsets.put(partition, new OffsetAndMetadata(entry.offset + 1));
+          OffsetAndMetadata offset = commitPosition(partition, queue, done);
+          if (offset != null) {
+            offsets.put(partition, offset);
           }
         });
-    if (done.isEmpty()) {
+    if (offsets.isEmpty()) {
       return true;
     }
     ConsumerGroupMetadata group = consumer.groupMetadata(); // the consumer is this thread's
@@ -308,6 +336,54 @@ public final class InferenceService implements AutoCloseable {
       pending = null;
     }
     return true;
+  }
+
+  /**
+   * Adds a partition's finished, uncommitted instances to {@code done} and returns the offset to
+   * commit with them: the oldest record read and not done, with the done ones from it on
+   * (committed, joining this transaction, or named by an earlier commit and not read yet) in its
+   * metadata. Null if the partition has nothing to commit: no finished instance, and no skipped
+   * record at the front for the offset to pass. An instance too far past the oldest unfinished one
+   * for the metadata waits.
+   */
+  private OffsetAndMetadata commitPosition(
+      TopicPartition partition, ArrayDeque<InFlight> queue, List<InFlight> done) {
+    if (queue.isEmpty()) {
+      return null;
+    }
+    boolean skippedFirst = queue.peek().committed;
+    long position = -1;
+    List<Long> ahead = new ArrayList<>();
+    int joining = done.size();
+    for (InFlight entry : queue) {
+      boolean ready = !entry.committed && entry.finished();
+      if (position < 0) {
+        if (ready) {
+          done.add(entry);
+        } else if (!entry.committed) {
+          position = entry.offset;
+        }
+      } else if (entry.offset - position <= CompletedAhead.MAX_DISTANCE) {
+        if (ready) {
+          done.add(entry);
+          ahead.add(entry.offset);
+        } else if (entry.committed) {
+          ahead.add(entry.offset);
+        }
+      }
+    }
+    if (done.size() == joining && !skippedFirst) {
+      return null;
+    }
+    if (position < 0) {
+      position = queue.peekLast().offset + 1;
+    }
+    for (long offset : completedAhead.getOrDefault(partition, Set.of())) {
+      if (offset >= position) {
+        ahead.add(offset);
+      }
+    }
+    return CompletedAhead.offset(position, ahead);
   }
 
   /** One transaction handed to the commit thread: its instances and whether it committed. */
@@ -339,8 +415,9 @@ public final class InferenceService implements AutoCloseable {
   }
 
   /**
-   * Waits for {@code transaction}; once committed, its instances leave the in-flight queues (those
-   * of a partition dropped meanwhile are gone already) and count in the totals.
+   * Waits for {@code transaction}; once committed, its instances count as committed (those of a
+   * partition dropped meanwhile are gone already), leave the in-flight queues once the committed
+   * offset has passed them, and count in the totals.
    */
   private void settle(Transaction transaction) {
     boolean committed;
@@ -359,9 +436,8 @@ public final class InferenceService implements AutoCloseable {
     }
     totals.transactions++;
     for (InFlight entry : transaction.instances()) {
-      ArrayDeque<InFlight> queue = inFlight.get(entry.partition);
-      if (queue != null && queue.peek() == entry) {
-        queue.poll();
+      if (!entry.discarded) {
+        entry.committed = true;
         inFlightCount--;
       }
       for (ProducerRecord<String, SpecificRecordBase> output : entry.outputs) {
@@ -375,6 +451,7 @@ public final class InferenceService implements AutoCloseable {
         }
       }
     }
+    inFlight.values().forEach(InferenceService::dropCommittedHead);
   }
 
   /**
@@ -461,15 +538,40 @@ public final class InferenceService implements AutoCloseable {
       drop(partitions);
     }
 
+    /** Learns which records past each committed offset were served already. */
     @Override
-    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      if (partitions.isEmpty()) {
+        return;
+      }
+      consumer
+          .committed(new HashSet<>(partitions))
+          .forEach(
+              (partition, committed) -> {
+                Set<Long> done = CompletedAhead.of(committed);
+                if (!done.isEmpty()) {
+                  completedAhead.put(partition, done);
+                  LOG.info(
+                      "{}: {} record(s) past the committed offset {} were served already and are"
+                          + " skipped",
+                      partition,
+                      done.size(),
+                      committed.offset());
+                }
+              });
+    }
 
     private void drop(Collection<TopicPartition> partitions) {
       for (TopicPartition partition : partitions) {
+        completedAhead.remove(partition);
         ArrayDeque<InFlight> queue = inFlight.remove(partition);
         if (queue != null) {
-          queue.forEach(entry -> entry.discarded = true);
-          inFlightCount -= queue.size();
+          for (InFlight entry : queue) {
+            entry.discarded = true;
+            if (!entry.committed) {
+              inFlightCount--;
+            }
+          }
         }
       }
     }

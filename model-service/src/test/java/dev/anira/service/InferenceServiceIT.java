@@ -16,6 +16,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 class InferenceServiceIT {
@@ -118,6 +124,53 @@ class InferenceServiceIT {
       assertThat(results)
           .extracting(InstanceResult::getInstanceId)
           .containsExactly(good.get(1).getInstanceId());
+    }
+  }
+
+  /**
+   * A restart or a rebalance resumes from the committed offset and skips the records its metadata
+   * names as served (outputs are committed as instances finish, not in offset order).
+   */
+  @Test
+  void recordsTheCommittedOffsetNamesAsServedAreNotServedAgain() throws Exception {
+    List<ProblemInstance> instances = ServiceFixture.instances(10);
+    TopicPartition tasks = new TopicPartition(Topic.TASKS.topicName(), 0);
+    try (KafkaCluster kafka = KafkaClusters.start();
+        ModelRegistry registry = ServiceFixture.models();
+        ServiceMetrics metrics = new ServiceMetrics("cpu");
+        Admin admin =
+            Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      ServiceFixture.createTopics(kafka, 1);
+      ServiceFixture.send(kafka, instances); // offsets 0..9 of one partition
+      admin
+          .alterConsumerGroupOffsets(
+              "service-it", Map.of(tasks, CompletedAhead.offset(2, List.of(2L, 4L, 5L))))
+          .all()
+          .get();
+      InferenceService service = new InferenceService(config(kafka, "it-3"), registry, metrics);
+      Thread loop = new Thread(service::run);
+      loop.start();
+      List<InstanceResult> results =
+          kafka.readCommitted(Topic.RESULTS, InstanceResult.class, 5, Duration.ofSeconds(60));
+      service.stop();
+      loop.join(30_000);
+      service.close();
+
+      assertThat(results)
+          .extracting(InstanceResult::getInstanceId)
+          .containsExactlyInAnyOrder(
+              IntStream.of(3, 6, 7, 8, 9)
+                  .mapToObj(i -> instances.get(i).getInstanceId())
+                  .toArray(String[]::new));
+      OffsetAndMetadata committed =
+          admin
+              .listConsumerGroupOffsets("service-it")
+              .partitionsToOffsetAndMetadata()
+              .get()
+              .get(tasks);
+      assertThat(committed.offset()).isEqualTo(10);
+      assertThat(CompletedAhead.of(committed)).isEmpty();
     }
   }
 }
