@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.anira.jobs.AnalyticsConfig;
 import dev.anira.jobs.AnalyticsJob;
 import dev.anira.jobs.Fixtures;
+import dev.anira.jobs.JobRunner;
 import dev.anira.jobs.KafkaIO;
 import dev.anira.jobs.LocalFlink;
 import dev.anira.jobs.SourceEventTime;
@@ -30,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -99,9 +99,7 @@ class BrokerRestartIT {
               Fixtures.committed(broker, Topic.HALTING, HaltingEvent.class, data.expected().size()))
           .isEqualTo(data.expected().stream().map(Object::toString).sorted().toList());
       // Draining fires the last windows; the final savepoint commits them.
-      job.stopWithSavepoint(
-              true, dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
-          .get(120, TimeUnit.SECONDS);
+      JobRunner.stopWithSavepoint(job, true, dir.resolve("savepoints"), Duration.ofSeconds(120));
       job = null;
 
       Map<Topic, List<String>> expected = Fixtures.expectedReports(data);

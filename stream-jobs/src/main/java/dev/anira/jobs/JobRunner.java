@@ -1,10 +1,13 @@
 package dev.anira.jobs;
 
+import static org.apache.flink.runtime.checkpoint.CheckpointFailureReason.NOT_ALL_REQUIRED_TASKS_RUNNING;
+
 import dev.anira.cli.GracefulStop;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.client.program.StreamContextEnvironment;
@@ -12,8 +15,10 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.checkpoint.CheckpointException;
 import org.apache.flink.runtime.client.JobCancellationException;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ExceptionUtils;
 import org.apache.flink.util.FileUtils;
 
 /** Runs a job to its end, or, for an unbounded one, until the process is asked to stop. */
@@ -170,7 +175,7 @@ public final class JobRunner {
     JobClient client = env.executeAsync(name);
     // Closed last: a signal's hook lets the JVM exit once the summary is out.
     try (GracefulStop signal = GracefulStop.install(name, STOP_TIMEOUT)) {
-      signal.onStop("the job", () -> stopWithSavepoint(client, name, err, onStop));
+      signal.onStop("the job", () -> stopOnSignal(client, name, err, onStop));
       JobExecutionResult result = client.getJobExecutionResult().get();
       after.run();
       return result;
@@ -181,11 +186,41 @@ public final class JobRunner {
     }
   }
 
+  /**
+   * Stops a job with a savepoint in {@code dir} (a canonical one, readable by later releases),
+   * draining event time first if {@code drain}; returns its path. Flink refuses a savepoint while
+   * any task is still starting (restoring its state, say), so a stop asked for right after a start
+   * or a restore is retried every 200 ms until the tasks run, instead of failing and leaving the
+   * job to a hard stop.
+   *
+   * @throws Exception what Flink reported for any other failure, or a {@link
+   *     java.util.concurrent.TimeoutException} after {@code timeout}
+   */
+  public static String stopWithSavepoint(
+      JobClient client, boolean drain, Path dir, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        return client
+            .stopWithSavepoint(drain, dir.toUri().toString(), SavepointFormatType.CANONICAL)
+            .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (ExecutionException e) {
+        boolean starting =
+            ExceptionUtils.findThrowable(e, CheckpointException.class)
+                .map(c -> c.getCheckpointFailureReason() == NOT_ALL_REQUIRED_TASKS_RUNNING)
+                .orElse(false);
+        if (!starting || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
   /** A savepoint (up to 2 minutes), then the summary (up to a minute). */
   private static final Duration STOP_TIMEOUT = Duration.ofMinutes(3);
 
-  private static void stopWithSavepoint(
-      JobClient client, String name, PrintWriter err, Stop onStop) {
+  private static void stopOnSignal(JobClient client, String name, PrintWriter err, Stop onStop) {
     try {
       Files.createDirectories(onStop.savepointDir());
       err.println(
@@ -197,12 +232,7 @@ public final class JobRunner {
                       + " open windows ..."));
       err.flush();
       String savepoint =
-          client
-              .stopWithSavepoint(
-                  onStop.drain(),
-                  onStop.savepointDir().toUri().toString(),
-                  SavepointFormatType.CANONICAL)
-              .get(120, TimeUnit.SECONDS);
+          stopWithSavepoint(client, onStop.drain(), onStop.savepointDir(), Duration.ofSeconds(120));
       err.println(name + ": stopped cleanly; savepoint " + savepoint);
       if (!onStop.drain()) {
         err.println(name + ": resume where it stopped with --from-savepoint " + savepoint);

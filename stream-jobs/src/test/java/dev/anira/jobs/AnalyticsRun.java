@@ -17,12 +17,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -81,8 +79,7 @@ public final class AnalyticsRun {
 
   /** Stops the job with a savepoint under {@code dir}, draining event time or not; its path. */
   public static String stop(JobClient job, Path dir, boolean drain) throws Exception {
-    return job.stopWithSavepoint(drain, dir.toUri().toString(), SavepointFormatType.CANONICAL)
-        .get(120, TimeUnit.SECONDS);
+    return JobRunner.stopWithSavepoint(job, drain, dir, Duration.ofSeconds(120));
   }
 
   /** Waits until at least {@code count} halting events are committed. */

@@ -44,4 +44,18 @@ class RestoreIT {
           .containsOnlyKeys("UNMATCHED");
     }
   }
+
+  /**
+   * A stop asked for while the job's tasks are still being deployed (a Ctrl-C right after a start
+   * or a restore) waits for them and takes its savepoint: Flink itself refuses the savepoint then.
+   */
+  @Test
+  void aStopAskedForWhileTheJobIsStillStartingTakesItsSavepoint() throws Exception {
+    try (KafkaCluster kafka = KafkaClusters.start()) {
+      Fixtures.createTopics(kafka);
+      JobClient job = AnalyticsRun.start(kafka, Fixtures.config(), false, null);
+      String savepoint = AnalyticsRun.stop(job, savepoints, false);
+      assertThat(Path.of(java.net.URI.create(savepoint)).resolve("_metadata")).exists();
+    }
+  }
 }

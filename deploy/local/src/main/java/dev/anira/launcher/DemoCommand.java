@@ -6,6 +6,7 @@ import dev.anira.cli.GracefulStop;
 import dev.anira.cli.RateConverter;
 import dev.anira.jobs.AnalyticsConfig;
 import dev.anira.jobs.AnalyticsJob;
+import dev.anira.jobs.JobRunner;
 import dev.anira.jobs.KafkaIO;
 import dev.anira.jobs.LocalFlink;
 import dev.anira.jobs.LoopbackMetricsReporter;
@@ -48,7 +49,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.FileUtils;
 import org.slf4j.Logger;
@@ -334,11 +334,8 @@ public final class DemoCommand implements Callable<Integer> {
       service.stopAndJoin(Duration.ofSeconds(60));
       awaitCaughtUp(lag, err, "the jobs", "anira-stream-jobs", "anira-recorder");
     }
-    job.stopWithSavepoint(
-            true,
-            checkpoints.resolve("savepoint").toUri().toString(),
-            SavepointFormatType.CANONICAL)
-        .get(90, TimeUnit.SECONDS);
+    JobRunner.stopWithSavepoint(
+        job, true, checkpoints.resolve("savepoint"), Duration.ofSeconds(90));
     if (!dashboard.awaitEnd(Duration.ofSeconds(30))) {
       err.println("anira demo: the dashboard had not read the last reports after 30 s");
     }
