@@ -1,9 +1,10 @@
 package dev.anira.analytics;
 
 import java.io.Serializable;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * Exact, mergeable rank and linear correlation of two integer variables (depth, complexity). It
@@ -13,44 +14,157 @@ import java.util.TreeMap;
  *
  * <p>State of a running job: public fields and a no-argument constructor make it a Flink POJO,
  * whose serializer lets a later release add or remove a field and still restore a savepoint (schema
- * evolution; no Kryo). Maps are declared as {@code Map} so Flink's own map serializer applies; they
- * come back as hash maps, so anything ordered iterates them sorted.
+ * evolution; no Kryo). The counts sit in primitive arrays in hash order, so every statistic sums
+ * over them in key order (a sorted copy), which makes it independent of insertion and merge order.
  */
 public final class RankTable implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
-  /** (x, y) → count, in a mutable cell so counting allocates nothing. */
-  public Map<Long, long[]> pairs = new HashMap<>();
+  /** Marks a free slot of {@link #keys}; the pair (Integer.MIN_VALUE, 0) is refused. */
+  private static final long FREE = Long.MIN_VALUE;
+
+  /**
+   * The distinct pairs, packed as {@code x << 32 | y}, in an open-addressing table (linear probing,
+   * power-of-two length, at most half full), and their counts at the same index. Primitive arrays
+   * rather than a map of boxed keys: adding to a map of 12,289 × 2 boxed λ bins was a quarter of
+   * the timing window's time, and Flink serializes a {@code long[]} in one call where a map of
+   * boxed entries took a quarter of every checkpoint's snapshot time (JFR, issue 20).
+   */
+  public long[] keys = freeSlots(16);
+
+  public long[] counts = new long[16];
+
+  /** Distinct pairs in {@link #keys}. */
+  public int size;
+
+  /**
+   * (x, y) → count, as releases up to the fifth session of issue 20 kept it; a table restored from
+   * their savepoints moves it into {@link #keys} on first use and leaves it null. Kept as a field
+   * so that restoring reads it (Flink drops the state of fields a class no longer declares).
+   */
+  public Map<Long, long[]> pairs;
 
   public long n;
 
   /**
-   * {@link #sorted()} until the next change: a report asks for several statistics of one table, and
-   * sorting a table of λ bins was most of the timing window's time (JFR, issue 20). Transient, so
-   * not state: Flink's POJO serializer skips it.
+   * The pairs in key order until the next change, so sums do not depend on insertion or merge
+   * order: a report asks for several statistics of one table. Transient, so not state: Flink's POJO
+   * serializer skips it.
    */
-  private transient TreeMap<Long, Long> sorted;
+  private transient long[] sortedKeys;
 
+  private transient long[] sortedCounts;
+
+  /**
+   * @throws IllegalArgumentException for the pair (Integer.MIN_VALUE, 0), which marks free slots
+   */
   public void add(int x, int y) {
-    pairs.computeIfAbsent(key(x, y), k -> new long[1])[0]++;
+    long key = key(x, y);
+    if (key == FREE) {
+      throw new IllegalArgumentException("the pair (" + x + ", " + y + ") cannot be counted");
+    }
+    increment(key, 1);
     n++;
-    sorted = null;
   }
 
   public void merge(RankTable other) {
-    other.pairs.forEach((k, c) -> pairs.computeIfAbsent(k, x -> new long[1])[0] += c[0]);
+    other.migrate();
+    for (int i = 0; i < other.keys.length; i++) {
+      if (other.keys[i] != FREE) {
+        increment(other.keys[i], other.counts[i]);
+      }
+    }
     n += other.n;
-    sorted = null;
   }
 
-  /** The counts in key order, so sums do not depend on insertion or merge order; do not modify. */
-  private TreeMap<Long, Long> sorted() {
-    if (sorted == null) {
-      sorted = new TreeMap<>();
-      pairs.forEach((k, c) -> sorted.put(k, c[0]));
+  private void increment(long key, long count) {
+    migrate();
+    sortedKeys = null;
+    int mask = keys.length - 1;
+    int slot = slot(key, mask);
+    while (keys[slot] != FREE && keys[slot] != key) {
+      slot = (slot + 1) & mask;
     }
-    return sorted;
+    if (keys[slot] == FREE) {
+      keys[slot] = key;
+      size++;
+    }
+    counts[slot] += count;
+    if (2 * size > keys.length) {
+      grow();
+    }
+  }
+
+  private static int slot(long key, int mask) {
+    long h = key * 0x9E3779B97F4A7C15L; // Fibonacci hashing spreads the packed x and y
+    return (int) (h ^ (h >>> 32)) & mask;
+  }
+
+  private void grow() {
+    long[] oldKeys = keys;
+    long[] oldCounts = counts;
+    keys = freeSlots(oldKeys.length * 2);
+    counts = new long[oldKeys.length * 2];
+    int mask = keys.length - 1;
+    for (int i = 0; i < oldKeys.length; i++) {
+      if (oldKeys[i] != FREE) {
+        int slot = slot(oldKeys[i], mask);
+        while (keys[slot] != FREE) {
+          slot = (slot + 1) & mask;
+        }
+        keys[slot] = oldKeys[i];
+        counts[slot] = oldCounts[i];
+      }
+    }
+  }
+
+  private static long[] freeSlots(int length) {
+    long[] slots = new long[length];
+    Arrays.fill(slots, FREE);
+    return slots;
+  }
+
+  /** Moves a table restored from an earlier release's map into the arrays. */
+  private void migrate() {
+    if (pairs == null) {
+      return;
+    }
+    Map<Long, long[]> restored = pairs;
+    pairs = null;
+    if (keys == null) {
+      keys = freeSlots(16);
+      counts = new long[16];
+      size = 0;
+    }
+    restored.forEach((key, count) -> increment(key, count[0]));
+  }
+
+  /** Builds the key-ordered view; afterwards {@link #sortedKeys} and counts are set. */
+  private void sort() {
+    migrate();
+    if (sortedKeys != null) {
+      return;
+    }
+    long[] sorted = new long[size];
+    int j = 0;
+    for (long key : keys) {
+      if (key != FREE) {
+        sorted[j++] = key;
+      }
+    }
+    Arrays.sort(sorted);
+    long[] sortedCount = new long[size];
+    int mask = keys.length - 1;
+    for (int i = 0; i < sorted.length; i++) {
+      int slot = slot(sorted[i], mask);
+      while (keys[slot] != sorted[i]) {
+        slot = (slot + 1) & mask;
+      }
+      sortedCount[i] = counts[slot];
+    }
+    sortedKeys = sorted;
+    sortedCounts = sortedCount;
   }
 
   public long count() {
@@ -58,10 +172,10 @@ public final class RankTable implements Serializable {
   }
 
   public double meanX() {
-    TreeMap<Long, Long> pairs = sorted();
+    sort();
     double sum = 0;
-    for (Map.Entry<Long, Long> e : pairs.entrySet()) {
-      sum += (double) x(e.getKey()) * e.getValue();
+    for (int i = 0; i < sortedKeys.length; i++) {
+      sum += (double) x(sortedKeys[i]) * sortedCounts[i];
     }
     return n == 0 ? Double.NaN : sum / n;
   }
@@ -75,7 +189,7 @@ public final class RankTable implements Serializable {
    * Pearson's r of {@code value(x)} and y, for tables whose x is a bin of some underlying value;
    * summed in key order, so as exact and mergeable as {@link #pearson()}.
    */
-  public double pearson(java.util.function.IntToDoubleFunction value) {
+  public double pearson(IntToDoubleFunction value) {
     return correlation(false, value);
   }
 
@@ -84,34 +198,35 @@ public final class RankTable implements Serializable {
     return correlation(true, x -> x);
   }
 
-  private double correlation(boolean ranked, java.util.function.IntToDoubleFunction xValue) {
-    TreeMap<Long, Long> pairs = sorted();
+  private double correlation(boolean ranked, IntToDoubleFunction xValue) {
+    sort();
     if (n < 2) {
       return Double.NaN;
     }
-    TreeMap<Integer, Long> xCounts = new TreeMap<>();
-    TreeMap<Integer, Long> yCounts = new TreeMap<>();
-    for (Map.Entry<Long, Long> e : pairs.entrySet()) {
-      xCounts.merge(x(e.getKey()), e.getValue(), Long::sum);
-      yCounts.merge(y(e.getKey()), e.getValue(), Long::sum);
+    int m = sortedKeys.length;
+    int[] xs = new int[m];
+    int[] ys = new int[m];
+    for (int i = 0; i < m; i++) {
+      xs[i] = x(sortedKeys[i]);
+      ys[i] = y(sortedKeys[i]);
     }
-    Map<Integer, Double> xScore = ranked ? averageRanks(xCounts) : values(xCounts, xValue);
-    Map<Integer, Double> yScore = ranked ? averageRanks(yCounts) : values(yCounts, y -> y);
+    double[] xScore = scores(xs, ranked ? null : xValue);
+    double[] yScore = scores(ys, ranked ? null : y -> y);
     double mx = 0;
     double my = 0;
-    for (Map.Entry<Long, Long> e : pairs.entrySet()) {
-      mx += xScore.get(x(e.getKey())) * e.getValue();
-      my += yScore.get(y(e.getKey())) * e.getValue();
+    for (int i = 0; i < m; i++) {
+      mx += xScore[i] * sortedCounts[i];
+      my += yScore[i] * sortedCounts[i];
     }
     mx /= n;
     my /= n;
     double sxy = 0;
     double sxx = 0;
     double syy = 0;
-    for (Map.Entry<Long, Long> e : pairs.entrySet()) {
-      double dx = xScore.get(x(e.getKey())) - mx;
-      double dy = yScore.get(y(e.getKey())) - my;
-      long c = e.getValue();
+    for (int i = 0; i < m; i++) {
+      double dx = xScore[i] - mx;
+      double dy = yScore[i] - my;
+      long c = sortedCounts[i];
       sxy += c * dx * dy;
       sxx += c * dx * dx;
       syy += c * dy * dy;
@@ -128,24 +243,25 @@ public final class RankTable implements Serializable {
    * classes.
    */
   public double auc() {
-    TreeMap<Long, Long> pairs = sorted();
-    TreeMap<Integer, Long> xCounts = new TreeMap<>();
+    sort();
+    int m = sortedKeys.length;
+    int[] xs = new int[m];
     long positives = 0;
-    for (Map.Entry<Long, Long> e : pairs.entrySet()) {
-      xCounts.merge(x(e.getKey()), e.getValue(), Long::sum);
-      if (y(e.getKey()) == 1) {
-        positives += e.getValue();
+    for (int i = 0; i < m; i++) {
+      xs[i] = x(sortedKeys[i]);
+      if (y(sortedKeys[i]) == 1) {
+        positives += sortedCounts[i];
       }
     }
     long negatives = n - positives;
     if (positives == 0 || negatives == 0) {
       return Double.NaN;
     }
-    Map<Integer, Double> ranks = averageRanks(xCounts);
+    double[] ranks = scores(xs, null);
     double rankSum = 0;
-    for (Map.Entry<Long, Long> e : pairs.entrySet()) {
-      if (y(e.getKey()) == 1) {
-        rankSum += ranks.get(x(e.getKey())) * e.getValue();
+    for (int i = 0; i < m; i++) {
+      if (y(sortedKeys[i]) == 1) {
+        rankSum += ranks[i] * sortedCounts[i];
       }
     }
     return (rankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
@@ -153,39 +269,49 @@ public final class RankTable implements Serializable {
 
   /** x → how many pairs have it, ascending x. */
   public TreeMap<Integer, Long> countsByX() {
-    TreeMap<Integer, Long> counts = new TreeMap<>();
-    sorted().forEach((k, c) -> counts.merge(x(k), c, Long::sum));
-    return counts;
+    sort();
+    TreeMap<Integer, Long> byX = new TreeMap<>();
+    for (int i = 0; i < sortedKeys.length; i++) {
+      byX.merge(x(sortedKeys[i]), sortedCounts[i], Long::sum);
+    }
+    return byX;
   }
 
   /** How many pairs have this y. */
   public long countY(int y) {
-    TreeMap<Long, Long> pairs = sorted();
+    sort();
     long count = 0;
-    for (Map.Entry<Long, Long> e : pairs.entrySet()) {
-      if (y(e.getKey()) == y) {
-        count += e.getValue();
+    for (int i = 0; i < sortedKeys.length; i++) {
+      if (y(sortedKeys[i]) == y) {
+        count += sortedCounts[i];
       }
     }
     return count;
   }
 
-  /** Value → average of the 1-based ranks its tied occurrences span. */
-  private static Map<Integer, Double> averageRanks(TreeMap<Integer, Long> counts) {
-    Map<Integer, Double> ranks = new TreeMap<>();
-    long below = 0;
-    for (Map.Entry<Integer, Long> e : counts.entrySet()) {
-      ranks.put(e.getKey(), below + (e.getValue() + 1) / 2.0);
-      below += e.getValue();
+  /**
+   * Each pair's score, given its value in {@code values} (one per pair, in key order): {@code
+   * value(v)}, or with {@code value} null the average of the 1-based ranks that v's tied
+   * occurrences span among all n.
+   */
+  private double[] scores(int[] values, IntToDoubleFunction value) {
+    int[] distinct = Arrays.stream(values).distinct().sorted().toArray();
+    long[] occurrences = new long[distinct.length];
+    for (int i = 0; i < values.length; i++) {
+      occurrences[Arrays.binarySearch(distinct, values[i])] += sortedCounts[i];
     }
-    return ranks;
-  }
-
-  private static Map<Integer, Double> values(
-      TreeMap<Integer, Long> counts, java.util.function.IntToDoubleFunction value) {
-    Map<Integer, Double> values = new TreeMap<>();
-    counts.keySet().forEach(v -> values.put(v, value.applyAsDouble(v)));
-    return values;
+    double[] byValue = new double[distinct.length];
+    long below = 0;
+    for (int j = 0; j < distinct.length; j++) {
+      byValue[j] =
+          value == null ? below + (occurrences[j] + 1) / 2.0 : value.applyAsDouble(distinct[j]);
+      below += occurrences[j];
+    }
+    double[] scores = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      scores[i] = byValue[Arrays.binarySearch(distinct, values[i])];
+    }
+    return scores;
   }
 
   private static long key(int x, int y) {

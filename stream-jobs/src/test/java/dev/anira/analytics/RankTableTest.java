@@ -49,6 +49,42 @@ class RankTableTest {
         .containsExactly(java.util.Map.entry(1, 1L), java.util.Map.entry(3, 3L));
   }
 
+  /**
+   * A table restored from a savepoint of a release that kept its counts in a map gives the
+   * statistics of the same counts added today, bit for bit, and counts on from there. Thousands of
+   * distinct pairs make the arrays grow several times.
+   */
+  @Test
+  void aTableRestoredFromTheEarlierMapLayoutGivesTheSameStatisticsAndCountsOn() {
+    SplittableRandom random = new SplittableRandom(7);
+    RankTable added = new RankTable();
+    RankTable restored = new RankTable();
+    restored.pairs = new java.util.HashMap<>();
+    for (int i = 0; i < 20_000; i++) {
+      int bin = random.nextInt(0, 12_289);
+      int y = random.nextInt(0, 2);
+      added.add(bin, y);
+      restored.pairs.computeIfAbsent(((long) bin << 32) | y, k -> new long[1])[0]++;
+      restored.n++;
+    }
+    assertThat(restored.spearman()).isEqualTo(added.spearman());
+    assertThat(restored.pearson(b -> b / 12_288.0)).isEqualTo(added.pearson(b -> b / 12_288.0));
+    assertThat(restored.auc()).isEqualTo(added.auc());
+    assertThat(restored.countY(1)).isEqualTo(added.countY(1));
+    assertThat(restored.pairs).isNull();
+    restored.add(5, 1);
+    added.add(5, 1);
+    assertThat(restored.countsByX()).isEqualTo(added.countsByX());
+    assertThat(restored.auc()).isEqualTo(added.auc());
+  }
+
+  @Test
+  void thePairThatMarksFreeSlotsIsRefused() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new RankTable().add(Integer.MIN_VALUE, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   @Test
   void undefinedWithoutVariation() {
     RankTable t = new RankTable();
