@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * than twice {@code --max-poll-records} are in flight; every model's batcher takes one recurrence
  * step per turn; every {@code --commit-interval}, and at once when the models run out of work, the
  * outputs of finished instances commit in one short Kafka transaction together with the input
- * offsets just past them, sent and committed on a thread of its own while the model keeps stepping.
+ * offsets, sent and committed on a thread of its own while the model keeps stepping.
  *
  * <p>An instance's outputs (its steps and results for every model, or its dead letter) go out in
  * the first transaction after it finishes, whether or not the instances read before it from the
@@ -450,6 +450,8 @@ public final class InferenceService implements AutoCloseable {
           totals.deadLetters++;
         }
       }
+      // A committed instance may wait in its queue behind an unfinished one: not with its outputs.
+      entry.outputs.clear();
     }
     inFlight.values().forEach(InferenceService::dropCommittedHead);
   }
