@@ -112,6 +112,9 @@ public final class InferenceService implements AutoCloseable {
             return t;
           });
 
+  /** Steps the models, several side by side. */
+  private final ModelTurns turns;
+
   /** The transaction on the commit thread, or null. */
   private Transaction pending;
 
@@ -127,7 +130,8 @@ public final class InferenceService implements AutoCloseable {
   /**
    * One input record until the committed offset passes it: its outputs, held until it finishes, how
    * many of its models are still running it, and whether its outputs are committed. Discarded when
-   * its partition is revoked: whoever takes it over redoes it.
+   * its partition is revoked: whoever takes it over redoes it. Synchronized: the models of one
+   * instance may step on different threads.
    */
   private static final class InFlight implements OutputSink {
     final TopicPartition partition;
@@ -142,24 +146,24 @@ public final class InferenceService implements AutoCloseable {
       this.offset = offset;
     }
 
-    boolean finished() {
+    synchronized boolean finished() {
       return modelsRunning == 0;
     }
 
     @Override
-    public void step(RecurrenceStep step) {
+    public synchronized void step(RecurrenceStep step) {
       if (!discarded) {
         outputs.add(new ProducerRecord<>(Topic.STEPS.topicName(), step.getInstanceId(), step));
       }
     }
 
     @Override
-    public boolean wanted() {
+    public synchronized boolean wanted() {
       return !discarded;
     }
 
     @Override
-    public void result(InstanceResult result) {
+    public synchronized void result(InstanceResult result) {
       modelsRunning--;
       if (!discarded) {
         outputs.add(
@@ -182,6 +186,7 @@ public final class InferenceService implements AutoCloseable {
               config.producerId(),
               metrics));
     }
+    this.turns = new ModelTurns(batchers.size(), config.threads());
     Properties c = KafkaClientSettings.fromEnvironment();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
     c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
@@ -286,14 +291,7 @@ public final class InferenceService implements AutoCloseable {
 
   /** One recurrence step of every model that has work; false if none had. */
   private boolean stepEveryBatcher() {
-    boolean any = false;
-    for (ContinuousBatcher batcher : batchers.values()) {
-      if (!batcher.idle()) {
-        batcher.step();
-        any = true;
-      }
-    }
-    return any;
+    return turns.step(batchers.values());
   }
 
   /**
@@ -679,6 +677,7 @@ public final class InferenceService implements AutoCloseable {
       LOG.warn("closing the consumer: {}; what was not committed is redone by the next reader", e);
     }
     committer.shutdown();
+    turns.close();
     producer.close(Duration.ofSeconds(5));
     batchers.values().forEach(ContinuousBatcher::close);
   }

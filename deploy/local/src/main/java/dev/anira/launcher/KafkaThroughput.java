@@ -3,6 +3,7 @@ package dev.anira.launcher;
 import ai.djl.Device;
 import dev.anira.kafka.EmbeddedKafkaBroker;
 import dev.anira.kafka.EmbeddedKafkaConfig;
+import dev.anira.model.Devices;
 import dev.anira.schemas.InstanceResult;
 import dev.anira.schemas.Mechanism;
 import dev.anira.schemas.ProblemInstance;
@@ -13,6 +14,7 @@ import dev.anira.schemas.serde.SingleObjectCodec;
 import dev.anira.service.ContinuousBatcher;
 import dev.anira.service.InferenceService;
 import dev.anira.service.ModelRegistry;
+import dev.anira.service.ModelTurns;
 import dev.anira.service.OutputSink;
 import dev.anira.service.ServedModel;
 import dev.anira.service.ServiceConfig;
@@ -44,10 +46,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * The model service's throughput on this machine, side by side on the same bundled ONLINE and EARLY
  * checkpoints and the same instance mix (every task, default sizes): in process (the service's
- * batchers stepped in turn, no Kafka) and through Kafka (an in-process broker, the service with its
- * defaults, exactly once, results read with {@code read_committed}), alternating for {@code rounds}
- * rounds; then through Kafka at half the burst rate, for the latency a steady load sees. Latency is
- * from publishing an instance to reading its last result.
+ * batchers taking the service's turns, no Kafka) and through Kafka (an in-process broker, the
+ * service with its defaults, exactly once, results read with {@code read_committed}), alternating
+ * for {@code rounds} rounds; then through Kafka at half the burst rate, for the latency a steady
+ * load sees. Latency is from publishing an instance to reading its last result.
  */
 final class KafkaThroughput {
 
@@ -142,7 +144,7 @@ final class KafkaThroughput {
     return instances;
   }
 
-  /** Instances/s of the service's batchers alone: every model stepped in turn until all is done. */
+  /** Instances/s of the service's batchers alone, taking the service's turns until all is done. */
   private static double inProcess(ModelRegistry registry, List<ProblemInstance> instances) {
     OutputSink discard =
         new OutputSink() {
@@ -172,15 +174,9 @@ final class KafkaThroughput {
           byModel.get(served.modelId()).submit(instance, discard);
         }
       }
-      boolean any = true;
-      while (any) {
-        any = false;
-        for (ContinuousBatcher batcher : batchers) {
-          if (!batcher.idle()) {
-            batcher.step();
-            any = true;
-          }
-        }
+      // Turns as the service takes them: its models side by side.
+      try (ModelTurns turns = new ModelTurns(batchers.size(), Devices.defaultThreads())) {
+        while (turns.step(batchers)) {}
       }
       return instances.size() / ((System.nanoTime() - start) / 1e9);
     } finally {
