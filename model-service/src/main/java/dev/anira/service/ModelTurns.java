@@ -26,7 +26,11 @@ public final class ModelTurns implements AutoCloseable {
    * @param threads intra-op threads of each model's step ({@code --threads})
    */
   public ModelTurns(int models, int threads) {
-    int sideBySide = Math.min(models, Runtime.getRuntime().availableProcessors() / threads);
+    this(Math.min(models, Runtime.getRuntime().availableProcessors() / threads));
+  }
+
+  /** Turns of {@code sideBySide} models at once (one when below 2). */
+  ModelTurns(int sideBySide) {
     this.pool =
         sideBySide < 2
             ? null
