@@ -27,8 +27,16 @@ public final class InferenceBatch implements AutoCloseable {
   private int stepsTaken;
   private StepRecord lastRecord;
 
-  /** Whether a token will take the next step; null when not known on the host (ask the device). */
-  private Boolean stillActive;
+  // Host copies of what the step needs to know before it runs, kept in step with the carried
+  // tensors, so that a step asks the device nothing (each question is a native call and a copy).
+  /** T, the positions per row: the longest sequence in the batch. */
+  private int time;
+
+  /** [B·T] whether the token takes the next step: the carried {@code active}. */
+  private boolean[] activeCells = new boolean[0];
+
+  /** [B] the steps each sequence has taken: the carried {@code steps}. */
+  private int[] sequenceSteps = new int[0];
 
   InferenceBatch(Anira model, NDManager manager, int[][] sequences) {
     this.model = model;
@@ -59,16 +67,23 @@ public final class InferenceBatch implements AutoCloseable {
     try (NoGrad noGrad = NoGrad.enter();
         NDManager scope = manager.newSubManager()) {
       RecurrenceState.Admitted fresh = RecurrenceState.prelude(model, scope, sequences, true);
-      RecurrenceState merged = fresh.state();
-      if (carried != null) {
-        long time = Math.max(fresh.state().time(), carried.time());
-        merged = carried.attach(scope).concat(fresh.state(), time);
-      }
-      carried = merged.attach(manager);
-      stillActive = true; // every admitted sequence has tokens, all active
       int[] all = Arrays.copyOf(lengths, lengths.length + fresh.lengths().length);
       System.arraycopy(fresh.lengths(), 0, all, lengths.length, fresh.lengths().length);
+      int newTime = Math.max(time, Arrays.stream(fresh.lengths()).max().orElseThrow());
+      RecurrenceState merged = fresh.state();
+      if (carried != null) {
+        merged = carried.attach(scope).concat(fresh.state(), newTime);
+      }
+      carried = merged.attach(manager);
+      // Every admitted token is active: each position below its sequence's length.
+      int[] keptRows = IntStream.range(0, lengths.length).toArray();
+      activeCells = relayout(activeCells, time, keptRows, all.length, newTime);
+      for (int row = lengths.length; row < all.length; row++) {
+        Arrays.fill(activeCells, row * newTime, row * newTime + all[row], true);
+      }
+      sequenceSteps = Arrays.copyOf(sequenceSteps, all.length);
       lengths = all;
+      time = newTime;
       return fresh.record();
     }
   }
@@ -86,39 +101,39 @@ public final class InferenceBatch implements AutoCloseable {
       drop.add(row);
     }
     int[] keepRows = IntStream.range(0, lengths.length).filter(r -> !drop.contains(r)).toArray();
+    // The time axis shrinks to the longest remaining sequence.
+    int newTime = 0;
+    boolean[] keepMask = new boolean[lengths.length];
+    int[] remaining = new int[keepRows.length];
+    int[] remainingSteps = new int[keepRows.length];
+    for (int i = 0; i < keepRows.length; i++) {
+      newTime = Math.max(newTime, lengths[keepRows[i]]);
+      keepMask[keepRows[i]] = true;
+      remaining[i] = lengths[keepRows[i]];
+      remainingSteps[i] = sequenceSteps[keepRows[i]];
+    }
     try (NoGrad noGrad = NoGrad.enter();
         NDManager scope = manager.newSubManager()) {
       carried.attach(scope);
-      if (keepRows.length == 0) {
-        carried = null;
-      } else {
-        // The time axis shrinks to the longest remaining sequence.
-        long time = 0;
-        boolean[] keepMask = new boolean[lengths.length];
-        for (int row : keepRows) {
-          time = Math.max(time, lengths[row]);
-          keepMask[row] = true;
-        }
-        carried = carried.select(scope.create(keepMask), time).attach(manager);
-      }
+      carried =
+          keepRows.length == 0
+              ? null
+              : carried.select(scope.create(keepMask), newTime).attach(manager);
     }
-    stillActive = null;
-    int[] remaining = new int[keepRows.length];
-    for (int i = 0; i < keepRows.length; i++) {
-      remaining[i] = lengths[keepRows[i]];
-    }
+    activeCells = relayout(activeCells, time, keepRows, keepRows.length, newTime);
+    sequenceSteps = remainingSteps;
     lengths = remaining;
+    time = newTime;
   }
 
   /** True once every token of every sequence has halted. */
   public boolean done() {
-    if (carried == null) {
-      return true;
+    for (boolean active : activeCells) {
+      if (active) {
+        return false;
+      }
     }
-    if (stillActive == null) {
-      stillActive = !carried.halted();
-    }
-    return !stillActive;
+    return true;
   }
 
   /** Steps taken so far (0 after the prelude). */
@@ -152,29 +167,29 @@ public final class InferenceBatch implements AutoCloseable {
   }
 
   private RecurrenceState advance(RecurrenceState s, NDManager scope) {
-    long batch = s.context().getShape().get(0);
-    long time = s.time();
-    boolean[] activeCells = s.active().toBooleanArray();
+    boolean[] before = activeCells;
     int n = 0;
-    int[] increment = new int[Math.toIntExact(batch)];
-    for (int cell = 0; cell < activeCells.length; cell++) {
-      if (activeCells[cell]) {
+    int[] newSteps = sequenceSteps.clone();
+    for (int cell = 0; cell < before.length; cell++) {
+      if (before[cell]) {
         n++;
-        increment[(int) (cell / time)] = 1;
+        newSteps[cell / time] = sequenceSteps[cell / time] + 1;
       }
     }
-    NDArray newSteps = s.steps().add(scope.create(increment));
+    NDArray steps = scope.create(newSteps);
     stepsTaken++;
     // When most tokens ask, one dense step costs fewer operations than gathering them; when few
     // do, gathering spares the halted ones their query, feed-forward, readout and halting work.
     RecurrenceState.Advanced a =
-        2L * n >= activeCells.length
-            ? s.advance(model, s.context(), newSteps, lengths, n == activeCells.length)
-            : advanceGathered(s, scope, activeCells, n, newSteps);
+        2L * n >= before.length
+            ? s.advance(model, s.context(), steps, lengths, n == before.length)
+            : advanceGathered(s, scope, before, n, steps);
     RecurrenceState after = a.after();
     lastRecord =
-        after.record(stepsTaken, lengths, activeCells, a.haltedNow(), a.delta(), a.hazard(), null);
-    stillActive = anyStillActive(lastRecord);
+        after.record(
+            stepsTaken, newSteps, lengths, before, a.haltedNow(), a.delta(), a.hazard(), null);
+    activeCells = stillActive(lastRecord, before);
+    sequenceSteps = newSteps;
     return after;
   }
 
@@ -184,9 +199,8 @@ public final class InferenceBatch implements AutoCloseable {
    */
   private RecurrenceState.Advanced advanceGathered(
       RecurrenceState s, NDManager scope, boolean[] activeCells, int n, NDArray newSteps) {
-    long batch = s.context().getShape().get(0);
-    long time = s.time();
-    long dim = s.context().getShape().get(2);
+    long batch = lengths.length;
+    long dim = config.modelDim();
     long[] cells = new long[n];
     long[] rows = new long[n];
     for (int cell = 0, i = 0; cell < activeCells.length; cell++) {
@@ -235,16 +249,25 @@ public final class InferenceBatch implements AutoCloseable {
     return new RecurrenceState.Advanced(after, null, null, null, haltedNow, delta, hazard);
   }
 
-  /** Whether a token the record's step updated did not halt (then it takes the next step). */
-  private static boolean anyStillActive(StepRecord record) {
+  /** [B·T] the tokens that take the next step: those the step updated that did not halt. */
+  private boolean[] stillActive(StepRecord record, boolean[] before) {
+    boolean[] after = new boolean[before.length];
     for (int b = 0; b < record.sequences(); b++) {
-      for (int t = 0; t < record.active()[b].length; t++) {
-        if (record.active()[b][t] && !record.halted()[b][t]) {
-          return true;
-        }
+      for (int t = 0; t < record.halted()[b].length; t++) {
+        after[b * time + t] = before[b * time + t] && !record.halted()[b][t];
       }
     }
-    return false;
+    return after;
+  }
+
+  /** [rows·newTime] {@code cells} ([B·oldTime]) of {@code keep}'s rows, in that order. */
+  private static boolean[] relayout(
+      boolean[] cells, int oldTime, int[] keep, int rows, int newTime) {
+    boolean[] out = new boolean[rows * newTime];
+    for (int i = 0; i < keep.length; i++) {
+      System.arraycopy(cells, keep[i] * oldTime, out, i * newTime, Math.min(oldTime, newTime));
+    }
+    return out;
   }
 
   private static NDArray take(NDArray rows, NDArray index) {

@@ -94,6 +94,7 @@ record RecurrenceState(
         recording
             ? state.record(
                 0,
+                new int[sequences.length],
                 lengths,
                 real,
                 scope.zeros(shape, DataType.BOOLEAN),
@@ -137,7 +138,7 @@ record RecurrenceState(
             allActive
                 ? readout
                 : NDArrays.where(expand(before, readout.getShape()), readout, logits),
-            before.logicalAnd(d.halt().logicalNot()),
+            allActive ? d.halt().logicalNot() : before.logicalAnd(d.halt().logicalNot()),
             depth.add(before.toType(DataType.INT32, false)),
             newSteps,
             allActive ? d.cumulative() : NDArrays.where(before, d.cumulative(), cumulative));
@@ -146,7 +147,7 @@ record RecurrenceState(
         next,
         readout,
         d.haltLogits(),
-        before.logicalAnd(d.halt()),
+        allActive ? d.halt() : before.logicalAnd(d.halt()),
         delta,
         allActive ? d.hazard() : NDArrays.where(before, d.hazard(), d.hazard().zerosLike()));
   }
@@ -253,10 +254,12 @@ record RecurrenceState(
   /**
    * The execution state after {@code step}, copied to the host (see {@link StepRecord}).
    *
+   * @param sequenceSteps [B] the step k each sequence has taken, already on the host
    * @param activeBefore [B·T] the cells the step updated, already on the host
    */
   StepRecord record(
       int step,
+      int[] sequenceSteps,
       int[] lengths,
       boolean[] activeBefore,
       NDArray haltedNow,
@@ -286,9 +289,9 @@ record RecurrenceState(
     }
     return StepRecord.split(
         step,
-        steps.toIntArray(),
+        sequenceSteps,
         lengths,
-        Math.toIntExact(logits.getShape().get(1)),
+        activeBefore.length / lengths.length,
         hazard == null ? null : Arrays.copyOfRange(values, 5 * cells, 6 * cells),
         Arrays.copyOfRange(values, 2 * cells, 3 * cells),
         activeBefore,

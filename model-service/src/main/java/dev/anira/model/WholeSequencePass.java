@@ -57,7 +57,14 @@ public final class WholeSequencePass {
     lastRecord =
         recording
             ? carried.record(
-                stepsTaken, lengths, before, a.haltedNow(), a.delta(), a.hazard(), null)
+                stepsTaken,
+                carried.steps().toIntArray(),
+                lengths,
+                before,
+                a.haltedNow(),
+                a.delta(),
+                a.hazard(),
+                null)
             : null;
     return new StepTensors(a.readout(), a.haltLogits());
   }
