@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -16,10 +17,12 @@ import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -37,7 +40,12 @@ public interface KafkaCluster extends AutoCloseable {
 
   /**
    * Creates the topics that do not exist yet with the given partition counts; existing topics are
-   * left as they are, so calling this again is harmless.
+   * left as they are, so calling this again is harmless. Returns once every topic is described with
+   * a leader for each partition: a KRaft controller acknowledges a topic before the broker's
+   * metadata has it, and an admin or client that asks in between is told the topic does not exist.
+   *
+   * @throws IllegalStateException if a topic cannot be created or is not ready within {@code
+   *     timeout}
    */
   default void createTopics(Map<String, Integer> partitionsByTopic, Duration timeout) {
     List<NewTopic> topics = new ArrayList<>();
@@ -70,6 +78,44 @@ public interface KafkaCluster extends AutoCloseable {
           Thread.currentThread().interrupt();
           throw new IllegalStateException("Interrupted while creating topics", e);
         }
+      }
+      awaitLeaders(admin, partitionsByTopic.keySet(), deadline);
+    }
+  }
+
+  private void awaitLeaders(Admin admin, Set<String> names, long deadline) {
+    while (true) {
+      try {
+        Map<String, TopicDescription> topics =
+            admin
+                .describeTopics(names)
+                .allTopicNames()
+                .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (topics.values().stream()
+            .flatMap(t -> t.partitions().stream())
+            .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+          return;
+        }
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw new IllegalStateException(
+              "Cannot describe topics " + names + " on " + description(), e.getCause());
+        }
+      } catch (TimeoutException e) {
+        // Reported below, with what was waited for.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while waiting for topics", e);
+      }
+      if (System.nanoTime() >= deadline) {
+        throw new IllegalStateException(
+            "Topics " + names + " have no leader for every partition yet on " + description());
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while waiting for topics", e);
       }
     }
   }
