@@ -29,7 +29,7 @@ public final class InferenceBatch implements AutoCloseable {
 
   // Host copies of what the step needs to know before it runs, kept in step with the carried
   // tensors, so that a step asks the device nothing (each question is a native call and a copy).
-  /** T, the positions per row: the longest sequence in the batch. */
+  /** T, the positions per row: the longest sequence in the batch; 0 when it is empty. */
   private int time;
 
   /** [B·T] whether the token takes the next step: the carried {@code active}. */
@@ -187,7 +187,14 @@ public final class InferenceBatch implements AutoCloseable {
     RecurrenceState after = a.after();
     lastRecord =
         after.record(
-            stepsTaken, newSteps, lengths, before, a.haltedNow(), a.delta(), a.hazard(), null);
+            stepsTaken,
+            newSteps.clone(), // the record's own: a reader may write into it
+            lengths,
+            before,
+            a.haltedNow(),
+            a.delta(),
+            a.hazard(),
+            null);
     activeCells = stillActive(lastRecord, before);
     sequenceSteps = newSteps;
     return after;
@@ -198,13 +205,13 @@ public final class InferenceBatch implements AutoCloseable {
    * haltLogits} are null: only training reads them, and training steps the whole grid.
    */
   private RecurrenceState.Advanced advanceGathered(
-      RecurrenceState s, NDManager scope, boolean[] activeCells, int n, NDArray newSteps) {
+      RecurrenceState s, NDManager scope, boolean[] asking, int n, NDArray newSteps) {
     long batch = lengths.length;
     long dim = config.modelDim();
     long[] cells = new long[n];
     long[] rows = new long[n];
-    for (int cell = 0, i = 0; cell < activeCells.length; cell++) {
-      if (activeCells[cell]) {
+    for (int cell = 0, i = 0; cell < asking.length; cell++) {
+      if (asking[cell]) {
         cells[i] = cell;
         rows[i] = cell / time;
         i++;

@@ -241,11 +241,6 @@ record RecurrenceState(
         rows(planned, keep, time));
   }
 
-  /** Positions per sequence, T. */
-  long time() {
-    return context.getShape().get(1);
-  }
-
   /** True once no token of the batch is still iterating. */
   boolean halted() {
     return active.toType(DataType.INT32, false).sum().toType(DataType.INT64, false).getLong() == 0;
@@ -255,7 +250,9 @@ record RecurrenceState(
    * The execution state after {@code step}, copied to the host (see {@link StepRecord}).
    *
    * @param sequenceSteps [B] the step k each sequence has taken, already on the host
-   * @param activeBefore [B·T] the cells the step updated, already on the host
+   * @param activeBefore [B·T] the cells the step updated, already on the host: the whole grid,
+   *     padding included (it gives T)
+   * @throws IllegalStateException if {@code activeBefore} is not the grid of the device tensors
    */
   StepRecord record(
       int step,
@@ -281,6 +278,10 @@ record RecurrenceState(
     }
     float[] values = NDArrays.stack(new NDList(columns)).toFloatArray();
     int cells = values.length / columns.size();
+    if (activeBefore.length != cells) {
+      throw new IllegalStateException(
+          "the host's mask has " + activeBefore.length + " cells, the device's grid " + cells);
+    }
     int[] prediction = new int[cells];
     boolean[] halted = new boolean[cells];
     for (int c = 0; c < cells; c++) {

@@ -290,22 +290,76 @@ class RecurrenceTest {
         // Release the first row: rows shift, the late sequences are now rows 2 and 3.
         recurrence.release(new int[] {0});
         assertThat(recurrence.size()).isEqualTo(4);
-        for (StepRecord expected : alone.steps()) {
-          StepRecord now = recurrence.step();
-          for (int i = 0; i < late.length; i++) {
-            int row = 2 + i;
-            // Step by step, a row whose tokens have all halted stops counting steps.
-            int last = Arrays.stream(alone.depths()[i]).max().orElseThrow();
-            assertThat(now.sequenceSteps()[row]).isEqualTo(Math.min(expected.step(), last));
-            assertThat(now.active()[row]).containsExactly(expected.active()[i]);
-            assertThat(now.halted()[row]).containsExactly(expected.halted()[i]);
-            assertThat(now.prediction()[row]).containsExactly(expected.prediction()[i]);
-            assertThat(now.stateDelta()[row])
-                .containsExactly(expected.stateDelta()[i], within(1e-5f));
-            assertThat(now.cumulativeHalt()[row])
-                .containsExactly(expected.cumulativeHalt()[i], within(1e-5f));
-          }
+        List<StepRecord> stepped = new ArrayList<>();
+        for (int k = 0; k < alone.steps().size(); k++) {
+          stepped.add(recurrence.step());
         }
+        assertRowsAreAlone(stepped, 2, alone);
+      }
+    }
+  }
+
+  /**
+   * The batch keeps on the host what each step needs to know (positions per row, which tokens are
+   * active, each row's step): a batch whose time axis grows at an admit, that empties, and that is
+   * refilled must still compute, row by row, what its sequences compute alone.
+   */
+  @ParameterizedTest
+  @MethodSource("variants")
+  void aBatchThatGrowsEmptiesAndIsRefilledComputesWhatItsSequencesComputeAlone(
+      Mechanism mechanism, ModelConfig.Attention attention) {
+    try (Anira model = TinyModels.create(mechanism, 17, attention)) {
+      int[][] shorter = {{1, 2}, {3, 4, 5}};
+      int[][] longer = {{1, 2, 3, 4, 5, 6, 1, 2, 3}, {4, 5, 6, 1, 2, 3, 4}};
+      Run shorterAlone = model.run(shorter);
+      Run longerAlone = model.run(longer);
+      try (InferenceBatch recurrence = model.begin(shorter)) {
+        List<StepRecord> stepped = new ArrayList<>(List.of(recurrence.step()));
+        recurrence.admit(longer); // three positions per row become nine
+        while (!recurrence.done()) {
+          stepped.add(recurrence.step());
+        }
+        assertRowsAreAlone(stepped, 0, shorterAlone);
+        assertRowsAreAlone(stepped.subList(1, stepped.size()), 2, longerAlone);
+
+        recurrence.release(new int[] {0, 1, 2, 3});
+        assertThat(recurrence.size()).isZero();
+        assertThat(recurrence.done()).isTrue();
+        assertThatThrownBy(recurrence::step).isInstanceOf(IllegalStateException.class);
+        recurrence.admit(longer);
+        stepped.clear();
+        while (!recurrence.done()) {
+          stepped.add(recurrence.step());
+        }
+        assertThat(stepped).hasSameSizeAs(longerAlone.steps());
+        assertRowsAreAlone(stepped, 0, longerAlone);
+      }
+    }
+  }
+
+  /**
+   * Rows {@code firstRow}.. of the first records report, step for step, what {@code alone}'s
+   * sequences did at theirs; afterwards those rows are idle.
+   */
+  private static void assertRowsAreAlone(List<StepRecord> records, int firstRow, Run alone) {
+    for (int k = 0; k < records.size(); k++) {
+      StepRecord now = records.get(k);
+      for (int i = 0; i < alone.steps().get(0).sequences(); i++) {
+        int row = firstRow + i;
+        if (k >= alone.steps().size()) {
+          assertThat(now.active()[row]).doesNotContain(true);
+          continue;
+        }
+        StepRecord expected = alone.steps().get(k);
+        // Step by step, a row whose tokens have all halted stops counting steps.
+        int last = Arrays.stream(alone.depths()[i]).max().orElseThrow();
+        assertThat(now.sequenceSteps()[row]).isEqualTo(Math.min(expected.step(), last));
+        assertThat(now.active()[row]).containsExactly(expected.active()[i]);
+        assertThat(now.halted()[row]).containsExactly(expected.halted()[i]);
+        assertThat(now.prediction()[row]).containsExactly(expected.prediction()[i]);
+        assertThat(now.stateDelta()[row]).containsExactly(expected.stateDelta()[i], within(1e-5f));
+        assertThat(now.cumulativeHalt()[row])
+            .containsExactly(expected.cumulativeHalt()[i], within(1e-5f));
       }
     }
   }
