@@ -18,9 +18,11 @@ fi
 # Processor") gets the generic Prescott kernels, 1.7-1.8x slower at these shapes (2026-12-01). The
 # peer stands for a well-set-up PyTorch, so then the kernels are named from the CPU's flags, unless
 # the caller set OPENBLAS_CORETYPE.
-if [[ -z "${OPENBLAS_CORETYPE:-}" ]] &&
+openblas_kernels() {
   OPENBLAS_VERBOSE=2 "$PY" -c 'import torch; torch.ones(2, 2) @ torch.ones(2, 2)' 2>&1 |
-  grep -q 'Core: Prescott'; then
+    sed -n 's/^Core: //p'
+}
+if [[ -z "${OPENBLAS_CORETYPE:-}" && "$(openblas_kernels)" == Prescott ]]; then
   flags=$(grep -m1 '^flags' /proc/cpuinfo)
   if [[ " $flags " == *" avx512f "* && " $flags " == *" avx512bw "* && " $flags " == *" avx512vl "* ]]; then
     export OPENBLAS_CORETYPE=SkylakeX
@@ -28,7 +30,7 @@ if [[ -z "${OPENBLAS_CORETYPE:-}" ]] &&
     export OPENBLAS_CORETYPE=Haswell
   fi
 fi
-echo "peer-pytorch: OpenBLAS kernels: $(OPENBLAS_VERBOSE=2 "$PY" -c 'import torch; torch.ones(2, 2) @ torch.ones(2, 2)' 2>&1 | sed -n 's/^Core: //p')" >&2
+echo "peer-pytorch: OpenBLAS kernels: $(openblas_kernels)" >&2
 mvn -B -q -Pjmh -pl model-service -am -DskipTests -Dspotless.check.skip=true test-compile \
   dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/jmh-classpath.txt
 cp="model-service/target/test-classes:model-service/target/classes:$(cat model-service/target/jmh-classpath.txt)"
