@@ -2,14 +2,18 @@ package dev.anira.model;
 
 import ai.djl.ndarray.NDArray;
 
-/** {@code y = x·W + b}; W is stored [in, out] so the product needs no transpose. */
+/**
+ * {@code y = x·W + b}, as PyTorch's {@code torch.nn.functional.linear}: one {@code addmm}, one
+ * native call that adds the bias inside the matrix product. W is held [out, in], the layout {@code
+ * linear} takes, and stored [in, out] in checkpoints ({@link Weights#matrix}).
+ */
 final class Linear {
 
   private final NDArray weight;
   private final NDArray bias;
 
   Linear(Weights weights, String name, int in, int out, double std, float biasInit) {
-    this.weight = weights.normal(name + ".weight", std, in, out);
+    this.weight = weights.matrix(name + ".weight", std, in, out);
     this.bias = weights.constant(name + ".bias", biasInit, out);
   }
 
@@ -28,7 +32,8 @@ final class Linear {
   void set(float[] weight, float[] bias) {
     requireLength(this.weight, weight.length);
     requireLength(this.bias, bias.length);
-    this.weight.set(weight);
+    long[] held = this.weight.getShape().getShape();
+    this.weight.set(Weights.transpose(weight, (int) held[1], (int) held[0]));
     this.bias.set(bias);
   }
 
@@ -39,7 +44,11 @@ final class Linear {
     }
   }
 
+  /**
+   * @param x [..., in]
+   * @return [..., out]
+   */
   NDArray apply(NDArray x) {
-    return x.matMul(weight).add(bias);
+    return ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();
   }
 }

@@ -58,9 +58,9 @@ final class SelfAttention {
     long batch = shape.get(0);
     long length = shape.get(1);
     NDArray q = splitHeads(query.apply(queries), batch, length);
-    NDArray k = splitHeads(key.apply(context), batch, length);
+    NDArray scores =
+        q.matMul(keysTransposed(context, batch, length)).mul(scale).add(mask(q, lengths, length));
     NDArray v = splitHeads(value.apply(context), batch, length);
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(mask(q, lengths, length));
     NDArray mixed = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3);
     return output.apply(mixed.reshape(batch, length, (long) heads * headDim));
   }
@@ -85,15 +85,24 @@ final class SelfAttention {
     NDArray dense = queries.getManager().zeros(new Shape(batch * length, dim));
     dense.set(new NDIndex("{}", cells), query.apply(queries));
     NDArray q = splitHeads(dense.reshape(batch, length, dim), batch, length);
-    NDArray k = splitHeads(key.apply(context), batch, length);
+    NDArray scores =
+        q.matMul(keysTransposed(context, batch, length)).mul(scale).add(mask(q, lengths, length));
     NDArray v = splitHeads(value.apply(context), batch, length);
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(mask(q, lengths, length));
     NDArray mixed = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(batch * length, dim);
     return output.apply(mixed.get(new NDIndex("{}", cells)));
   }
 
+  /** [B, T, d] to [B, heads, T, d/heads]. */
   private NDArray splitHeads(NDArray x, long batch, long length) {
     return x.reshape(batch, length, heads, headDim).transpose(0, 2, 1, 3);
+  }
+
+  /**
+   * Kᵀ per head, [B, heads, d/heads, T]: the same view as transposing {@link #splitHeads}'s result,
+   * in one permutation instead of two.
+   */
+  private NDArray keysTransposed(NDArray context, long batch, long length) {
+    return key.apply(context).reshape(batch, length, heads, headDim).transpose(0, 2, 3, 1);
   }
 
   /**

@@ -4,20 +4,30 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
  * Every trainable tensor of a model, by name, in creation order. Initial values come from a Java
  * {@link SplittableRandom}, not the engine's generator, so the same seed gives the same bits on any
  * machine and thread count.
+ *
+ * <p>A tensor has a stored layout (checkpoints, {@link #load}, {@link #stored}) and a held one (the
+ * engine's tensor, {@link #all}). They are the same except for {@link #matrix}: stored [in, out],
+ * held [out, in], the layout {@code torch.nn.functional.linear} takes, so that a linear layer is
+ * one native call without a transpose.
  */
 public final class Weights {
 
   private final NDManager manager;
   private final SplittableRandom random;
   private final Map<String, NDArray> byName = new LinkedHashMap<>();
+
+  /** The {@link #matrix} tensors: held transposed. */
+  private final Set<String> transposed = new HashSet<>();
 
   public Weights(NDManager manager, long seed) {
     this.manager = manager;
@@ -31,6 +41,30 @@ public final class Weights {
       values[i] = (float) (random.nextGaussian() * std);
     }
     return register(name, values, shape);
+  }
+
+  /**
+   * A weight matrix with entries drawn from N(0, std²), held [out, in]: the same values, drawn in
+   * the same order, as {@code normal(name, std, in, out)}, transposed.
+   */
+  public NDArray matrix(String name, double std, int in, int out) {
+    float[] values = new float[Math.multiplyExact(in, out)];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (float) (random.nextGaussian() * std);
+    }
+    transposed.add(name);
+    return register(name, transpose(values, in, out), new long[] {out, in});
+  }
+
+  /** {@code values} [rows, cols] row-major, as [cols, rows] row-major. */
+  static float[] transpose(float[] values, int rows, int cols) {
+    float[] out = new float[values.length];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        out[c * rows + r] = values[r * cols + c];
+      }
+    }
+    return out;
   }
 
   public NDArray constant(String name, float value, long... shape) {
@@ -50,15 +84,38 @@ public final class Weights {
     return array;
   }
 
+  /** Every tensor as the engine holds it (see the class comment for layouts). */
   public Map<String, NDArray> all() {
     return Collections.unmodifiableMap(byName);
+  }
+
+  /** A tensor's stored shape: a {@link #matrix} as [in, out]. */
+  public long[] storedShape(String name) {
+    long[] held = byName.get(name).getShape().getShape();
+    return transposed.contains(name) ? new long[] {held[1], held[0]} : held;
+  }
+
+  /** A tensor's values in its stored layout, row-major: a {@link #matrix} as [in, out]. */
+  public float[] stored(String name) {
+    NDArray held = byName.get(name);
+    float[] values = held.toFloatArray();
+    if (!transposed.contains(name)) {
+      return values;
+    }
+    long[] shape = held.getShape().getShape();
+    return transpose(values, (int) shape[0], (int) shape[1]);
   }
 
   public long count() {
     return byName.values().stream().mapToLong(a -> a.getShape().size()).sum();
   }
 
-  /** Overwrites every tensor with stored values; names and shapes must match exactly. */
+  /**
+   * Overwrites every tensor with stored values (in the stored layout); names and shapes must match
+   * exactly.
+   *
+   * @throws CheckpointMismatchException if a name or a shape differs from this model's
+   */
   public void load(Map<String, float[]> values, Map<String, long[]> shapes, String source) {
     if (!values.keySet().equals(byName.keySet())) {
       throw new CheckpointMismatchException(
@@ -71,7 +128,8 @@ public final class Weights {
     byName.forEach(
         (name, array) -> {
           Shape stored = new Shape(shapes.get(name));
-          if (!stored.equals(array.getShape())) {
+          Shape expected = new Shape(storedShape(name));
+          if (!stored.equals(expected)) {
             throw new CheckpointMismatchException(
                 source
                     + ": parameter "
@@ -79,9 +137,13 @@ public final class Weights {
                     + " has shape "
                     + stored
                     + " but the config needs "
-                    + array.getShape());
+                    + expected);
           }
-          array.set(values.get(name));
+          float[] v = values.get(name);
+          array.set(
+              transposed.contains(name)
+                  ? transpose(v, (int) stored.get(0), (int) stored.get(1))
+                  : v);
         });
   }
 }

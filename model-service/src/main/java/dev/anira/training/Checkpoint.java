@@ -1,7 +1,6 @@
 package dev.anira.training;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -147,14 +146,14 @@ public record Checkpoint(
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeUTF(MAGIC);
       out.writeInt(model.weights().all().size());
-      for (Map.Entry<String, NDArray> entry : model.weights().all().entrySet()) {
-        long[] shape = entry.getValue().getShape().getShape();
-        out.writeUTF(entry.getKey());
+      for (String name : model.weights().all().keySet()) {
+        long[] shape = model.weights().storedShape(name);
+        out.writeUTF(name);
         out.writeInt(shape.length);
         for (long dim : shape) {
           out.writeLong(dim);
         }
-        float[] values = entry.getValue().toFloatArray();
+        float[] values = model.weights().stored(name);
         ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         buffer.asFloatBuffer().put(values);
         out.writeInt(values.length);
