@@ -71,6 +71,17 @@ class BundledCheckpointsTest {
 
   @ParameterizedTest
   @MethodSource("names")
+  void writesItsWeightsFileBackByteForByte(String name) throws Exception {
+    // The stored layout (Weights#stored) must not drift from the one the files were written in.
+    Checkpoint.Loaded loaded = BundledCheckpoints.load(name, Device.cpu());
+    try (Anira model = loaded.model()) {
+      assertThat(Checkpoint.sha256(Checkpoint.encodeWeights(model)))
+          .isEqualTo(loaded.checkpoint().weightsSha256());
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("names")
   void weighsAtMostOneMegabyte(String name) throws Exception {
     try (InputStream weights =
         BundledCheckpoints.class.getResourceAsStream("/dev/anira/models/" + name + ".weights")) {
