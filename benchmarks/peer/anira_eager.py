@@ -59,12 +59,17 @@ class Anira:
     def __init__(self, config, w):
         self.c = config
         self.w = w
+        # Linear weights as nn.Linear holds them, [out, in], so that linear() is one addmm, as
+        # torch.nn.Linear runs and as the Java model does (checkpoints store them [in, out]).
+        self.wt = {
+            n: t.t().contiguous() for n, t in w.items() if t.dim() == 2 and n.endswith(".weight")
+        }
         self.d = config["modelDim"]
         self.heads = config["heads"]
         self.scale = 1.0 / math.sqrt(self.d // self.heads)
 
     def linear(self, x, name):
-        return x @ self.w[name + ".weight"] + self.w[name + ".bias"]
+        return torch.nn.functional.linear(x, self.wt[name + ".weight"], self.w[name + ".bias"])
 
     def norm(self, x, name):
         return torch.nn.functional.layer_norm(

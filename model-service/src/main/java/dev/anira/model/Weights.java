@@ -140,6 +140,16 @@ public final class Weights {
                     + expected);
           }
           float[] v = values.get(name);
+          if (v.length != stored.size()) {
+            throw new CheckpointMismatchException(
+                source
+                    + ": parameter "
+                    + name
+                    + " has "
+                    + v.length
+                    + " values for shape "
+                    + stored);
+          }
           array.set(
               transposed.contains(name)
                   ? transpose(v, (int) stored.get(0), (int) stored.get(1))
