@@ -36,11 +36,7 @@ public final class Weights {
 
   /** A tensor with entries drawn from N(0, std²). */
   public NDArray normal(String name, double std, long... shape) {
-    float[] values = new float[Math.toIntExact(new Shape(shape).size())];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = (float) (random.nextGaussian() * std);
-    }
-    return register(name, values, shape);
+    return register(name, gaussian(Math.toIntExact(new Shape(shape).size()), std), shape);
   }
 
   /**
@@ -48,12 +44,18 @@ public final class Weights {
    * the same order, as {@code normal(name, std, in, out)}, transposed.
    */
   public NDArray matrix(String name, double std, int in, int out) {
-    float[] values = new float[Math.multiplyExact(in, out)];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = (float) (random.nextGaussian() * std);
-    }
+    float[] values = gaussian(Math.multiplyExact(in, out), std);
     transposed.add(name);
     return register(name, transpose(values, in, out), new long[] {out, in});
+  }
+
+  /** The next {@code count} draws from N(0, std²), in order. */
+  private float[] gaussian(int count, double std) {
+    float[] values = new float[count];
+    for (int i = 0; i < count; i++) {
+      values[i] = (float) (random.nextGaussian() * std);
+    }
+    return values;
   }
 
   /** {@code values} [rows, cols] row-major, as [cols, rows] row-major. */
