@@ -27,9 +27,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -50,6 +52,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * service with its defaults, exactly once, results read with {@code read_committed}), alternating
  * for {@code rounds} rounds; then through Kafka at half the burst rate, for the latency a steady
  * load sees. Latency is from publishing an instance to reading its last result.
+ *
+ * <p>The steady load is measured once it is steady: the paced run starts with {@link #WARM_UP} at
+ * the same rate, whose latencies are reported apart. Its first seconds are not: the JIT compiles
+ * the code paths a light load takes (the bursts took others) on the same two cores, and in a first
+ * 2.4 s paced run the compiler threads used 0.7 of a core (issue 19).
  */
 final class KafkaThroughput {
 
@@ -63,6 +70,7 @@ final class KafkaThroughput {
    * @param halfRate instances/s published in the paced run
    * @param p50MsAtHalfRate latency at that rate
    * @param p99MsAtHalfRate likewise
+   * @param p99MsDuringWarmUp latency at that rate during the warm-up before it
    */
   record Result(
       int instances,
@@ -73,10 +81,19 @@ final class KafkaThroughput {
       double p99Ms,
       double halfRate,
       double p50MsAtHalfRate,
-      double p99MsAtHalfRate) {}
+      double p99MsAtHalfRate,
+      double p99MsDuringWarmUp) {}
 
-  /** One run through Kafka. */
-  private record Run(double instancesPerSec, double tokenStepsPerSec, double p50Ms, double p99Ms) {}
+  /** How long the paced run runs before its latencies count. */
+  static final Duration WARM_UP = Duration.ofSeconds(5);
+
+  /** One run through Kafka; {@code warmUpP99Ms} is NaN without a warm-up. */
+  private record Run(
+      double instancesPerSec,
+      double tokenStepsPerSec,
+      double p50Ms,
+      double p99Ms,
+      double warmUpP99Ms) {}
 
   private KafkaThroughput() {}
 
@@ -103,15 +120,25 @@ final class KafkaThroughput {
         inProcess.add(inProcess(registry, instances(registry, count, seed, "inproc-" + round)));
         burst.add(
             throughKafka(
-                kafka, registry, metrics, instances(registry, count, seed, "kafka-" + round), 0));
+                kafka,
+                registry,
+                metrics,
+                List.of(),
+                instances(registry, count, seed, "kafka-" + round),
+                0));
       }
       burst.sort(java.util.Comparator.comparingDouble(Run::instancesPerSec));
       Run median = burst.get(burst.size() / 2);
       double half = median.instancesPerSec() / 2;
-      err.printf("  through Kafka at half that rate (%.0f instances/s) ...%n", half);
+      err.printf(
+          "  through Kafka at half that rate (%.0f instances/s), after %d s at that rate ...%n",
+          half, WARM_UP.toSeconds());
       err.flush();
+      List<ProblemInstance> warmUp =
+          instances(registry, (int) (half * WARM_UP.toSeconds()), seed + 1, "warm-up");
       Run paced =
-          throughKafka(kafka, registry, metrics, instances(registry, count, seed, "paced"), half);
+          throughKafka(
+              kafka, registry, metrics, warmUp, instances(registry, count, seed, "paced"), half);
       return new Result(
           count,
           ServiceBenchCommand.median(inProcess),
@@ -121,7 +148,8 @@ final class KafkaThroughput {
           median.p99Ms(),
           half,
           paced.p50Ms(),
-          paced.p99Ms());
+          paced.p99Ms(),
+          paced.warmUpP99Ms());
     }
   }
 
@@ -185,17 +213,20 @@ final class KafkaThroughput {
   }
 
   /**
-   * Publishes {@code instances} at {@code rate} per second (0: as fast as possible) while a service
-   * with the defaults serves them; reads every result.
+   * Publishes {@code warmUp}, then {@code instances}, at {@code rate} per second (0: as fast as
+   * possible) while a service with the defaults serves them; reads every result. The figures are
+   * those of {@code instances}; of {@code warmUp}, only its p99 latency.
    */
   private static Run throughKafka(
       EmbeddedKafkaBroker kafka,
       ModelRegistry registry,
       ServiceMetrics metrics,
+      List<ProblemInstance> warmUp,
       List<ProblemInstance> instances,
       double rate)
       throws Exception {
-    int expected = instances.stream().mapToInt(i -> registry.forTask(i.getTask()).size()).sum();
+    int expected =
+        results(registry, warmUp) + results(registry, instances.subList(1, instances.size()));
     Map<String, Long> published = new ConcurrentHashMap<>();
     ServiceConfig config = ServiceConfig.defaults(kafka.bootstrapServers(), "cpu", -1);
     try (InferenceService service = new InferenceService(config, registry, metrics);
@@ -218,54 +249,79 @@ final class KafkaThroughput {
       // Timed from a running service: the first instance waits until it has joined its group.
       ProblemInstance first = instances.get(0);
       publish(producer, List.of(first), 0, published);
-      read(reader, registry.forTask(first.getTask()).size(), published);
+      read(reader, registry.forTask(first.getTask()).size(), published, Set.of());
       List<ProblemInstance> timed = instances.subList(1, instances.size());
-      long start = System.nanoTime();
-      Thread publisher = new Thread(() -> publish(producer, timed, rate, published), "publisher");
+      List<ProblemInstance> all = new ArrayList<>(warmUp);
+      all.addAll(timed);
+      Set<String> warmUpIds = new HashSet<>();
+      warmUp.forEach(i -> warmUpIds.add(i.getInstanceId()));
+      Thread publisher = new Thread(() -> publish(producer, all, rate, published), "publisher");
       publisher.start();
-      Read read = read(reader, expected - registry.forTask(first.getTask()).size(), published);
-      List<Double> latencies = read.latencies();
+      Read read = read(reader, expected, published, warmUpIds);
       publisher.join();
       service.stop();
       loop.join(30_000);
+      // Timed from the first timed instance's publishing, as in a burst.
+      long start = published.get(timed.get(0).getInstanceId());
       double seconds = (read.last() - start) / 1e9;
       return new Run(
           timed.size() / seconds,
           read.tokenSteps() / seconds,
-          percentile(latencies, 0.50),
-          percentile(latencies, 0.99));
+          percentile(read.latencies(), 0.50),
+          percentile(read.latencies(), 0.99),
+          warmUp.isEmpty() ? Double.NaN : percentile(read.warmUpLatencies(), 0.99));
     }
   }
 
-  /** Latencies (ms, sorted) and token-steps of the results read, and when the last arrived. */
-  private record Read(List<Double> latencies, long tokenSteps, long last) {}
+  /** Results {@code instances} give: one per model of its task. */
+  private static int results(ModelRegistry registry, List<ProblemInstance> instances) {
+    return instances.stream().mapToInt(i -> registry.forTask(i.getTask()).size()).sum();
+  }
 
   /**
-   * Reads {@code expected} results.
+   * Latencies (ms, sorted) and token-steps of the results read, those of warm-up instances apart
+   * (latencies only), and when the last arrived.
+   */
+  private record Read(
+      List<Double> latencies, List<Double> warmUpLatencies, long tokenSteps, long last) {}
+
+  /**
+   * Reads {@code expected} results; those of {@code warmUp} instances count apart.
    *
    * @throws IllegalStateException if they are not all there within 10 minutes
    */
   private static Read read(
-      KafkaConsumer<byte[], byte[]> reader, int expected, Map<String, Long> published) {
+      KafkaConsumer<byte[], byte[]> reader,
+      int expected,
+      Map<String, Long> published,
+      Set<String> warmUp) {
     SingleObjectCodec<InstanceResult> codec = SingleObjectCodec.of(InstanceResult.class);
     List<Double> latencies = new ArrayList<>();
+    List<Double> warmUpLatencies = new ArrayList<>();
     long tokenSteps = 0;
     long last = System.nanoTime();
     long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-    while (latencies.size() < expected && System.nanoTime() < deadline) {
+    while (latencies.size() + warmUpLatencies.size() < expected && System.nanoTime() < deadline) {
       for (ConsumerRecord<byte[], byte[]> r : reader.poll(Duration.ofMillis(50))) {
         InstanceResult result = codec.decode(r.value());
         last = System.nanoTime();
-        latencies.add((last - published.get(result.getInstanceId())) / 1e6);
-        tokenSteps += result.getDepths().stream().mapToLong(Integer::longValue).sum();
+        double ms = (last - published.get(result.getInstanceId())) / 1e6;
+        if (warmUp.contains(result.getInstanceId())) {
+          warmUpLatencies.add(ms);
+        } else {
+          latencies.add(ms);
+          tokenSteps += result.getDepths().stream().mapToLong(Integer::longValue).sum();
+        }
       }
     }
-    if (latencies.size() < expected) {
+    int read = latencies.size() + warmUpLatencies.size();
+    if (read < expected) {
       throw new IllegalStateException(
-          "only " + latencies.size() + " of " + expected + " results within 10 minutes");
+          "only " + read + " of " + expected + " results within 10 minutes");
     }
     Collections.sort(latencies);
-    return new Read(latencies, tokenSteps, last);
+    Collections.sort(warmUpLatencies);
+    return new Read(latencies, warmUpLatencies, tokenSteps, last);
   }
 
   private static void publish(

@@ -132,6 +132,8 @@ public final class ServiceBenchCommand implements Callable<Integer> {
     out.put("halfRateInstancesPerSec", kafka.halfRate());
     out.put("p50LatencyMsAtHalfRate", kafka.p50MsAtHalfRate());
     out.put("p99LatencyMsAtHalfRate", kafka.p99MsAtHalfRate());
+    out.put("halfRateWarmUpSeconds", KafkaThroughput.WARM_UP.toSeconds());
+    out.put("p99LatencyMsDuringWarmUp", kafka.p99MsDuringWarmUp());
     PrintWriter stdout = spec.commandLine().getOut();
     if (json) {
       stdout.println(out);
@@ -142,7 +144,8 @@ public final class ServiceBenchCommand implements Callable<Integer> {
               + " depth %.2f)%n"
               + "through Kafka: %.1f instances/s (%.2fx the %.1f in process), %,.0f token-steps/s,"
               + " burst latency p50 %.0f ms, p99 %.0f ms (%d instances)%n"
-              + "at half that rate (%.1f instances/s): latency p50 %.0f ms, p99 %.0f ms%n",
+              + "at half that rate (%.1f instances/s): latency p50 %.0f ms, p99 %.0f ms"
+              + " (p99 %.0f ms in the %d s warm-up before)%n",
           out.get("continuousVsStatic").asDouble(),
           out.get("continuousInstancesPerSec").asDouble(),
           out.get("staticInstancesPerSec").asDouble(),
@@ -159,7 +162,9 @@ public final class ServiceBenchCommand implements Callable<Integer> {
           kafka.instances(),
           kafka.halfRate(),
           kafka.p50MsAtHalfRate(),
-          kafka.p99MsAtHalfRate());
+          kafka.p99MsAtHalfRate(),
+          kafka.p99MsDuringWarmUp(),
+          KafkaThroughput.WARM_UP.toSeconds());
     }
     stdout.flush();
     return 0;
