@@ -59,7 +59,14 @@ public record ServiceConfig(
   public static final String DEFAULT_TOKEN_BUDGET = "4096";
   public static final String DEFAULT_MAX_INSTANCE_TOKENS = "1024";
   public static final String DEFAULT_MAX_POLL_RECORDS = "256";
-  public static final String DEFAULT_COMMIT_INTERVAL = "200ms";
+
+  /**
+   * Half the 200 ms it was: at a steady 150 instances/s (issue 19, eight alternating runs), p50
+   * latency 332 -> 263 ms and p99 850 -> 760 ms, with the burst rate unchanged; it costs up to ten
+   * transactions per second and service instance. 50 ms gained nothing more.
+   */
+  public static final String DEFAULT_COMMIT_INTERVAL = "100ms";
+
   public static final String DEFAULT_TRANSACTION_TIMEOUT = "60s";
   public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
   public static final String DEFAULT_METRICS_PORT = "9464";
