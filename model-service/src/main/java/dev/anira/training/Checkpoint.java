@@ -15,6 +15,7 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * A trained model on disk: {@code NAME.json} (architecture, training config, command, metrics) and
@@ -31,6 +33,9 @@ import java.util.Map;
  * rebuilds the model from the JSON and refuses weights whose names, shapes or checksum differ.
  *
  * @param metrics eval set → scores; keys {@code train} and {@code extrapolation}
+ * @param code the code that trained it; null in checkpoints written before it was recorded, whose
+ *     weights the current code may no longer reproduce bit for bit (model-service README,
+ *     "Training")
  */
 public record Checkpoint(
     @JsonProperty("format") int format,
@@ -41,7 +46,34 @@ public record Checkpoint(
     @JsonProperty("metrics") Map<String, Evaluation> metrics,
     @JsonProperty("parameters") long parameters,
     @JsonProperty("weightsSha256") String weightsSha256,
-    @JsonProperty("trainSeconds") double trainSeconds) {
+    @JsonProperty("trainSeconds") double trainSeconds,
+    @JsonProperty("code") Code code) {
+
+  /**
+   * The commit the training code was built from, and whether its working tree had changes that
+   * commit does not hold (then the commit alone does not reproduce the weights).
+   *
+   * @param commit full SHA-1, or {@code unknown} for a build outside a git checkout
+   */
+  public record Code(
+      @JsonProperty("commit") String commit,
+      @JsonProperty("uncommittedChanges") boolean uncommittedChanges) {
+
+    /** What the build wrote beside this class (git-commit-id-maven-plugin, model-service pom). */
+    public static Code current() {
+      Properties git = new Properties();
+      try (InputStream in = Checkpoint.class.getResourceAsStream("git.properties")) {
+        if (in != null) {
+          git.load(in);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading the build's git.properties", e);
+      }
+      return new Code(
+          git.getProperty("git.commit.id", "unknown"),
+          Boolean.parseBoolean(git.getProperty("git.dirty", "false")));
+    }
+  }
 
   public static final int FORMAT = 1;
   private static final String MAGIC = "ANIRA-WEIGHTS-1";
@@ -84,7 +116,8 @@ public record Checkpoint(
             metrics,
             model.weights().count(),
             sha256(weights),
-            trainSeconds);
+            trainSeconds,
+            Code.current());
     JSON.writeValue(jsonFile(dir, name).toFile(), checkpoint);
     return checkpoint;
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anira.evaluation.Evaluation;
 import dev.anira.model.Anira;
@@ -64,6 +65,23 @@ class CheckpointTest {
         }
       }
     }
+  }
+
+  /**
+   * A checkpoint names the commit its training code was built from (this build is a git checkout),
+   * and whether that code had changes the commit does not hold; the loader reads it back.
+   */
+  @Test
+  void aCheckpointNamesTheCommitOfTheCodeThatTrainedIt() throws Exception {
+    try (Anira model = TinyModels.create(Mechanism.ONLINE, 9)) {
+      Checkpoint.save(dir, "tiny", model, CONFIG, "test", metrics(), 1);
+    }
+    JsonNode code = Checkpoint.JSON.readTree(Checkpoint.jsonFile(dir, "tiny").toFile()).get("code");
+    assertThat(code.get("commit").asText()).matches("[0-9a-f]{40}");
+    assertThat(code.get("uncommittedChanges").isBoolean()).isTrue();
+    Checkpoint.Loaded loaded = Checkpoint.load(Checkpoint.jsonFile(dir, "tiny"), Device.cpu());
+    loaded.model().close();
+    assertThat(loaded.checkpoint().code()).isEqualTo(Checkpoint.Code.current());
   }
 
   @Test
