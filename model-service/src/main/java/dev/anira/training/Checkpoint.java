@@ -50,14 +50,16 @@ public record Checkpoint(
     @JsonProperty("code") Code code) {
 
   /**
-   * The commit the training code was built from, and whether its working tree had changes that
-   * commit does not hold (then the commit alone does not reproduce the weights).
+   * The commit the training code was built from, and whether tracked files had changes that commit
+   * does not hold (then the commit alone does not reproduce the weights). Files git does not track
+   * yet are not seen: a new source file not yet added leaves {@code uncommittedChanges} false.
    *
    * @param commit full SHA-1, or {@code unknown} for a build outside a git checkout
+   * @param uncommittedChanges null when the commit is unknown
    */
   public record Code(
       @JsonProperty("commit") String commit,
-      @JsonProperty("uncommittedChanges") boolean uncommittedChanges) {
+      @JsonProperty("uncommittedChanges") Boolean uncommittedChanges) {
 
     /** What the build wrote beside this class (git-commit-id-maven-plugin, model-service pom). */
     public static Code current() {
@@ -69,9 +71,10 @@ public record Checkpoint(
       } catch (IOException e) {
         throw new UncheckedIOException("reading the build's git.properties", e);
       }
-      return new Code(
-          git.getProperty("git.commit.id", "unknown"),
-          Boolean.parseBoolean(git.getProperty("git.dirty", "false")));
+      String commit = git.getProperty("git.commit.id");
+      return commit == null
+          ? new Code("unknown", null)
+          : new Code(commit, Boolean.parseBoolean(git.getProperty("git.dirty")));
     }
   }
 
