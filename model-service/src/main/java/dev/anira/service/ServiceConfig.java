@@ -62,9 +62,9 @@ public record ServiceConfig(
 
   /**
    * Half the 200 ms it was: at a steady 150 instances/s (issue 19, eight alternating pairs of
-   * runs), p50 latency 332 -> 263 ms and p99 850 -> 760 ms, with the burst rate unchanged. While the
-   * models are busy it costs up to ten transactions per second and service instance (a commit also
-   * follows every time they run out of work). 50 ms gained nothing more.
+   * runs), p50 latency 332 -> 263 ms and p99 850 -> 760 ms, with the burst rate unchanged. While
+   * the models are busy it costs up to ten transactions per second and service instance (a commit
+   * also follows every time they run out of work). 50 ms gained nothing more.
    */
   public static final String DEFAULT_COMMIT_INTERVAL = "100ms";
 

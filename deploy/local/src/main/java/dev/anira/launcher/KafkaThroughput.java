@@ -51,8 +51,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * batchers taking the service's turns, no Kafka) and through Kafka (an in-process broker, the
  * service with its defaults, exactly once, results read with {@code read_committed}), alternating
  * for {@code rounds} rounds; then through Kafka at half the burst rate, for the latency a steady
- * load sees. A latency is from publishing an instance to reading one of its results (one per
- * model of its task); the percentiles are over results.
+ * load sees. A latency is from publishing an instance to reading one of its results (one per model
+ * of its task); the percentiles are over results.
  *
  * <p>The steady load is measured once it is steady: the paced run starts with {@link #WARM_UP} at
  * the same rate, whose latencies are reported apart. Its first seconds are not: the JIT compiles
