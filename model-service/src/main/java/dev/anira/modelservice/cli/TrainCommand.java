@@ -55,8 +55,17 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--task",
       required = true,
+      completionCandidates = TaskNames.class,
       description = "Task to learn: ${COMPLETION-CANDIDATES}")
   String task;
+
+  /** The task library's tasks, for {@code --help}. */
+  static final class TaskNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return Tasks.all().stream().map(Task::name).iterator();
+    }
+  }
 
   @Option(
       names = "--mechanism",
