@@ -32,4 +32,16 @@ public final class Durations {
     }
     throw new IllegalArgumentException("expected e.g. 500ms, 30s, 5m, 1h or PT30S, got " + text);
   }
+
+  /**
+   * A duration as a command line spells it, for messages: {@code 5ms}, {@code 30s}; {@link #parse}
+   * reads it back. Null gives {@code none}.
+   */
+  public static String format(Duration duration) {
+    if (duration == null) {
+      return "none";
+    }
+    long millis = duration.toMillis();
+    return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+  }
 }

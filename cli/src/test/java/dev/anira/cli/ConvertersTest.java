@@ -31,4 +31,15 @@ class ConvertersTest {
     assertThat(duration.convert("PT1H")).isEqualTo(Duration.ofHours(1));
     assertThatThrownBy(() -> duration.convert("soon")).isInstanceOf(IllegalArgumentException.class);
   }
+
+  /** Error messages echo a duration as the user would type it, not as ISO-8601. */
+  @Test
+  void durationsAreWrittenAsTheyAreTyped() {
+    assertThat(Durations.format(Duration.ofMillis(5))).isEqualTo("5ms");
+    assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
+    assertThat(Durations.format(Duration.ofMinutes(1))).isEqualTo("60s");
+    for (String typed : new String[] {"5ms", "1500ms", "60s"}) {
+      assertThat(Durations.format(Durations.parse(typed))).isEqualTo(typed);
+    }
+  }
 }

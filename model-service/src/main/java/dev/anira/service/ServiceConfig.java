@@ -139,7 +139,7 @@ public record ServiceConfig(
     require(maxPollRecords >= 1, "--max-poll-records must be at least 1, got " + maxPollRecords);
     require(
         commitInterval != null && commitInterval.toMillis() >= 10,
-        "--commit-interval must be at least 10ms, got " + commitInterval);
+        "--commit-interval must be at least 10ms, got " + Durations.format(commitInterval));
     require(
         transactionTimeout != null
             && transactionTimeout.compareTo(commitInterval.multipliedBy(10)) >= 0
@@ -147,7 +147,7 @@ public record ServiceConfig(
         "--transaction-timeout must be at least ten times --commit-interval ("
             + commitInterval.multipliedBy(10).toMillis()
             + "ms), got "
-            + transactionTimeout);
+            + Durations.format(transactionTimeout));
     require(
         metricsPort >= -1 && metricsPort <= 65535,
         "--metrics-port must be -1 (off), 0 (any) or a port, got " + metricsPort);

@@ -58,15 +58,17 @@ public record AnalyticsConfig(
 
   public AnalyticsConfig {
     require(parallelism >= 1, "--parallelism must be at least 1, got " + parallelism);
-    require(positive(window), "--window must be positive, got " + window);
+    require(positive(window), "--window must be positive, got " + Durations.format(window));
     require(
         outOfOrderness != null && !outOfOrderness.isNegative(),
-        "--out-of-orderness must not be negative, got " + outOfOrderness);
-    require(positive(joinTimeout), "--join-timeout must be positive, got " + joinTimeout);
-    require(positive(idleness), "--idleness must be positive, got " + idleness);
+        "--out-of-orderness must not be negative, got " + Durations.format(outOfOrderness));
+    require(
+        positive(joinTimeout),
+        "--join-timeout must be positive, got " + Durations.format(joinTimeout));
+    require(positive(idleness), "--idleness must be positive, got " + Durations.format(idleness));
     require(
         checkpointInterval != null && checkpointInterval.toMillis() >= 10,
-        "--checkpoint-interval must be at least 10ms, got " + checkpointInterval);
+        "--checkpoint-interval must be at least 10ms, got " + Durations.format(checkpointInterval));
     require(alerts != null, "alert thresholds are required");
     require(producerId != null && !producerId.isBlank(), "--producer-id must not be empty");
   }

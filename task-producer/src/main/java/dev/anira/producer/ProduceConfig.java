@@ -72,10 +72,10 @@ public record ProduceConfig(
     require(mix != null && !mix.isEmpty(), "--tasks: at least one task");
     require(perSecond >= 0, "--rate must be 0 or more, got " + perSecond);
     require(count == null || count >= 1, "--count must be at least 1, got " + count);
-    require(positive(duration), "--duration must be positive, got " + duration);
+    require(positive(duration), "--duration must be positive, got " + Durations.format(duration));
     require(
         connectTimeout != null && positive(connectTimeout),
-        "--connect-timeout must be positive, got " + connectTimeout);
+        "--connect-timeout must be positive, got " + Durations.format(connectTimeout));
     require(toKafka || out != null, "--no-kafka needs --out, or nothing would be written");
     require(producerId != null && !producerId.isBlank(), "--producer-id must not be empty");
     require(

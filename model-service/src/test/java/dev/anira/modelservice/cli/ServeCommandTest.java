@@ -32,10 +32,11 @@ class ServeCommandTest {
     assertThat(run("--threads", "0")).isEqualTo(2);
     assertThat(err.toString()).contains("--threads must be at least 1, got 0");
     assertThat(run("--commit-interval", "5ms")).isEqualTo(2);
-    assertThat(err.toString()).contains("--commit-interval must be at least 10ms");
+    assertThat(err.toString()).contains("--commit-interval must be at least 10ms, got 5ms");
     assertThat(run("--commit-interval", "10s", "--transaction-timeout", "60s")).isEqualTo(2);
     assertThat(err.toString())
-        .contains("--transaction-timeout must be at least ten times --commit-interval");
+        .contains(
+            "--transaction-timeout must be at least ten times --commit-interval (100000ms), got 60s");
   }
 
   @Test
