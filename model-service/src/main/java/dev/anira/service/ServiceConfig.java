@@ -145,8 +145,8 @@ public record ServiceConfig(
             && transactionTimeout.compareTo(commitInterval.multipliedBy(10)) >= 0
             && transactionTimeout.toMillis() <= Integer.MAX_VALUE,
         "--transaction-timeout must be at least ten times --commit-interval ("
-            + commitInterval.multipliedBy(10).toMillis()
-            + "ms), got "
+            + Durations.format(commitInterval.multipliedBy(10))
+            + "), got "
             + Durations.format(transactionTimeout));
     require(
         metricsPort >= -1 && metricsPort <= 65535,

@@ -36,7 +36,7 @@ class ServeCommandTest {
     assertThat(run("--commit-interval", "10s", "--transaction-timeout", "60s")).isEqualTo(2);
     assertThat(err.toString())
         .contains(
-            "--transaction-timeout must be at least ten times --commit-interval (100000ms), got 60s");
+            "--transaction-timeout must be at least ten times --commit-interval (100s), got 60s");
   }
 
   @Test
