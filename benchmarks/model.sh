@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 mvn -B -q -Pjmh -pl model-service -am -DskipTests -Dspotless.check.skip=true test-compile \
   dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/jmh-classpath.txt
 cp="model-service/target/test-classes:model-service/target/classes:$(cat model-service/target/jmh-classpath.txt)"
+# The JVM runs with what ./anira gives it (deploy/runtime.env: the allocator and its settings).
+# shellcheck source=../deploy/runtime-env.sh
+source deploy/runtime-env.sh
 pattern=${1:-'ModelBenchmark|TrainStepBenchmark'}
 [[ $# -gt 0 ]] && shift
 exec java -Dai.djl.offline=true -cp "$cp" org.openjdk.jmh.Main "$pattern" -f 1 -wi 2 -w 2s -i 3 -r 3s -t 1 "$@"

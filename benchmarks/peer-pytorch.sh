@@ -36,10 +36,10 @@ mvn -B -q -Pjmh -pl model-service -am -DskipTests -Dspotless.check.skip=true tes
 cp="model-service/target/test-classes:model-service/target/classes:$(cat model-service/target/jmh-classpath.txt)"
 out=target/peer
 rm -rf "$out" && mkdir -p "$out"
-# The JVM runs with what ./anira gives it (the allocator settings in deploy/runtime.env).
-while IFS='=' read -r key value; do
-  if [[ "$key" =~ ^[A-Z_]+$ && -z "${!key:-}" ]]; then export "$key=$value"; fi
-done <deploy/runtime.env
+# Both run with what ./anira gives the JVM (deploy/runtime.env: the allocator and its settings), so
+# that the ratio compares the step code, not the allocators.
+# shellcheck source=deploy/runtime-env.sh
+source deploy/runtime-env.sh
 java -Dai.djl.offline=true -cp "$cp" dev.anira.model.PeerExport "$out"
 for threads in ${THREADS:-1 2}; do
   for round in $(seq 1 "${ROUNDS:-3}"); do

@@ -10,12 +10,19 @@ set -euo pipefail
 out=${1:?usage: runtime.sh OUT_DIR}
 here=$(dirname "$0")
 java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
-inputs=$(cat "$here/runtime.sh" "$here/log4j2.xml" "$java_home/release" | sha256sum | cut -d' ' -f1)
+# The allocator the JVM preloads (deploy/runtime.env), which the image must carry.
+preload=$(sed -n 's/^LD_PRELOAD=//p' "$here/../runtime.env")
+inputs=$(cat "$here/runtime.sh" "$here/log4j2.xml" "$here/../runtime.env" "$java_home/release" | sha256sum | cut -d' ' -f1)
 if [[ "$(cat "$out/.inputs" 2>/dev/null)" == "$inputs" ]]; then
   exit 0
 fi
 if [[ ! -d "$java_home/jmods" ]]; then
   echo "runtime.sh: $java_home has no jmods; install a full JDK 17 (Debian: openjdk-17-jdk-headless)" >&2
+  exit 1
+fi
+
+if [[ -n "$preload" && ! -e "$preload" ]]; then
+  echo "runtime.sh: $preload (deploy/runtime.env's LD_PRELOAD) is missing; install it (Debian: libtcmalloc-minimal4)" >&2
   exit 1
 fi
 
@@ -28,13 +35,16 @@ mkdir -p "$out/opt/java" "$out/etc" "$out/tmp" "$out/home/anira"
   --strip-debug --no-man-pages --no-header-files --compress=2 \
   --output "$out/opt/java/openjdk"
 
-# Every library the runtime links against, plus libtorch's C++ runtime (loaded later by DJL).
+# Every library the runtime and the preloaded allocator link against, plus libtorch's C++ runtime
+# (loaded later by DJL).
 libs=$(
-  find "$out/opt/java/openjdk" -type f \( -name '*.so' -o -path '*/bin/*' \) -exec ldd {} \; 2>/dev/null |
-    awk '/=> \//{print $3} /^\s*\/lib/{print $1}' | sort -u
+  {
+    find "$out/opt/java/openjdk" -type f \( -name '*.so' -o -path '*/bin/*' \) -exec ldd {} \;
+    [[ -z "$preload" ]] || ldd "$preload"
+  } 2>/dev/null | awk '/=> \//{print $3} /^\s*\/lib/{print $1}' | sort -u
 )
 extra=$(ldconfig -p | awk '/libstdc\+\+\.so\.6 |libgcc_s\.so\.1 |libgomp\.so\.1 /{print $NF}' | sort -u)
-for lib in $libs $extra /lib64/ld-linux-x86-64.so.2; do
+for lib in $libs $extra $preload /lib64/ld-linux-x86-64.so.2; do
   mkdir -p "$out$(dirname "$lib")"
   cp -L "$lib" "$out$lib"
 done
