@@ -2,6 +2,12 @@ package dev.anira.model;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 
 /** Turns {@code --device auto|cpu|gpu[:N]} into a DJL device, failing clearly when it is absent. */
 public final class Devices {
@@ -66,6 +72,36 @@ public final class Devices {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("--device " + choice + ": bad GPU index");
     }
+  }
+
+  /**
+   * The malloc this process allocates its host memory with: {@code tcmalloc}, {@code jemalloc} or
+   * {@code mimalloc} when one is loaded (deploy/runtime.env preloads TCMalloc), else {@code glibc};
+   * {@code unknown} where {@code /proc/self/maps} cannot be read. libtorch allocates a few hundred
+   * tensors per step, so this moves CPU results by up to 1.35x (model-service README): benchmarks
+   * record it beside their figures.
+   */
+  public static String allocator() {
+    try (Stream<String> maps = Files.lines(Path.of("/proc/self/maps"))) {
+      return allocator(maps);
+    } catch (IOException | UncheckedIOException e) {
+      return "unknown";
+    }
+  }
+
+  /** {@link #allocator()} from the lines of a {@code /proc/<pid>/maps}. */
+  static String allocator(Stream<String> mapsLines) {
+    List<String> libraries =
+        mapsLines
+            .map(line -> line.substring(line.lastIndexOf('/') + 1))
+            .filter(name -> name.startsWith("lib"))
+            .toList();
+    for (String malloc : List.of("tcmalloc", "jemalloc", "mimalloc")) {
+      if (libraries.stream().anyMatch(name -> name.startsWith("lib" + malloc))) {
+        return malloc;
+      }
+    }
+    return "glibc";
   }
 
   /** {@code cpu} or {@code gpu:N}, as recorded in results. */

@@ -193,9 +193,10 @@ public final class ServeCommand implements Callable<Integer> {
                 + "/metrics";
       }
       err.printf(
-          "serving %d model(s) on %s from %s: %s; metrics %s%n",
+          "serving %d model(s) on %s (malloc: %s) from %s: %s; metrics %s%n",
           registry.all().size(),
           Devices.describe(chosen),
+          Devices.allocator(),
           config.bootstrap(),
           registry.all().stream().map(ServedModel::modelId).toList(),
           endpoint);
