@@ -78,7 +78,7 @@ public final class Devices {
    * The malloc this process allocates its host memory with: {@code tcmalloc}, {@code jemalloc} or
    * {@code mimalloc} when one is loaded (deploy/runtime.env preloads TCMalloc), else {@code glibc};
    * {@code unknown} where {@code /proc/self/maps} cannot be read. libtorch allocates a few hundred
-   * tensors per step, so this moves CPU results by up to 1.35x (model-service README): benchmarks
+   * tensors per step, so this moves CPU results by up to 1.4x (model-service README): benchmarks
    * record it beside their figures.
    */
   public static String allocator() {
