@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -40,6 +41,26 @@ public final class MonitorServer implements AutoCloseable {
   private volatile boolean open = true;
 
   /**
+   * Fails now if {@code port} on {@code host} cannot be bound, so that a command which serves the
+   * dashboard only after slower work (the demo starts Kafka first) fails before that work.
+   *
+   * @throws IllegalStateException naming the address when the port is taken
+   * @throws IOException if the address cannot be bound for another reason
+   */
+  public static void requireFree(String host, int port) throws IOException {
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.bind(new InetSocketAddress(host, port));
+    } catch (BindException e) {
+      throw inUse(host, port, e);
+    }
+  }
+
+  private static IllegalStateException inUse(String host, int port, BindException cause) {
+    return new IllegalStateException(
+        "port " + port + " on " + host + " is in use; choose another with --port", cause);
+  }
+
+  /**
    * @throws IllegalStateException naming the address when the port is taken
    */
   public MonitorServer(MonitorState state, PrometheusMeterRegistry metrics, String host, int port)
@@ -48,8 +69,7 @@ public final class MonitorServer implements AutoCloseable {
     try {
       server = HttpServer.create(new InetSocketAddress(host, port), 0);
     } catch (BindException e) {
-      throw new IllegalStateException(
-          "port " + port + " on " + host + " is in use; choose another with --port", e);
+      throw inUse(host, port, e);
     }
     server.setExecutor(threads);
     server.createContext("/", this::page);

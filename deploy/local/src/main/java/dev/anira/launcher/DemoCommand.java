@@ -18,6 +18,7 @@ import dev.anira.modelservice.cli.ServeCommand;
 import dev.anira.modelservice.cli.TrainCommand;
 import dev.anira.monitor.Dashboard;
 import dev.anira.monitor.MonitorConfig;
+import dev.anira.monitor.MonitorServer;
 import dev.anira.monitor.MonitorState;
 import dev.anira.producer.ProduceCommand;
 import dev.anira.producer.ProduceConfig;
@@ -162,6 +163,11 @@ public final class DemoCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(), "--train: " + e.getMessage());
       }
     }
+    try {
+      MonitorServer.requireFree(MonitorConfig.DEFAULT_HOST, port);
+    } catch (IllegalStateException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     Path recording =
         record != null
             ? record
@@ -169,18 +175,33 @@ public final class DemoCommand implements Callable<Integer> {
                 "recordings",
                 "demo-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    boolean newDirectory = !Files.exists(recording);
     Files.createDirectories(recording);
-    requireDisk(recording, err);
-    requireDisk(Path.of(System.getProperty("java.io.tmpdir")), err);
-    Path checkpoints = Files.createTempDirectory("anira-demo-checkpoints");
-    // The demo's stop is its own ordered one below (producer, service, jobs, dashboard); the
-    // signal only starts it. The parts it runs in this JVM install no hook of their own.
-    // Closed last, after the checkpoints are deleted: a signal's hook lets the JVM exit then.
-    try (GracefulStop signal = GracefulStop.install("anira demo", STOP_TIMEOUT)) {
-      signal.onStop("the demo", () -> stop.set(true));
-      return run(mix, recording, checkpoints, out, err);
+    try {
+      requireDisk(recording, err);
+      requireDisk(Path.of(System.getProperty("java.io.tmpdir")), err);
+      Path checkpoints = Files.createTempDirectory("anira-demo-checkpoints");
+      // The demo's stop is its own ordered one below (producer, service, jobs, dashboard); the
+      // signal only starts it. The parts it runs in this JVM install no hook of their own.
+      // Closed last, after the checkpoints are deleted: a signal's hook lets the JVM exit then.
+      try (GracefulStop signal = GracefulStop.install("anira demo", STOP_TIMEOUT)) {
+        signal.onStop("the demo", () -> stop.set(true));
+        return run(mix, recording, checkpoints, out, err);
+      } finally {
+        FileUtils.deleteDirectoryQuietly(checkpoints.toFile());
+      }
     } finally {
-      FileUtils.deleteDirectoryQuietly(checkpoints.toFile());
+      if (newDirectory) {
+        deleteIfEmpty(recording); // a demo that failed before recording leaves no empty directory
+      }
+    }
+  }
+
+  private static void deleteIfEmpty(Path directory) throws IOException {
+    try (var entries = Files.list(directory)) {
+      if (entries.findAny().isEmpty()) {
+        Files.delete(directory);
+      }
     }
   }
 

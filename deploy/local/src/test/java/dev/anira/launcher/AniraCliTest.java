@@ -62,11 +62,15 @@ class AniraCliTest {
   @Test
   void aDemoOnABusyPortStopsAtOnceAndSaysWhy(
       @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    java.nio.file.Path recording = tmp.resolve("recording");
     try (var taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
-      assertThat(run("demo", "--port", String.valueOf(port), "--record", tmp.toString()))
+      assertThat(run("demo", "--port", String.valueOf(port), "--record", recording.toString()))
           .isEqualTo(2);
       assertThat(err.toString()).contains("port " + port).contains("is in use");
+      // Before Kafka, and without leaving an empty recording behind.
+      assertThat(err.toString()).doesNotContain("Kafka");
+      assertThat(recording).doesNotExist();
     }
   }
 
