@@ -2,9 +2,19 @@ package dev.anira.training;
 
 import ai.djl.Device;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import dev.anira.evaluation.Evaluation;
 import dev.anira.model.Anira;
 import dev.anira.model.CheckpointMismatchException;
@@ -83,7 +93,48 @@ public record Checkpoint(
   static final ObjectMapper JSON =
       new ObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .registerModule(undefinedAsNull());
+
+  /**
+   * JSON has no NaN: an undefined score (ρ of a constant depth) is written null, as {@code anira
+   * eval --json} writes it, and read back as NaN. Jackson's default writes the string "NaN", which
+   * checkpoints written before this still hold; they read as before.
+   */
+  private static SimpleModule undefinedAsNull() {
+    JsonSerializer<Double> writer =
+        new StdSerializer<>(Double.class) {
+          @Override
+          public void serialize(Double value, JsonGenerator out, SerializerProvider provider)
+              throws IOException {
+            if (value.isNaN() || value.isInfinite()) {
+              out.writeNull();
+            } else {
+              out.writeNumber(value);
+            }
+          }
+        };
+    JsonDeserializer<Double> reader =
+        new StdDeserializer<>(Double.class) {
+          @Override
+          public Double deserialize(JsonParser in, DeserializationContext context)
+              throws IOException {
+            return in.currentToken() == JsonToken.VALUE_STRING
+                ? Double.valueOf(in.getText())
+                : in.getDoubleValue();
+          }
+
+          @Override
+          public Double getNullValue(DeserializationContext context) {
+            return Double.NaN;
+          }
+        };
+    return new SimpleModule("undefined-as-null")
+        .addSerializer(Double.class, writer)
+        .addSerializer(double.class, writer)
+        .addDeserializer(Double.class, reader)
+        .addDeserializer(double.class, reader);
+  }
 
   /** A checkpoint and the model rebuilt from it. Close the model when done. */
   public record Loaded(Checkpoint checkpoint, Anira model) {}

@@ -88,6 +88,44 @@ class CheckpointTest {
     assertThat(loaded.checkpoint().code()).isEqualTo(Checkpoint.Code.current());
   }
 
+  /**
+   * An undefined score (ρ over a constant depth) is null in the JSON, as {@code anira eval --json}
+   * writes it, and NaN again once loaded; the string "NaN" of older checkpoints still reads.
+   */
+  @Test
+  void anUndefinedScoreIsNullInTheJsonAndNanOnceLoaded() throws Exception {
+    Evaluation constantDepth =
+        new Evaluation(1, 4, 1, 3, Map.of("steps", Double.NaN), Map.of(), null, Double.NaN, 0.25);
+    try (Anira model = TinyModels.create(Mechanism.ONLINE, 9)) {
+      Checkpoint.save(
+          dir, "tiny", model, CONFIG, "test", Map.of(Trainer.TRAIN_SET, constantDepth), 1);
+    }
+    Path json = Checkpoint.jsonFile(dir, "tiny");
+    JsonNode train = Checkpoint.JSON.readTree(json.toFile()).at("/metrics/" + Trainer.TRAIN_SET);
+    assertThat(train.at("/spearman/steps").isNull()).isTrue();
+    assertThat(train.get("adjustedR2Static").isNull()).isTrue();
+    assertThat(train.get("adjustedR2Algorithm").asDouble()).isEqualTo(0.25);
+    assertThat(Files.readString(json)).doesNotContain("NaN");
+    assertLoadsAsUndefined(json);
+
+    ObjectNode older = (ObjectNode) Checkpoint.JSON.readTree(json.toFile());
+    ObjectNode olderTrain = (ObjectNode) older.at("/metrics/" + Trainer.TRAIN_SET);
+    ((ObjectNode) olderTrain.get("spearman")).put("steps", "NaN");
+    olderTrain.put("adjustedR2Static", "NaN");
+    Files.writeString(json, older.toString());
+    assertLoadsAsUndefined(json);
+  }
+
+  private static void assertLoadsAsUndefined(Path json) throws Exception {
+    Checkpoint.Loaded loaded = Checkpoint.load(json, Device.cpu());
+    loaded.model().close();
+    Evaluation train = loaded.checkpoint().metrics().get(Trainer.TRAIN_SET);
+    assertThat(train.spearman().get("steps")).isNaN();
+    assertThat(train.adjustedR2Static()).isNaN();
+    assertThat(train.adjustedR2Algorithm()).isEqualTo(0.25);
+    assertThat(train.accuracy()).isEqualTo(1.0);
+  }
+
   @Test
   void aConfigThatDoesNotFitTheWeightsIsRefusedByName() throws Exception {
     try (Anira model = TinyModels.create(Mechanism.ONLINE, 9)) {
