@@ -2,6 +2,7 @@ package dev.anira.launcher;
 
 import ai.djl.Device;
 import dev.anira.cli.DurationConverter;
+import dev.anira.cli.Durations;
 import dev.anira.cli.GracefulStop;
 import dev.anira.cli.RateConverter;
 import dev.anira.jobs.AnalyticsConfig;
@@ -33,6 +34,7 @@ import dev.anira.tasks.Tasks;
 import dev.anira.telemetry.TrainingTelemetry;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -458,7 +460,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf("-- after %d s%n", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
         printSummary(state.summary(), out);
         printDeadLetters(state.deadLettersByReason(), out);
-        printLag(lag, out);
+        printLag(lag, rate, AnalyticsConfig.defaults().joinTimeout(), out);
       }
       Thread.sleep(200);
     }
@@ -478,16 +480,45 @@ public final class DemoCommand implements Callable<Integer> {
     out.flush();
   }
 
-  /** Whether the parts keep up: lag that grows from one summary to the next means they do not. */
-  private static void printLag(ConsumerLag lag, PrintWriter out) {
+  /**
+   * Whether the parts keep up: lag that grows from one summary to the next means they do not. A
+   * model service further behind than the job's join timeout is said in so many words: the traces
+   * of what it serves from then on wait in vain and go to anira.dlq.
+   */
+  private static void printLag(
+      ConsumerLag lag, double rate, Duration joinTimeout, PrintWriter out) {
     try {
+      long service = lag.of("anira-model-service");
       out.printf(
           "lag (records behind): model service %d, analytics %d (commits at checkpoints)%n",
-          lag.of("anira-model-service"), lag.of("anira-stream-jobs"));
+          service, lag.of("anira-stream-jobs"));
+      String warning = serviceBehindWarning(service, rate, joinTimeout);
+      if (warning != null) {
+        out.println(warning);
+      }
     } catch (Exception e) {
       out.println("lag: unavailable (" + e.getMessage() + ")");
     }
     out.flush();
+  }
+
+  /**
+   * A warning when the model service's lag, {@code records} of anira.tasks at {@code rate}
+   * instances/s, is more than {@code joinTimeout} behind; null otherwise.
+   */
+  static String serviceBehindWarning(long records, double rate, Duration joinTimeout) {
+    double seconds = records / rate;
+    if (seconds <= joinTimeout.toSeconds()) {
+      return null;
+    }
+    return String.format(
+        Locale.ROOT,
+        "warning: the model service is about %.0f s behind, more than the job's %s join timeout:"
+            + " the instances it serves now reach the join after their traces gave up (anira.dlq,"
+            + " UNMATCHED). This machine does not keep up with --rate %s; try a lower one.",
+        seconds,
+        Durations.format(joinTimeout),
+        BigDecimal.valueOf(rate).stripTrailingZeros().toPlainString());
   }
 
   static void printSummary(List<MonitorState.Row> rows, PrintWriter out) {
