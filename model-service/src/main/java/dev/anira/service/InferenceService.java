@@ -420,11 +420,12 @@ public final class InferenceService implements AutoCloseable {
   /**
    * An output's event time is when it leaves the service: every step and result of an instance, of
    * every model, carries the time of the transaction that sends it, so each output partition's
-   * event times rise with its offsets. Stamped when each step ran instead, the records of a model
-   * that finished an instance early waited for the instance's other models and reached Kafka behind
-   * the records committed meanwhile. Under load that was more than the analytics job's 5 s
-   * out-of-orderness: a 5-minute demo at 200 instances/s on 2 cores lost 12,438 halting events as
-   * {@code LATE_EVENT}, all of bfs and dfs, whose ONLINE models run deepest.
+   * event times rise with its offsets (with several replicas writing it, out of order by at most a
+   * transaction's length). Stamped when each step ran instead, the records of a model that finished
+   * an instance early waited for the instance's other models and reached Kafka behind the records
+   * committed meanwhile. Under load that was more than the analytics job's 5 s out-of-orderness: a
+   * 5-minute demo at 200 instances/s on 2 cores lost 12,438 halting events as {@code LATE_EVENT},
+   * all of bfs and dfs, whose ONLINE models run deepest.
    */
   private static void stampEventTime(SpecificRecordBase output, Instant sent) {
     if (output instanceof RecurrenceStep step) {

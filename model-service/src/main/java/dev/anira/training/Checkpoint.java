@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -98,8 +97,11 @@ public record Checkpoint(
 
   /**
    * JSON has no NaN: an undefined score (ρ of a constant depth) is written null, as {@code anira
-   * eval --json} writes it, and read back as NaN. Jackson's default writes the string "NaN", which
-   * checkpoints written before this still hold; they read as before.
+   * eval --json} writes it, and an explicit null reads back as NaN. Jackson's default writes the
+   * string "NaN", which checkpoints written before this still hold; they read as before. A field a
+   * checkpoint lacks (written before the field existed) reads as before too: 0 for a {@code
+   * double}, null for a {@code Double}. Infinities keep Jackson's strings ("Infinity"), which read
+   * back as they were.
    */
   private static SimpleModule undefinedAsNull() {
     JsonSerializer<Double> writer =
@@ -107,33 +109,46 @@ public record Checkpoint(
           @Override
           public void serialize(Double value, JsonGenerator out, SerializerProvider provider)
               throws IOException {
-            if (value.isNaN() || value.isInfinite()) {
+            if (value.isNaN()) {
               out.writeNull();
             } else {
               out.writeNumber(value);
             }
           }
         };
-    JsonDeserializer<Double> reader =
-        new StdDeserializer<>(Double.class) {
-          @Override
-          public Double deserialize(JsonParser in, DeserializationContext context)
-              throws IOException {
-            return in.currentToken() == JsonToken.VALUE_STRING
-                ? Double.valueOf(in.getText())
-                : in.getDoubleValue();
-          }
-
-          @Override
-          public Double getNullValue(DeserializationContext context) {
-            return Double.NaN;
-          }
-        };
     return new SimpleModule("undefined-as-null")
         .addSerializer(Double.class, writer)
         .addSerializer(double.class, writer)
-        .addDeserializer(Double.class, reader)
-        .addDeserializer(double.class, reader);
+        .addDeserializer(Double.class, new NullAsNaN(null))
+        .addDeserializer(double.class, new NullAsNaN(0.0));
+  }
+
+  /** Reads a number, or "NaN" and the like, or null as NaN; an absent field as {@code absent}. */
+  private static final class NullAsNaN extends StdDeserializer<Double> {
+    private static final long serialVersionUID = 1L;
+    private final Double absent;
+
+    NullAsNaN(Double absent) {
+      super(Double.class);
+      this.absent = absent;
+    }
+
+    @Override
+    public Double deserialize(JsonParser in, DeserializationContext context) throws IOException {
+      return in.currentToken() == JsonToken.VALUE_STRING
+          ? Double.valueOf(in.getText())
+          : in.getDoubleValue();
+    }
+
+    @Override
+    public Double getNullValue(DeserializationContext context) {
+      return Double.NaN;
+    }
+
+    @Override
+    public Object getAbsentValue(DeserializationContext context) {
+      return absent;
+    }
   }
 
   /** A checkpoint and the model rebuilt from it. Close the model when done. */

@@ -39,12 +39,16 @@ class DevicesTest {
                 "-cp",
                 System.getProperty("java.class.path"),
                 PrintAllocator.class.getName())
-            .redirectErrorStream(true);
+            .redirectError(ProcessBuilder.Redirect.DISCARD);
     child.environment().put("LD_PRELOAD", TCMALLOC.toString());
     Process process = child.start();
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip())
-        .isEqualTo("tcmalloc");
+    try {
+      String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(printed.strip()).isEqualTo("tcmalloc");
+    } finally {
+      process.destroyForcibly();
+    }
   }
 
   /** Prints what {@link Devices#allocator()} finds in its own process. */

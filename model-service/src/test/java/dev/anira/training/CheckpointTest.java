@@ -116,6 +116,24 @@ class CheckpointTest {
     assertLoadsAsUndefined(json);
   }
 
+  /** A checkpoint written before a training field existed loads with that field at 0, as before. */
+  @Test
+  void aCheckpointWithoutALaterNumberFieldLoadsWithItAtZero() throws Exception {
+    try (Anira model = TinyModels.create(Mechanism.ONLINE, 9)) {
+      Checkpoint.save(dir, "tiny", model, CONFIG, "test", metrics(), 1);
+    }
+    Path json = Checkpoint.jsonFile(dir, "tiny");
+    ObjectNode older = (ObjectNode) Checkpoint.JSON.readTree(json.toFile());
+    ((ObjectNode) older.get("training")).remove("haltingWarmup");
+    ((ObjectNode) older.get("metrics").get(Trainer.TRAIN_SET)).remove("adjustedR2Static");
+    Files.writeString(json, older.toString());
+
+    Checkpoint.Loaded loaded = Checkpoint.load(json, Device.cpu());
+    loaded.model().close();
+    assertThat(loaded.checkpoint().training().haltingWarmup()).isZero();
+    assertThat(loaded.checkpoint().metrics().get(Trainer.TRAIN_SET).adjustedR2Static()).isNaN();
+  }
+
   private static void assertLoadsAsUndefined(Path json) throws Exception {
     Checkpoint.Loaded loaded = Checkpoint.load(json, Device.cpu());
     loaded.model().close();

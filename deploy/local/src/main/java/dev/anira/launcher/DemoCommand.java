@@ -179,6 +179,7 @@ public final class DemoCommand implements Callable<Integer> {
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     boolean newDirectory = !Files.exists(recording);
     Files.createDirectories(recording);
+    boolean ran = false;
     try {
       requireDisk(recording, err);
       requireDisk(Path.of(System.getProperty("java.io.tmpdir")), err);
@@ -188,22 +189,28 @@ public final class DemoCommand implements Callable<Integer> {
       // Closed last, after the checkpoints are deleted: a signal's hook lets the JVM exit then.
       try (GracefulStop signal = GracefulStop.install("anira demo", STOP_TIMEOUT)) {
         signal.onStop("the demo", () -> stop.set(true));
-        return run(mix, recording, checkpoints, out, err);
+        int exit = run(mix, recording, checkpoints, out, err);
+        ran = true;
+        return exit;
       } finally {
         FileUtils.deleteDirectoryQuietly(checkpoints.toFile());
       }
     } finally {
-      if (newDirectory) {
-        deleteIfEmpty(recording); // a demo that failed before recording leaves no empty directory
+      if (newDirectory && !ran) {
+        deleteIfEmpty(recording, err); // a demo that failed before recording leaves none behind
       }
     }
   }
 
-  private static void deleteIfEmpty(Path directory) throws IOException {
+  /** Best effort: a failure here must not hide the one that ended the demo. */
+  private static void deleteIfEmpty(Path directory, PrintWriter err) {
     try (var entries = Files.list(directory)) {
       if (entries.findAny().isEmpty()) {
         Files.delete(directory);
       }
+    } catch (IOException e) {
+      err.println(
+          "anira demo: could not remove the empty recording directory " + directory + ": " + e);
     }
   }
 
