@@ -96,12 +96,9 @@ class CheckpointTest {
   void anUndefinedScoreIsNullInTheJsonAndNanOnceLoaded() throws Exception {
     Evaluation constantDepth =
         new Evaluation(1, 4, 1, 3, Map.of("steps", Double.NaN), Map.of(), null, Double.NaN, 0.25);
-    try (Anira model = TinyModels.create(Mechanism.ONLINE, 9)) {
-      Checkpoint.save(
-          dir, "tiny", model, CONFIG, "test", Map.of(Trainer.TRAIN_SET, constantDepth), 1);
-    }
+    JsonNode train =
+        saveTiny(Map.of(Trainer.TRAIN_SET, constantDepth)).at("/metrics/" + Trainer.TRAIN_SET);
     Path json = Checkpoint.jsonFile(dir, "tiny");
-    JsonNode train = Checkpoint.JSON.readTree(json.toFile()).at("/metrics/" + Trainer.TRAIN_SET);
     assertThat(train.at("/spearman/steps").isNull()).isTrue();
     assertThat(train.get("adjustedR2Static").isNull()).isTrue();
     assertThat(train.get("adjustedR2Algorithm").asDouble()).isEqualTo(0.25);
@@ -119,11 +116,8 @@ class CheckpointTest {
   /** A checkpoint written before a training field existed loads with that field at 0, as before. */
   @Test
   void aCheckpointWithoutALaterNumberFieldLoadsWithItAtZero() throws Exception {
-    try (Anira model = TinyModels.create(Mechanism.ONLINE, 9)) {
-      Checkpoint.save(dir, "tiny", model, CONFIG, "test", metrics(), 1);
-    }
+    ObjectNode older = saveTiny(metrics());
     Path json = Checkpoint.jsonFile(dir, "tiny");
-    ObjectNode older = (ObjectNode) Checkpoint.JSON.readTree(json.toFile());
     ((ObjectNode) older.get("training")).remove("haltingWarmup");
     ((ObjectNode) older.get("metrics").get(Trainer.TRAIN_SET)).remove("adjustedR2Static");
     Files.writeString(json, older.toString());
@@ -132,6 +126,14 @@ class CheckpointTest {
     loaded.model().close();
     assertThat(loaded.checkpoint().training().haltingWarmup()).isZero();
     assertThat(loaded.checkpoint().metrics().get(Trainer.TRAIN_SET).adjustedR2Static()).isNaN();
+  }
+
+  /** Saves a tiny ONLINE model as "tiny" with {@code metrics}; returns its JSON, to edit. */
+  private ObjectNode saveTiny(Map<String, Evaluation> metrics) throws Exception {
+    try (Anira model = TinyModels.create(Mechanism.ONLINE, 9)) {
+      Checkpoint.save(dir, "tiny", model, CONFIG, "test", metrics, 1);
+    }
+    return (ObjectNode) Checkpoint.JSON.readTree(Checkpoint.jsonFile(dir, "tiny").toFile());
   }
 
   private static void assertLoadsAsUndefined(Path json) throws Exception {
@@ -146,11 +148,8 @@ class CheckpointTest {
 
   @Test
   void aConfigThatDoesNotFitTheWeightsIsRefusedByName() throws Exception {
-    try (Anira model = TinyModels.create(Mechanism.ONLINE, 9)) {
-      Checkpoint.save(dir, "tiny", model, CONFIG, "test", metrics(), 1);
-    }
+    ObjectNode node = saveTiny(metrics());
     Path json = Checkpoint.jsonFile(dir, "tiny");
-    ObjectNode node = (ObjectNode) Checkpoint.JSON.readTree(json.toFile());
     ((ObjectNode) node.get("model")).put("ffDim", 32);
     Checkpoint.JSON.writeValue(json.toFile(), node);
     assertThatThrownBy(() -> Checkpoint.load(json, Device.cpu()))
