@@ -34,6 +34,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -249,7 +251,16 @@ class BadInputFuzzIT {
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024);
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      records.forEach(producer::send);
+      List<Future<?>> sent = new ArrayList<>();
+      records.forEach(r -> sent.add(producer.send(r)));
+      for (Future<?> s : sent) {
+        s.get(); // a record the producer gave up on is a fixture failure, not a lost record
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the fuzz input was not produced", e.getCause());
     }
   }
 }

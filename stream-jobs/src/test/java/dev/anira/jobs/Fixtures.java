@@ -28,6 +28,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -354,7 +356,18 @@ public final class Fixtures {
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      records.forEach(producer::send);
+      // Every send is checked: a record the producer gave up on would otherwise show up minutes
+      // later as a report missing from the job's output.
+      List<Future<?>> sent = new ArrayList<>();
+      records.forEach(r -> sent.add(producer.send(r)));
+      for (Future<?> s : sent) {
+        s.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while producing the fixture", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the fixture's input was not produced", e.getCause());
     }
   }
 

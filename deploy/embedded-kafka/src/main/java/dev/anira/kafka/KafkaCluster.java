@@ -4,6 +4,7 @@ import dev.anira.schemas.Topic;
 import dev.anira.schemas.serde.SingleObjectCodec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,11 +17,14 @@ import java.util.concurrent.TimeoutException;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -40,9 +44,10 @@ public interface KafkaCluster extends AutoCloseable {
 
   /**
    * Creates the topics that do not exist yet with the given partition counts; existing topics are
-   * left as they are, so calling this again is harmless. Returns once every topic is described with
-   * a leader for each partition: a KRaft controller acknowledges a topic before the broker's
-   * metadata has it, and an admin or client that asks in between is told the topic does not exist.
+   * left as they are, so calling this again is harmless. Returns once every partition's leader
+   * takes writes: a KRaft controller acknowledges a topic before the broker's metadata has it (an
+   * admin or client that asks in between is told the topic does not exist), and the metadata names
+   * a leader before the leader is ready.
    *
    * @throws IllegalStateException if a topic cannot be created or is not ready within {@code
    *     timeout}
@@ -79,11 +84,49 @@ public interface KafkaCluster extends AutoCloseable {
           throw new IllegalStateException("Interrupted while creating topics", e);
         }
       }
-      awaitLeaders(admin, partitionsByTopic.keySet(), deadline);
+      awaitWritable(admin, awaitLeaders(admin, partitionsByTopic.keySet(), deadline), deadline);
     }
   }
 
-  private void awaitLeaders(Admin admin, Set<String> names, long deadline) {
+  /**
+   * Waits until each partition's leader answers for it. A broker names a new partition's leader in
+   * its metadata a moment before that leader takes writes; a producer that sends in between is told
+   * NOT_LEADER_OR_FOLLOWER, and when a later batch of its lands first, the broker refuses the
+   * retried earlier one as out of sequence until the producer's {@code delivery.timeout.ms} expires
+   * it: records lost two minutes later (a test's input, issue 20) or a transaction aborted.
+   * ListOffsets passes the same leader check as a produce request, and the admin client retries it
+   * until the leader answers.
+   */
+  private void awaitWritable(Admin admin, Map<String, TopicDescription> topics, long deadline) {
+    Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+    topics.forEach(
+        (name, topic) ->
+            topic
+                .partitions()
+                .forEach(
+                    p ->
+                        partitions.put(
+                            new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+    long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    try {
+      admin
+          .listOffsets(
+              partitions, new ListOffsetsOptions().timeoutMs((int) Math.min(left, 1 << 30)))
+          .all()
+          .get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "Partitions of " + topics.keySet() + " take no writes yet on " + description(),
+          e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for topics", e);
+    }
+  }
+
+  /** The topics' descriptions, once every partition has a leader. */
+  private Map<String, TopicDescription> awaitLeaders(
+      Admin admin, Set<String> names, long deadline) {
     while (true) {
       try {
         Map<String, TopicDescription> topics =
@@ -94,7 +137,7 @@ public interface KafkaCluster extends AutoCloseable {
         if (topics.values().stream()
             .flatMap(t -> t.partitions().stream())
             .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
-          return;
+          return topics;
         }
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {

@@ -62,6 +62,46 @@ class EmbeddedKafkaBrokerIT {
     }
   }
 
+  /**
+   * Once createTopics returns, every partition's leader takes writes: a producer's first batches
+   * need no retry. Before, one send in about twenty right after creation was told
+   * NOT_LEADER_OR_FOLLOWER, and its retried batch was then refused as out of sequence until the
+   * producer dropped it.
+   */
+  @Test
+  void newTopicsTakeWritesAtOnce() throws Exception {
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.ephemeral());
+        var producer =
+            new KafkaProducer<>(
+                Map.<String, Object>of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+                new StringSerializer(),
+                new StringSerializer())) {
+      for (int round = 0; round < 20; round++) {
+        Map<String, Integer> topics = Map.of("a" + round, 2, "b" + round, 2, "c" + round, 2);
+        broker.createTopics(topics, Duration.ofSeconds(30));
+        List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+        for (String topic : topics.keySet()) {
+          for (int partition = 0; partition < 2; partition++) {
+            sent.add(producer.send(new ProducerRecord<>(topic, partition, "k", "v")));
+          }
+        }
+        for (var s : sent) {
+          s.get();
+        }
+      }
+      double retries =
+          (double)
+              producer.metrics().entrySet().stream()
+                  .filter(e -> e.getKey().name().equals("record-retry-total"))
+                  .findFirst()
+                  .orElseThrow()
+                  .getValue()
+                  .metricValue();
+      assertThat(retries).isZero();
+    }
+  }
+
   @Test
   void twoBrokersRunSideBySide() {
     try (EmbeddedKafkaBroker first = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.ephemeral());
