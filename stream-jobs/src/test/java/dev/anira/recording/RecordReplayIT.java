@@ -24,6 +24,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -116,6 +121,36 @@ class RecordReplayIT {
                 .toList();
         assertThat(got).as("%s after replay", e.getKey()).isEqualTo(e.getValue());
       }
+
+      // Records the broker refuses are reported, and the replay fails: none is counted as sent.
+      try (Admin admin =
+          Admin.create(
+              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, replayed.bootstrapServers()))) {
+        admin
+            .incrementalAlterConfigs(
+                Map.of(
+                    new ConfigResource(ConfigResource.Type.TOPIC, Topic.STEPS.topicName()),
+                    List.of(
+                        new AlterConfigOp(
+                            new ConfigEntry("max.message.bytes", "64"), AlterConfigOp.OpType.SET))))
+            .all()
+            .get();
+      }
+      StringWriter replayErr = new StringWriter();
+      CommandLine replay = new CommandLine(new ReplayCommand());
+      replay.setErr(new PrintWriter(replayErr));
+      assertThat(
+              replay.execute(
+                  recording.toString(),
+                  "--to-kafka",
+                  "--bootstrap",
+                  replayed.bootstrapServers(),
+                  "--speed",
+                  "max"))
+          .isEqualTo(4);
+      assertThat(replayErr.toString())
+          .contains("were not written to " + replayed.bootstrapServers())
+          .contains("RecordTooLargeException");
     }
 
     Path damaged = tmp.resolve("damaged");

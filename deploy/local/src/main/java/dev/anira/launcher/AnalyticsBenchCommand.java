@@ -30,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
@@ -381,6 +382,7 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
   /** Sends a run's trace, steps and result as the producer and the model service would. */
   private static final class Publisher implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final SingleObjectCodec<dev.anira.schemas.AlgorithmTrace> traces =
         SingleObjectCodec.of(dev.anira.schemas.AlgorithmTrace.class);
     private final SingleObjectCodec<dev.anira.schemas.RecurrenceStep> steps =
@@ -399,19 +401,34 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
     /** Returns the number of step records sent. */
     int send(SyntheticRuns.Run run) {
       byte[] key = run.trace().getInstanceId().getBytes(StandardCharsets.UTF_8);
-      producer.send(
-          new ProducerRecord<>(Topic.TRACES.topicName(), key, traces.encode(run.trace())));
+      send(new ProducerRecord<>(Topic.TRACES.topicName(), key, traces.encode(run.trace())));
       for (var step : run.steps()) {
-        producer.send(new ProducerRecord<>(Topic.STEPS.topicName(), key, steps.encode(step)));
+        send(new ProducerRecord<>(Topic.STEPS.topicName(), key, steps.encode(step)));
       }
-      producer.send(
-          new ProducerRecord<>(Topic.RESULTS.topicName(), key, results.encode(run.result())));
+      send(new ProducerRecord<>(Topic.RESULTS.topicName(), key, results.encode(run.result())));
       return run.steps().size();
     }
 
+    private void send(ProducerRecord<byte[], byte[]> record) {
+      producer.send(
+          record,
+          (metadata, e) -> {
+            if (e != null) {
+              failure.compareAndSet(null, e);
+            }
+          });
+    }
+
+    /**
+     * @throws IllegalStateException if the broker did not take a record: the measured workload
+     *     would not be the one counted
+     */
     @Override
     public void close() {
       producer.close();
+      if (failure.get() != null) {
+        throw new IllegalStateException("the workload was not published", failure.get());
+      }
     }
   }
 }
