@@ -44,7 +44,7 @@ public final class AnalyticsJob {
         HaltingPipeline.join(decoded, config.joinTimeout(), producerId);
     AnalyticsPipeline.Reports reports =
         AnalyticsPipeline.analyze(events, config.window(), config.alerts(), producerId);
-    sinks.write(Topic.HALTING, HaltingPipeline.events(events));
+    sinks.writeHalting(events);
     sinks.write(Topic.ALIGNMENT, reports.alignment());
     sinks.write(Topic.TIMING, reports.timing());
     sinks.write(Topic.GENERALIZATION, reports.generalization());

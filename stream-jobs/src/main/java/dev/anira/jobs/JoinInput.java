@@ -126,7 +126,8 @@ public final class JoinInput {
 
   /**
    * Decodes a message of one of the joined topics, keeping its bytes as they came (decoding once
-   * validates them; the join decodes again only when it emits).
+   * validates them; the join decodes again only when it emits). A step record of this build's
+   * schema is read straight into its columns ({@link StepRecordReader}).
    *
    * @throws IllegalArgumentException for another topic, or a {@link
    *     dev.anira.schemas.serde.RecordDecodingException} for bad bytes
@@ -134,7 +135,11 @@ public final class JoinInput {
   public static JoinInput decode(String topic, byte[] value) {
     return switch (Topic.byName(topic)) {
       case TRACES -> of(TRACES.decode(value), value);
-      case STEPS -> of(STEPS.decode(value), value);
+      case STEPS -> {
+        JoinInput step = STEPS.read(value, StepRecordReader.INSTANCE, older -> of(older, value));
+        step.payload = value;
+        yield step;
+      }
       case RESULTS -> of(RESULTS.decode(value), value);
       default -> throw new IllegalArgumentException(topic + " is not an input of the join");
     };

@@ -1,5 +1,6 @@
 package dev.anira.jobs;
 
+import dev.anira.analytics.InstanceEvents;
 import dev.anira.schemas.Topic;
 import dev.anira.schemas.serde.AvroFlinkSerializationSchema;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -57,7 +59,8 @@ public final class KafkaIO {
 
   /**
    * Exactly-once Kafka sinks: each output topic's records commit with the job's checkpoints, so
-   * {@code read_committed} consumers see every report once, across failures and restarts.
+   * {@code read_committed} consumers see every report once, across failures and restarts. The
+   * halting events are written straight from their columns ({@link HaltingEventWriter}).
    */
   public static Sinks sinks(
       String bootstrap,
@@ -66,10 +69,24 @@ public final class KafkaIO {
       Properties extra) {
     return new Sinks() {
       @Override
-      public <T extends SpecificRecordBase> void write(
-          Topic topic, org.apache.flink.streaming.api.datastream.DataStream<T> records) {
+      public <T extends SpecificRecordBase> void write(Topic topic, DataStream<T> records) {
         @SuppressWarnings("unchecked")
         Class<T> type = (Class<T>) topic.recordType();
+        sink(records, topic, new WriteTimeRecords<>(topic.topicName(), type));
+      }
+
+      @Override
+      public void writeHalting(DataStream<InstanceEvents> instances) {
+        sink(
+            instances
+                .flatMap(new HaltingEventWriter.PerToken(), TypeInformation.of(KeyedBytes.class))
+                .name("halting-events"),
+            Topic.HALTING,
+            new WriteTimeBytes(Topic.HALTING.topicName()));
+      }
+
+      private <T> void sink(
+          DataStream<T> records, Topic topic, KafkaRecordSerializationSchema<T> serializer) {
         Properties props = new Properties();
         // The broker caps transactions at 15 minutes; the client default of 1 hour is refused.
         props.setProperty("transaction.timeout.ms", "900000");
@@ -85,7 +102,7 @@ public final class KafkaIO {
                     .setKafkaProducerConfig(props)
                     .setDeliveryGuarantee(guarantee)
                     .setTransactionalIdPrefix(transactionalIdPrefix + "-" + topic.topicName())
-                    .setRecordSerializer(new WriteTimeRecords<>(topic.topicName(), type))
+                    .setRecordSerializer(serializer)
                     .build())
             .name(topic.topicName())
             .uid("sink-" + topic.topicName());
@@ -141,6 +158,23 @@ public final class KafkaIO {
     public ProducerRecord<byte[], byte[]> serialize(
         T record, KafkaSinkContext context, Long eventTimestamp) {
       return new ProducerRecord<>(topic, null, null, keyOf(record), value.serialize(record));
+    }
+  }
+
+  /** Messages already encoded, written as {@link WriteTimeRecords} writes records. */
+  static final class WriteTimeBytes implements KafkaRecordSerializationSchema<KeyedBytes> {
+    private static final long serialVersionUID = 1L;
+
+    private final String topic;
+
+    WriteTimeBytes(String topic) {
+      this.topic = topic;
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(
+        KeyedBytes record, KafkaSinkContext context, Long eventTimestamp) {
+      return new ProducerRecord<>(topic, null, null, record.key, record.value);
     }
   }
 

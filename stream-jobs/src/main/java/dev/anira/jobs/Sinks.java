@@ -1,5 +1,6 @@
 package dev.anira.jobs;
 
+import dev.anira.analytics.InstanceEvents;
 import dev.anira.schemas.Topic;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -9,7 +10,15 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  * files ({@code dev.anira.recording.Recording#sinks}) or, in tests, anything that collects them.
  * The jobs only ever call this.
  */
-@FunctionalInterface
 public interface Sinks {
   <T extends SpecificRecordBase> void write(Topic topic, DataStream<T> records);
+
+  /**
+   * The halting events, one {@code anira.halting} record per answer token of each instance. By
+   * default they are built as Avro events ({@link HaltingPipeline#events}) and go to {@link
+   * #write}; a sink that writes bytes may encode them straight from the columns.
+   */
+  default void writeHalting(DataStream<InstanceEvents> instances) {
+    write(Topic.HALTING, HaltingPipeline.events(instances));
+  }
 }

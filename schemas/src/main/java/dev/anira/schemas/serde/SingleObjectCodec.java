@@ -5,18 +5,19 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.Decoder;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.Encoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -42,12 +43,25 @@ public final class SingleObjectCodec<T extends SpecificRecordBase> {
   private final Schema schema;
   private final byte[] header;
   private final SpecificDatumWriter<T> writer;
+  private final long fingerprint;
   private final Map<Long, SpecificDatumReader<T>> readersByWriterFingerprint;
-  // Projections onto the eventTime field, built on first use: only sources that stamp records
-  // with their event time need them.
-  private final ConcurrentMap<Long, GenericDatumReader<GenericRecord>> eventTimeReaders =
-      new ConcurrentHashMap<>();
   private final String knownVersions;
+
+  /**
+   * Reads a message body field by field, in the writer schema's order, straight from Avro's
+   * decoder: for a caller that wants a few fields in its own form (primitive arrays, no record
+   * objects). It must consume every field, as a full decode does.
+   */
+  @FunctionalInterface
+  public interface BodyReader<R> {
+    R read(Decoder in) throws IOException;
+  }
+
+  /** Writes a message body field by field, in this build's schema order; see {@link #encode}. */
+  @FunctionalInterface
+  public interface BodyWriter {
+    void write(Encoder out) throws IOException;
+  }
 
   /**
    * Per thread, the buffer a record is encoded into and Avro's buffered encoder. Avro's {@code
@@ -71,7 +85,7 @@ public final class SingleObjectCodec<T extends SpecificRecordBase> {
     this.header = new byte[HEADER_LENGTH];
     header[0] = MARKER_0;
     header[1] = MARKER_1;
-    long fingerprint = SchemaHistory.fingerprint(schema);
+    this.fingerprint = SchemaHistory.fingerprint(schema);
     for (int i = 0; i < 8; i++) {
       header[2 + i] = (byte) (fingerprint >>> (8 * i));
     }
@@ -102,63 +116,99 @@ public final class SingleObjectCodec<T extends SpecificRecordBase> {
 
   public byte[] encode(T record) {
     Objects.requireNonNull(record, "record");
+    return encode(out -> writer.write(record, out), record);
+  }
+
+  /**
+   * The single-object encoding of a body that {@code body} writes field by field, in this build's
+   * schema order, straight to Avro's encoder: for a caller whose values are not in a record object.
+   *
+   * @throws IllegalArgumentException if {@code body} fails (a null where the schema has none)
+   */
+  public byte[] encode(BodyWriter body) {
+    return encode(body, "a record written field by field");
+  }
+
+  private byte[] encode(BodyWriter body, Object what) {
     EncodeBuffers buffers = BUFFERS.get();
     // Reset after configuring: configuring flushes whatever a failed encode left in the encoder.
     buffers.encoder = EncoderFactory.get().binaryEncoder(buffers.bytes, buffers.encoder);
     buffers.bytes.reset();
     try {
       buffers.encoder.writeFixed(header);
-      writer.write(record, buffers.encoder);
+      body.write(buffers.encoder);
       buffers.encoder.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
       // Avro reports a missing required field as a bare NullPointerException.
       throw new IllegalArgumentException(
-          "Cannot encode " + schema.getName() + ": " + e.getMessage() + " in " + record, e);
+          "Cannot encode " + schema.getName() + ": " + e.getMessage() + " in " + what, e);
     }
     return buffers.bytes.toByteArray();
   }
 
   public T decode(byte[] bytes) {
-    long fingerprint = writerFingerprint(bytes);
-    SpecificDatumReader<T> reader = readersByWriterFingerprint.get(fingerprint);
+    long writer = writerFingerprint(bytes);
+    SpecificDatumReader<T> reader = readersByWriterFingerprint.get(writer);
     if (reader == null) {
-      throw unknownWriter(fingerprint);
+      throw unknownWriter(writer);
     }
-    return read(reader, bytes, fingerprint, schema.getName());
+    return read(in -> reader.read(null, in), bytes, writer, schema.getName());
   }
 
   /**
-   * The record's {@code eventTime} (epoch milliseconds) without decoding the rest: the body is read
-   * against a projection onto that one field, so other fields are skipped, not built. It accepts
-   * exactly what {@link #decode} accepts.
+   * Decodes with {@code current} a message written with this build's schema, and in full, then
+   * through {@code older}, one written with an archived version. Refuses what {@link #decode}
+   * refuses, with the same exceptions: {@code current} reads past no field, and every exception it
+   * throws counts as a corrupt body.
+   *
+   * @throws RecordDecodingException for bytes that are not a record of this type
+   */
+  public <R> R read(byte[] bytes, BodyReader<R> current, Function<T, R> older) {
+    long writer = writerFingerprint(bytes);
+    if (writer != fingerprint) {
+      return older.apply(decode(bytes));
+    }
+    return read(current, bytes, writer, schema.getName());
+  }
+
+  /**
+   * The record's {@code eventTime} (epoch milliseconds) without building the record: the body is
+   * walked along the writer's schema, every other field skipped (Avro's {@link
+   * GenericDatumReader#skip}), which refuses what {@link #decode} refuses except an enum symbol
+   * index out of range.
    *
    * @throws RecordDecodingException for bytes {@link #decode} would refuse, or a type without an
    *     eventTime field
    */
   public long eventTime(byte[] bytes) {
-    long fingerprint = writerFingerprint(bytes);
-    SpecificDatumReader<T> full = readersByWriterFingerprint.get(fingerprint);
+    long writer = writerFingerprint(bytes);
+    SpecificDatumReader<T> full = readersByWriterFingerprint.get(writer);
     if (full == null) {
-      throw unknownWriter(fingerprint);
+      throw unknownWriter(writer);
     }
-    GenericDatumReader<GenericRecord> reader =
-        eventTimeReaders.computeIfAbsent(
-            fingerprint, f -> new GenericDatumReader<>(full.getSchema(), eventTimeProjection()));
-    return (Long) read(reader, bytes, fingerprint, schema.getName() + ".eventTime").get(0);
-  }
-
-  private Schema eventTimeProjection() {
-    if (schema.getField("eventTime") == null) {
+    List<Schema.Field> fields = full.getSchema().getFields();
+    Schema.Field eventTime = full.getSchema().getField("eventTime");
+    if (eventTime == null || eventTime.schema().getType() != Schema.Type.LONG) {
       throw new RecordDecodingException(
-          Reason.WRONG_RECORD_TYPE, schema.getName() + " has no eventTime field");
+          Reason.WRONG_RECORD_TYPE, schema.getName() + " has no long eventTime field");
     }
-    return SchemaBuilder.record(schema.getName())
-        .namespace(schema.getNamespace())
-        .fields()
-        .requiredLong("eventTime")
-        .endRecord();
+    return read(
+        in -> {
+          long time = 0;
+          for (Schema.Field field : fields) {
+            if (field == eventTime) {
+              time = in.readLong();
+            } else {
+              GenericDatumReader.skip(field.schema(), in);
+            }
+          }
+          return time;
+        },
+        bytes,
+        writer,
+        schema.getName() + ".eventTime");
   }
 
   private long writerFingerprint(byte[] bytes) {
@@ -183,7 +233,7 @@ public final class SingleObjectCodec<T extends SpecificRecordBase> {
     return littleEndianLong(bytes, 2);
   }
 
-  private static <R> R read(DatumReader<R> reader, byte[] bytes, long fingerprint, String what) {
+  private static <R> R read(BodyReader<R> reader, byte[] bytes, long fingerprint, String what) {
     int bodyLength = bytes.length - HEADER_LENGTH;
     BoundedDecoder decoder =
         new BoundedDecoder(
@@ -191,7 +241,7 @@ public final class SingleObjectCodec<T extends SpecificRecordBase> {
     R record;
     int left;
     try {
-      record = reader.read(null, decoder);
+      record = reader.read(decoder);
       left = decoder.remaining();
     } catch (IOException | RuntimeException e) {
       throw new RecordDecodingException(
