@@ -2,11 +2,13 @@ package dev.anira.launcher;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anira.analytics.InstanceEvents;
 import dev.anira.jobs.AnalyticsConfig;
 import dev.anira.jobs.AnalyticsJob;
 import dev.anira.jobs.KafkaIO;
 import dev.anira.jobs.LocalFlink;
 import dev.anira.jobs.RawRecord;
+import dev.anira.jobs.Sinks;
 import dev.anira.jobs.SourceEventTime;
 import dev.anira.kafka.EmbeddedKafkaBroker;
 import dev.anira.kafka.EmbeddedKafkaConfig;
@@ -31,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
@@ -58,11 +61,14 @@ import picocli.CommandLine.Spec;
     description = {
       "Benchmarks of the analytics job (join + alignment, timing, generalization, alerts; Kafka in,"
           + " exactly-once Kafka out; MiniCluster, parallelism 2):",
-      "throughput: step records/s and halting events/s over a preloaded backlog, from the first"
-          + " record read to the job's end (final windows and commit included), with the job's"
-          + " defaults (10 s windows, 5 s out-of-orderness, 5 s checkpoints): the JVM's first job"
-          + " (stepRecordsPerSec, compiling as it runs), then the same backlog again on a new"
-          + " broker (warmStepRecordsPerSec, the rate a long-running job settles at);",
+      "throughput: step records/s and halting events/s over a preloaded backlog, with the job's"
+          + " defaults (10 s windows, 5 s out-of-orderness, 5 s checkpoints), from the first record"
+          + " read to the last record handed to a sink, final windows included"
+          + " (processedStepRecordsPerSec), and to the job's end, which waits for the next"
+          + " checkpoint to commit the sinks (stepRecordsPerSec), and the process's CPU per step"
+          + " record while processing (cpuMicrosPerStepRecord): the JVM's first job (compiling as"
+          + " it runs), then the same backlog again on a new broker (warm..., the rate a"
+          + " long-running job settles at);",
       "latency: at a steady --rate of step records/s, from a step's event time to the moment a"
           + " read_committed consumer sees the window alignment report that includes it (p50/p99),"
           + " with --window-ms windows, 200 ms out-of-orderness and 500 ms checkpoints; the full"
@@ -136,14 +142,21 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
       stdout.println(out);
     } else {
       stdout.printf(
-          "throughput: %,.0f step records/s, %,.0f halting events/s (%,d step records, %.1f s)%n"
-              + "throughput once warm: %,.0f step records/s (%.1f s)%n"
+          "throughput: %,.0f step records/s processed in %.1f s (%,d step records, %.1f µs of"
+              + " CPU each); %,.0f/s to the job's end (%.1f s, the final commit included)%n"
+              + "throughput once warm: %,.0f step records/s processed in %.1f s (%.1f µs of CPU"
+              + " each); %,.0f/s to the job's end (%.1f s)%n"
               + "latency at %,d step records/s, %d ms windows: p50 %.0f ms, p99 %.0f ms"
               + " (%,d steps measured)%n",
-          out.get("stepRecordsPerSec").asDouble(),
-          out.get("haltingEventsPerSec").asDouble(),
+          out.get("processedStepRecordsPerSec").asDouble(),
+          out.get("processingSeconds").asDouble(),
           out.get("stepRecords").asLong(),
+          out.get("cpuMicrosPerStepRecord").asDouble(),
+          out.get("stepRecordsPerSec").asDouble(),
           out.get("throughputSeconds").asDouble(),
+          out.get("warmProcessedStepRecordsPerSec").asDouble(),
+          out.get("warmProcessingSeconds").asDouble(),
+          out.get("warmCpuMicrosPerStepRecord").asDouble(),
           out.get("warmStepRecordsPerSec").asDouble(),
           out.get("warmThroughputSeconds").asDouble(),
           rate,
@@ -220,21 +233,96 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
                   "kafka")
               .map(new FirstRecord())
               .name("first-record");
+      LastOutput.AT.set(0);
       AnalyticsJob.build(
           input,
           config,
-          KafkaIO.sinks(
-              kafka.bootstrapServers(), "bench", DeliveryGuarantee.EXACTLY_ONCE, new Properties()));
+          new LastOutput.Marking(
+              KafkaIO.sinks(
+                  kafka.bootstrapServers(),
+                  "bench",
+                  DeliveryGuarantee.EXACTLY_ONCE,
+                  new Properties())));
       err.printf(
           "analytics job over %,d step records (parallelism %d%s) ...%n",
           steps, parallelism, prefix.isEmpty() ? "" : ", " + prefix);
       err.flush();
+      CpuClock cpu = CpuClock.start();
       env.execute("bench-throughput");
-      double seconds = (System.nanoTime() - FirstRecord.AT.get()) / 1e9;
+      cpu.stop();
+      long first = FirstRecord.AT.get();
+      long last = LastOutput.AT.get();
+      double seconds = (System.nanoTime() - first) / 1e9;
+      double processing = (last - first) / 1e9;
+      double cpuSeconds = (cpu.at(last) - cpu.at(first)) / 1e9;
       out.put(name(prefix, "stepRecords"), steps);
       out.put(name(prefix, "throughputSeconds"), seconds);
       out.put(name(prefix, "stepRecordsPerSec"), steps / seconds);
       out.put(name(prefix, "haltingEventsPerSec"), (double) instances * TOKENS / seconds);
+      out.put(name(prefix, "processingSeconds"), processing);
+      out.put(name(prefix, "processedStepRecordsPerSec"), steps / processing);
+      out.put(name(prefix, "processingCpuSeconds"), cpuSeconds);
+      out.put(name(prefix, "cpuMicrosPerStepRecord"), cpuSeconds * 1e6 / steps);
+    }
+  }
+
+  /**
+   * The process's CPU time (all threads: job, broker, JIT, GC), sampled every 10 ms, so that the
+   * CPU of a span marked by nanoTime stamps can be read afterwards. CPU per record is the figure to
+   * compare builds by on a shared machine: throughput also moves with what else runs there.
+   */
+  private static final class CpuClock {
+    private final com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    private final List<long[]> samples = Collections.synchronizedList(new ArrayList<>());
+    private final Thread sampler;
+    private volatile boolean running = true;
+
+    private CpuClock() {
+      sampler =
+          new Thread(
+              () -> {
+                while (running) {
+                  samples.add(new long[] {System.nanoTime(), os.getProcessCpuTime()});
+                  try {
+                    Thread.sleep(10);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              },
+              "bench-cpu-clock");
+      sampler.setDaemon(true);
+    }
+
+    static CpuClock start() {
+      CpuClock clock = new CpuClock();
+      clock.samples.add(new long[] {System.nanoTime(), clock.os.getProcessCpuTime()});
+      clock.sampler.start();
+      return clock;
+    }
+
+    void stop() throws InterruptedException {
+      running = false;
+      sampler.join();
+      samples.add(new long[] {System.nanoTime(), os.getProcessCpuTime()});
+    }
+
+    /** Process CPU nanoseconds at {@code nanoTime}, interpolated between samples. */
+    long at(long nanoTime) {
+      long[] before = samples.get(0);
+      for (long[] sample : samples) {
+        if (sample[0] >= nanoTime) {
+          double f =
+              sample[0] == before[0]
+                  ? 1
+                  : (double) (nanoTime - before[0]) / (sample[0] - before[0]);
+          return before[1] + Math.round(f * (sample[1] - before[1]));
+        }
+        before = sample;
+      }
+      return before[1];
     }
   }
 
@@ -376,6 +464,39 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
         AT.compareAndSet(0, System.nanoTime());
       }
       return value;
+    }
+  }
+
+  /**
+   * Marks when the job hands its last record to a sink (the MiniCluster runs in this JVM). A
+   * bounded job ends only after the next checkpoint has committed its exactly-once sinks, up to one
+   * checkpoint interval (5 s by default) after its work is done; over the quick backlog that wait
+   * was most of the measured time, so the figure to the job's end hid the job's speed.
+   */
+  private static final class LastOutput<T> implements MapFunction<T, T> {
+    static final AtomicLong AT = new AtomicLong();
+
+    @Override
+    public T map(T value) {
+      AT.set(System.nanoTime());
+      return value;
+    }
+
+    /** The given sinks, each stream passing a {@code LastOutput} first. */
+    record Marking(Sinks sinks) implements Sinks {
+      @Override
+      public <T extends SpecificRecordBase> void write(Topic topic, DataStream<T> records) {
+        sinks.write(topic, mark(records, topic.topicName()));
+      }
+
+      @Override
+      public void writeHalting(DataStream<InstanceEvents> instances) {
+        sinks.writeHalting(mark(instances, Topic.HALTING.topicName()));
+      }
+
+      private static <T> DataStream<T> mark(DataStream<T> records, String topic) {
+        return records.map(new LastOutput<T>(), records.getType()).name("last-output-" + topic);
+      }
     }
   }
 
