@@ -22,6 +22,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -68,8 +69,8 @@ class StateMigrationTest {
 
   @ParameterizedTest
   @MethodSource("fixtures")
-  void aSavepointOfAnEarlierReleaseRestoresAndItsReportsContinueExactly(Path fixture)
-      throws Exception {
+  void aSavepointOfAnEarlierReleaseRestoresAndItsReportsContinueExactly(
+      Path fixture, @TempDir Path stopSavepoint) throws Exception {
     Fixtures.Data data = data();
     List<ProducerRecord<byte[], byte[]>> records = Fixtures.records(data);
     Path savepoint;
@@ -91,7 +92,7 @@ class StateMigrationTest {
       Fixtures.produce(kafka, records.stream().filter(r -> !firstHalf(r)).toList());
       long before = firstHalfEvents(data);
       awaitCollected(Topic.HALTING, (int) (data.expected().size() - before));
-      AnalyticsRun.stop(job, Files.createTempDirectory("anira-migration"), true);
+      AnalyticsRun.stop(job, stopSavepoint, true);
     }
     Map<Topic, List<String>> expected = Fixtures.expectedReports(data);
     List<String> written = Files.readAllLines(fixture.resolve(BEFORE), StandardCharsets.UTF_8);
