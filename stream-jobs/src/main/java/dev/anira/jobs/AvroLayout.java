@@ -6,9 +6,10 @@ import org.apache.avro.Schema;
 
 /**
  * A record schema's fields in writing order, spelled {@code name:type} (arrays {@code
- * array<items>}, unions {@code union<a,b>}, nested records {@code Name{fields}}), for code that
- * reads or writes Avro binary field by field: it states the layout it was written for, and {@link
- * #require} refuses any other at once instead of misreading or miswriting records.
+ * array<items>}, unions {@code union<a,b>}, nested records {@code Name{fields}}, a logical type in
+ * parentheses: {@code long(timestamp-millis)}), for code that reads or writes Avro binary field by
+ * field: it states the layout it was written for, and {@link #require} refuses any other at once
+ * instead of misreading or miswriting records.
  */
 final class AvroLayout {
 
@@ -43,7 +44,9 @@ final class AvroLayout {
               .map(AvroLayout::type)
               .collect(Collectors.joining(",", "union<", ">"));
       case RECORD -> s.getName() + of(s).stream().collect(Collectors.joining(",", "{", "}"));
-      default -> s.getType().getName();
+      default ->
+          s.getType().getName()
+              + (s.getLogicalType() == null ? "" : "(" + s.getLogicalType().getName() + ")");
     };
   }
 }

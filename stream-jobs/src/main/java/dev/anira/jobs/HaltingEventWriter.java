@@ -45,7 +45,7 @@ final class HaltingEventWriter {
           "stepHaltProbabilities:array<float>",
           "staticFeatures:array<NamedValue{name:string,value:double}>",
           "algorithmFeatures:array<NamedValue{name:string,value:double}>",
-          "eventTime:long",
+          "eventTime:long(timestamp-millis)",
           "producerId:string",
           "schemaVersion:int",
           "convergenceStep:int",
@@ -56,14 +56,21 @@ final class HaltingEventWriter {
       SingleObjectCodec.of(HaltingEvent.class);
 
   static {
-    AvroLayout.require(HaltingEvent.getClassSchema(), LAYOUT, "HaltingEventWriter");
+    requireLayout(HaltingEvent.getClassSchema());
+  }
+
+  /**
+   * @throws IllegalStateException if {@code schema}'s fields differ from {@link #LAYOUT}
+   */
+  static void requireLayout(org.apache.avro.Schema schema) {
+    AvroLayout.require(schema, LAYOUT, "HaltingEventWriter");
   }
 
   private HaltingEventWriter() {}
 
   /** Token {@code i}'s record, single-object encoded. */
   static byte[] encode(InstanceEvents x, int i) {
-    return CODEC.encode(out -> write(x, i, out));
+    return CODEC.encode(out -> write(x, i, out), x + " token " + i);
   }
 
   /**

@@ -20,8 +20,9 @@ public final class SourceEventTime {
   /**
    * Watermarks bounded by {@code outOfOrderness} behind the newest event time of each partition; a
    * partition silent for {@code idleness} (processing time) stops holding the watermark back.
-   * Records that do not decode get no event time ({@link Long#MIN_VALUE}): they never move the
-   * watermark and go to the dead-letter topic downstream.
+   * Records whose event time cannot be read get none ({@link Long#MIN_VALUE}): they never move the
+   * watermark. Those, and the few whose event time reads but whose body does not decode (see {@link
+   * SingleObjectCodec#eventTime}), go to the dead-letter topic downstream.
    */
   public static WatermarkStrategy<RawRecord> watermarks(
       Duration outOfOrderness, Duration idleness) {

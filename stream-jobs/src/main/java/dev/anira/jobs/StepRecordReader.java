@@ -41,7 +41,7 @@ final class StepRecordReader implements SingleObjectCodec.BodyReader<JoinInput> 
           "prediction:array<int>",
           "confidence:array<float>",
           "plannedDepth:array<int>",
-          "eventTime:long",
+          "eventTime:long(timestamp-millis)",
           "producerId:string",
           "schemaVersion:int");
 
@@ -106,28 +106,34 @@ final class StepRecordReader implements SingleObjectCodec.BodyReader<JoinInput> 
     return input;
   }
 
+  // Arrays grow by doubling, as Avro's own do: a message may split an array into many blocks of
+  // one item each, and growing by each block would copy quadratically on the source thread.
   private static float[] floats(Decoder in) throws IOException {
     float[] out = NO_FLOATS;
     int n = 0;
     for (long block = in.readArrayStart(); block > 0; block = in.arrayNext()) {
-      out = Arrays.copyOf(out, Math.toIntExact(n + block));
+      if (n + block > out.length) {
+        out = Arrays.copyOf(out, Math.toIntExact(Math.max(n + block, 2L * out.length)));
+      }
       for (long i = 0; i < block; i++) {
         out[n++] = in.readFloat();
       }
     }
-    return out;
+    return n == out.length ? out : Arrays.copyOf(out, n);
   }
 
   private static int[] ints(Decoder in) throws IOException {
     int[] out = NO_INTS;
     int n = 0;
     for (long block = in.readArrayStart(); block > 0; block = in.arrayNext()) {
-      out = Arrays.copyOf(out, Math.toIntExact(n + block));
+      if (n + block > out.length) {
+        out = Arrays.copyOf(out, Math.toIntExact(Math.max(n + block, 2L * out.length)));
+      }
       for (long i = 0; i < block; i++) {
         out[n++] = in.readInt();
       }
     }
-    return out;
+    return n == out.length ? out : Arrays.copyOf(out, n);
   }
 
   private static void booleans(Decoder in) throws IOException {

@@ -65,8 +65,7 @@ class HaltingEventWriterTest {
   void aSchemaWithOtherFieldsIsRefused() {
     Schema changed =
         SchemaBuilder.record("HaltingEvent").fields().requiredString("instanceId").endRecord();
-    assertThatThrownBy(
-            () -> AvroLayout.require(changed, HaltingEventWriter.LAYOUT, "HaltingEventWriter"))
+    assertThatThrownBy(() -> HaltingEventWriter.requireLayout(changed))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("HaltingEvent's schema changed; HaltingEventWriter is written for")
         .hasMessageContaining("but the schema has [instanceId:string]");

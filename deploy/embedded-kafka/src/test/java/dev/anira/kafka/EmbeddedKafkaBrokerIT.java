@@ -93,7 +93,10 @@ class EmbeddedKafkaBrokerIT {
       double retries =
           (double)
               producer.metrics().entrySet().stream()
-                  .filter(e -> e.getKey().name().equals("record-retry-total"))
+                  .filter(
+                      e ->
+                          e.getKey().group().equals("producer-metrics")
+                              && e.getKey().name().equals("record-retry-total"))
                   .findFirst()
                   .orElseThrow()
                   .getValue()

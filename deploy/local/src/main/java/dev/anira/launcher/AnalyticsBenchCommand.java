@@ -251,6 +251,9 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
       env.execute("bench-throughput");
       cpu.stop();
       long first = FirstRecord.AT.get();
+      if (first == 0 || LastOutput.AT.get() == 0) {
+        throw new IllegalStateException("the bench job read or wrote nothing");
+      }
       long last = LastOutput.AT.get();
       double seconds = (System.nanoTime() - first) / 1e9;
       double processing = (last - first) / 1e9;

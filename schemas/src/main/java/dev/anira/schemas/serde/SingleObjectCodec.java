@@ -122,14 +122,12 @@ public final class SingleObjectCodec<T extends SpecificRecordBase> {
   /**
    * The single-object encoding of a body that {@code body} writes field by field, in this build's
    * schema order, straight to Avro's encoder: for a caller whose values are not in a record object.
+   * The body must not encode another record meanwhile: every codec of a thread shares one buffer.
    *
+   * @param what names the record in an error message
    * @throws IllegalArgumentException if {@code body} fails (a null where the schema has none)
    */
-  public byte[] encode(BodyWriter body) {
-    return encode(body, "a record written field by field");
-  }
-
-  private byte[] encode(BodyWriter body, Object what) {
+  public byte[] encode(BodyWriter body, Object what) {
     EncodeBuffers buffers = BUFFERS.get();
     // Reset after configuring: configuring flushes whatever a failed encode left in the encoder.
     buffers.encoder = EncoderFactory.get().binaryEncoder(buffers.bytes, buffers.encoder);
@@ -158,10 +156,10 @@ public final class SingleObjectCodec<T extends SpecificRecordBase> {
   }
 
   /**
-   * Decodes with {@code current} a message written with this build's schema, and in full, then
-   * through {@code older}, one written with an archived version. Refuses what {@link #decode}
-   * refuses, with the same exceptions: {@code current} reads past no field, and every exception it
-   * throws counts as a corrupt body.
+   * Reads a message written with this build's schema with {@code current}, which must consume every
+   * field; a message written with an archived version is decoded in full and passed to {@code
+   * older}. Checks the header, lengths and trailing bytes as {@link #decode} does, and any
+   * exception {@code current} throws counts as a corrupt body.
    *
    * @throws RecordDecodingException for bytes that are not a record of this type
    */

@@ -47,7 +47,7 @@ class RoundTripTest {
     }
   }
 
-  /** The projection onto eventTime reads what a full decode reads, and refuses what it refuses. */
+  /** eventTime reads what a full decode reads, and refuses a message cut short as decode does. */
   @ParameterizedTest
   @EnumSource(Topic.class)
   void eventTimeIsReadWithoutDecodingTheRest(Topic topic) throws IOException {

@@ -33,7 +33,8 @@ import picocli.CommandLine.Parameters;
           + " (or as fast as possible with --speed max). Records are sent as they were recorded,"
           + " so 'anira analyze' on the replayed topics gives the reports of the live run.",
       "Damaged files are reported (file and byte offset) and skipped; the rest still replays.",
-      "Exit status: 0 all replayed; 3 damaged parts skipped; 4 records Kafka did not take.",
+      "Exit status: 0 all replayed; 3 damaged parts skipped; 4 records Kafka did not take (whether"
+          + " or not parts were skipped).",
       "Example: anira replay recordings/today --to-kafka --speed 10"
     })
 public final class ReplayCommand implements Callable<Integer> {
@@ -111,8 +112,12 @@ public final class ReplayCommand implements Callable<Integer> {
     problems.forEach(p -> err.println("anira replay: " + p));
     if (failed.get() > 0) {
       err.printf(
-          "anira replay: %d of %d records were not written to %s; first error: %s%n",
-          failed.get(), pacer.sent, kafka.bootstrap, firstFailure.get());
+          "anira replay: %d of %d records were not written to %s%s; first error: %s%n",
+          failed.get(),
+          pacer.sent,
+          kafka.bootstrap,
+          problems.isEmpty() ? "" : " (and " + problems.size() + " damaged parts skipped)",
+          firstFailure.get());
       err.flush();
       return 4;
     }
