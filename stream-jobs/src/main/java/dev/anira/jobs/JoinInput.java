@@ -8,6 +8,7 @@ import dev.anira.schemas.RecurrenceStep;
 import dev.anira.schemas.Topic;
 import dev.anira.schemas.serde.SingleObjectCodec;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * A record of one of the joined topics, kept as it travelled (single-object encoding) and tagged,
@@ -98,16 +99,24 @@ public final class JoinInput {
             step.getEventTime().toEpochMilli(),
             step.getModelId(),
             bytes);
-    try {
-      StepView view = StepView.of(step);
-      input.step = view.step();
-      input.haltProbability = view.haltProbability();
-      input.prediction = view.prediction();
-    } catch (HaltingEvents.InvalidStepException e) {
-      // The join refuses it with the rest of its model's records, as one unit.
-      input.invalid = e.getMessage();
-    }
+    input.cutDown(() -> StepView.of(step));
     return input;
+  }
+
+  /**
+   * Keeps of a step record what the join reads, from {@code view}; a record whose values no model
+   * can produce keeps the reason instead, and the join refuses it with the rest of its model's
+   * records, as one unit.
+   */
+  void cutDown(Supplier<StepView> view) {
+    try {
+      StepView v = view.get();
+      step = v.step();
+      haltProbability = v.haltProbability();
+      prediction = v.prediction();
+    } catch (HaltingEvents.InvalidStepException e) {
+      invalid = e.getMessage();
+    }
   }
 
   private static JoinInput of(InstanceResult result, byte[] bytes) {

@@ -1,6 +1,5 @@
 package dev.anira.jobs;
 
-import dev.anira.analytics.HaltingEvents;
 import dev.anira.analytics.StepView;
 import dev.anira.schemas.RecurrenceStep;
 import dev.anira.schemas.serde.SingleObjectCodec;
@@ -85,24 +84,17 @@ final class StepRecordReader implements SingleObjectCodec.BodyReader<JoinInput> 
     input.eventTime = in.readLong();
     in.readString(); // producerId
     in.readInt(); // schemaVersion
-    try {
-      StepView view =
-          StepView.of(
-              input.instanceId,
-              input.modelId,
-              step,
-              input.eventTime,
-              haltProbability,
-              cumulativeHalt,
-              stateDelta,
-              prediction);
-      input.step = view.step();
-      input.haltProbability = view.haltProbability();
-      input.prediction = view.prediction();
-    } catch (HaltingEvents.InvalidStepException e) {
-      // Well-formed but impossible: the join refuses it with the rest of its model's records.
-      input.invalid = e.getMessage();
-    }
+    input.cutDown(
+        () ->
+            StepView.of(
+                input.instanceId,
+                input.modelId,
+                step,
+                input.eventTime,
+                haltProbability,
+                cumulativeHalt,
+                stateDelta,
+                prediction));
     return input;
   }
 

@@ -93,16 +93,7 @@ class RecordReplayIT {
       }
       assertThat(summary.toString()).contains("m-online").contains("alerts");
 
-      assertThat(
-              run(
-                  new ReplayCommand(),
-                  recording.toString(),
-                  "--to-kafka",
-                  "--bootstrap",
-                  replayed.bootstrapServers(),
-                  "--speed",
-                  "max"))
-          .isZero();
+      assertThat(replay(recording, replayed, new StringWriter())).isZero();
       assertThat(
               new CommandLine(new AnalyzeCommand())
                   .execute(
@@ -137,17 +128,7 @@ class RecordReplayIT {
             .get();
       }
       StringWriter replayErr = new StringWriter();
-      CommandLine replay = new CommandLine(new ReplayCommand());
-      replay.setErr(new PrintWriter(replayErr));
-      assertThat(
-              replay.execute(
-                  recording.toString(),
-                  "--to-kafka",
-                  "--bootstrap",
-                  replayed.bootstrapServers(),
-                  "--speed",
-                  "max"))
-          .isEqualTo(4);
+      assertThat(replay(recording, replayed, replayErr)).isEqualTo(4);
       assertThat(replayErr.toString())
           .contains("were not written to " + replayed.bootstrapServers())
           .contains("RecordTooLargeException");
@@ -197,6 +178,19 @@ class RecordReplayIT {
     // dead-letter topic instead of being lost.
     assertThat(fromFiles(damaged.resolve("analysis"), Topic.DEAD_LETTERS))
         .anyMatch(letter -> letter.contains("UNMATCHED"));
+  }
+
+  /** {@code anira replay} of the recording onto {@code kafka} at full speed; its exit status. */
+  private static int replay(Path recording, KafkaCluster kafka, StringWriter err) {
+    CommandLine replay = new CommandLine(new ReplayCommand());
+    replay.setErr(new PrintWriter(err));
+    return replay.execute(
+        recording.toString(),
+        "--to-kafka",
+        "--bootstrap",
+        kafka.bootstrapServers(),
+        "--speed",
+        "max");
   }
 
   private static int run(Object command, String... args) {
