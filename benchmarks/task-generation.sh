@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # JMH: task instances generated and serialized per second per core, per task and difficulty.
-# Extra arguments go to JMH, e.g. benchmarks/task-generation.sh -p task=bfs -wi 1 -i 2
+# Extra arguments go to JMH (options other than the ones below: JMH refuses one given twice),
+# e.g. benchmarks/task-generation.sh -p task=bfs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -Pjmh -pl task-producer -am -DskipTests -Dspotless.check.skip=true test-compile \

@@ -42,7 +42,13 @@ public final class SourceEventTime {
       return Long.MIN_VALUE;
     }
     try {
-      return SingleObjectCodec.of(Topic.byName(raw.topic).recordType()).eventTime(raw.value);
+      Topic topic = Topic.byName(raw.topic);
+      if (topic == Topic.STEPS) {
+        // Most records are steps: read by their layout, not walked along the schema.
+        return JoinInput.STEPS.read(
+            raw.value, StepRecordReader.EVENT_TIME, step -> step.getEventTime().toEpochMilli());
+      }
+      return SingleObjectCodec.of(topic.recordType()).eventTime(raw.value);
     } catch (RuntimeException undecodable) {
       return Long.MIN_VALUE;
     }

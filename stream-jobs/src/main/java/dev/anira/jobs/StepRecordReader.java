@@ -46,6 +46,15 @@ final class StepRecordReader implements SingleObjectCodec.BodyReader<JoinInput> 
 
   static final StepRecordReader INSTANCE = new StepRecordReader(RecurrenceStep.getClassSchema());
 
+  /**
+   * Reads only the event time (epoch milliseconds) of a step record of this build's schema: arrays
+   * of floats and booleans are skipped by their byte length and strings without decoding them, so
+   * it refuses exactly what {@link #read} refuses. Avro's schema-driven skip, item by item, cost as
+   * much as reading the whole record into columns ({@code RecordCodingBenchmark}), and the source
+   * reads every record's event time before it decodes the record.
+   */
+  static final SingleObjectCodec.BodyReader<Long> EVENT_TIME = INSTANCE::eventTime;
+
   private static final float[] NO_FLOATS = new float[0];
   private static final int[] NO_INTS = new int[0];
 
@@ -65,10 +74,7 @@ final class StepRecordReader implements SingleObjectCodec.BodyReader<JoinInput> 
     input.kind = JoinInput.Kind.STEP;
     input.instanceId = in.readString();
     input.modelId = in.readString();
-    int mechanism = in.readEnum();
-    if (mechanism < 0 || mechanism >= mechanisms) {
-      throw new AvroTypeException("mechanism symbol index " + mechanism + " out of range");
-    }
+    mechanism(in);
     in.readString(); // task
     int step = in.readInt();
     in.readInt(); // maxDepth
@@ -96,6 +102,42 @@ final class StepRecordReader implements SingleObjectCodec.BodyReader<JoinInput> 
                 stateDelta,
                 prediction));
     return input;
+  }
+
+  private long eventTime(Decoder in) throws IOException {
+    in.skipString(); // instanceId
+    in.skipString(); // modelId
+    mechanism(in);
+    in.skipString(); // task
+    in.readInt(); // step
+    in.readInt(); // maxDepth
+    ints(in); // answerPositions
+    skipFixedWidth(in, Float.BYTES); // haltProbability
+    skipFixedWidth(in, Float.BYTES); // cumulativeHalt
+    skipFixedWidth(in, 1); // active
+    skipFixedWidth(in, 1); // halted
+    skipFixedWidth(in, Float.BYTES); // stateDelta
+    ints(in); // prediction
+    skipFixedWidth(in, Float.BYTES); // confidence
+    ints(in); // plannedDepth
+    long eventTime = in.readLong();
+    in.skipString(); // producerId
+    in.readInt(); // schemaVersion
+    return eventTime;
+  }
+
+  private void mechanism(Decoder in) throws IOException {
+    int mechanism = in.readEnum();
+    if (mechanism < 0 || mechanism >= mechanisms) {
+      throw new AvroTypeException("mechanism symbol index " + mechanism + " out of range");
+    }
+  }
+
+  /** Skips an array whose items take {@code width} bytes each (floats, booleans). */
+  private static void skipFixedWidth(Decoder in, int width) throws IOException {
+    for (long block = in.readArrayStart(); block > 0; block = in.arrayNext()) {
+      in.skipFixed(Math.toIntExact(block * width));
+    }
   }
 
   // Arrays grow by doubling, as Avro's own do: a message may split an array into many blocks of

@@ -61,6 +61,31 @@ class StepRecordReaderTest {
     assertThat(refused).isBetween(300, 2_900);
   }
 
+  /** The source's event time of a step: the full decode's, or none where the decode refuses. */
+  @Test
+  void theEventTimeIsTheFullDecodesAndRefusedWhenItIs() {
+    SplittableRandom random = new SplittableRandom(22);
+    int refused = 0;
+    for (int i = 0; i < 3_000; i++) {
+      byte[] bytes = JoinInput.STEPS.encode(randomStep(random, i));
+      byte[] message =
+          switch (random.nextInt(3)) {
+            case 0 -> bytes;
+            case 1 -> Arrays.copyOf(bytes, random.nextInt(10, bytes.length));
+            default -> flipBit(bytes, random);
+          };
+      long eventTime = SourceEventTime.of(new RawRecord("anira.steps", 0, i, null, message));
+      Object full = outcome(() -> full(message));
+      if (full instanceof RecordDecodingException) {
+        refused++;
+        assertThat(eventTime).as("record %d", i).isEqualTo(Long.MIN_VALUE);
+      } else {
+        assertThat(eventTime).as("record %d", i).isEqualTo(((JoinInput) full).eventTime);
+      }
+    }
+    assertThat(refused).isBetween(300, 2_700);
+  }
+
   @Test
   void aSchemaWithOtherFieldsIsRefusedAtOnce() {
     Schema changed =
