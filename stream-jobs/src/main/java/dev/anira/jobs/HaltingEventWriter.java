@@ -6,6 +6,7 @@ import dev.anira.schemas.serde.SingleObjectCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.apache.avro.Schema;
 import org.apache.avro.io.Encoder;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.util.Collector;
@@ -62,7 +63,7 @@ final class HaltingEventWriter {
   /**
    * @throws IllegalStateException if {@code schema}'s fields differ from {@link #LAYOUT}
    */
-  static void requireLayout(org.apache.avro.Schema schema) {
+  static void requireLayout(Schema schema) {
     AvroLayout.require(schema, LAYOUT, "HaltingEventWriter");
   }
 

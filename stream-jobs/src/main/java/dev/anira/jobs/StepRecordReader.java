@@ -12,11 +12,12 @@ import org.apache.avro.io.Decoder;
 
 /**
  * Reads the body of an {@code anira.steps} record written with this build's schema straight into a
- * {@link JoinInput}: the columns the join reads into primitive arrays, every other field read and
- * dropped. A full Avro decode builds a {@link RecurrenceStep} with a boxed value per position in
- * each of its nine arrays, which made decoding the largest cost of the job's source thread (JFR,
- * issue 20). The fields are read in the order of the schema's {@link #LAYOUT}, checked when the
- * class loads, so a schema change fails every use at once instead of misreading records.
+ * {@link JoinInput}: the columns the join reads into primitive arrays, every other field skipped
+ * (fixed-width arrays and strings by their byte length). A full Avro decode builds a {@link
+ * RecurrenceStep} with a boxed value per position in each of its nine arrays, which made decoding
+ * the largest cost of the job's source thread (JFR, issue 20). The fields are read in the order of
+ * the schema's {@link #LAYOUT}, checked when the class loads, so a schema change fails every use at
+ * once instead of misreading records.
  */
 final class StepRecordReader implements SingleObjectCodec.BodyReader<JoinInput> {
 
@@ -75,20 +76,20 @@ final class StepRecordReader implements SingleObjectCodec.BodyReader<JoinInput> 
     input.instanceId = in.readString();
     input.modelId = in.readString();
     mechanism(in);
-    in.readString(); // task
+    in.skipString(); // task
     int step = in.readInt();
     in.readInt(); // maxDepth
-    ints(in); // answerPositions
+    skipInts(in); // answerPositions
     float[] haltProbability = floats(in);
     float[] cumulativeHalt = floats(in);
-    booleans(in); // active
-    booleans(in); // halted
+    skipFixedWidth(in, 1); // active
+    skipFixedWidth(in, 1); // halted
     float[] stateDelta = floats(in);
     int[] prediction = ints(in);
-    floats(in); // confidence
-    ints(in); // plannedDepth
+    skipFixedWidth(in, Float.BYTES); // confidence
+    skipInts(in); // plannedDepth
     input.eventTime = in.readLong();
-    in.readString(); // producerId
+    in.skipString(); // producerId
     in.readInt(); // schemaVersion
     input.cutDown(
         () ->
@@ -111,15 +112,15 @@ final class StepRecordReader implements SingleObjectCodec.BodyReader<JoinInput> 
     in.skipString(); // task
     in.readInt(); // step
     in.readInt(); // maxDepth
-    ints(in); // answerPositions
+    skipInts(in); // answerPositions
     skipFixedWidth(in, Float.BYTES); // haltProbability
     skipFixedWidth(in, Float.BYTES); // cumulativeHalt
     skipFixedWidth(in, 1); // active
     skipFixedWidth(in, 1); // halted
     skipFixedWidth(in, Float.BYTES); // stateDelta
-    ints(in); // prediction
+    skipInts(in); // prediction
     skipFixedWidth(in, Float.BYTES); // confidence
-    ints(in); // plannedDepth
+    skipInts(in); // plannedDepth
     long eventTime = in.readLong();
     in.skipString(); // producerId
     in.readInt(); // schemaVersion
@@ -133,10 +134,22 @@ final class StepRecordReader implements SingleObjectCodec.BodyReader<JoinInput> 
     }
   }
 
-  /** Skips an array whose items take {@code width} bytes each (floats, booleans). */
+  /**
+   * Skips an array whose items take {@code width} bytes each (floats, booleans): the same bytes,
+   * and the same refusal of a message cut short, as reading them item by item.
+   */
   private static void skipFixedWidth(Decoder in, int width) throws IOException {
     for (long block = in.readArrayStart(); block > 0; block = in.arrayNext()) {
       in.skipFixed(Math.toIntExact(block * width));
+    }
+  }
+
+  /** Skips an array of ints (variable-length: each is read, none is kept). */
+  private static void skipInts(Decoder in) throws IOException {
+    for (long block = in.readArrayStart(); block > 0; block = in.arrayNext()) {
+      for (long i = 0; i < block; i++) {
+        in.readInt();
+      }
     }
   }
 
@@ -168,13 +181,5 @@ final class StepRecordReader implements SingleObjectCodec.BodyReader<JoinInput> 
       }
     }
     return n == out.length ? out : Arrays.copyOf(out, n);
-  }
-
-  private static void booleans(Decoder in) throws IOException {
-    for (long block = in.readArrayStart(); block > 0; block = in.arrayNext()) {
-      for (long i = 0; i < block; i++) {
-        in.readBoolean();
-      }
-    }
   }
 }
