@@ -2,7 +2,8 @@
 # ANIRA's recurrence step in Java (DJL, the JMH ModelBenchmark) against the same step written
 # plainly in PyTorch eager (benchmarks/peer/anira_eager.py, Debian's python3-torch), side by side:
 # for each thread count in THREADS (default "1 2"), ROUNDS rounds (default 3), each running Java then
-# PyTorch at batch 1, 32 and 256 with that many intra-op threads; medians over rounds. Both run the
+# PyTorch at each batch size of BATCHES (default "1 32 256") with that many intra-op threads;
+# medians over rounds, and the median of each round's Java/PyTorch ratio. Both run the
 # same weights (exported from the Java model by PeerExport), and the PyTorch peer first proves it
 # computes the Java model's outputs.
 #
@@ -41,14 +42,20 @@ rm -rf "$out" && mkdir -p "$out"
 # shellcheck source=deploy/runtime-env.sh
 source deploy/runtime-env.sh
 java -Dai.djl.offline=true -cp "$cp" dev.anira.model.PeerExport "$out"
+# Java and PyTorch alternate per batch size, so that each pair runs within about 20 s: this VM's
+# speed drifts by up to 1.5x within minutes (2026-12-01), and a pair measured a minute apart
+# compared the drift more than the code.
 for threads in ${THREADS:-1 2}; do
   for round in $(seq 1 "${ROUNDS:-3}"); do
-    echo "$threads thread(s), round $round: Java (JMH) ..." >&2
-    java -Dai.djl.offline=true -cp "$cp" org.openjdk.jmh.Main ModelBenchmark -f 1 -wi 2 -w 2s -i 3 \
-      -r 3s -t 1 -jvmArgsAppend "-Dai.djl.pytorch.num_threads=$threads -Dai.djl.pytorch.num_interop_threads=1" \
-      -rf json -rff "$out/java-t$threads-r$round.json" >"$out/java-t$threads-r$round.log"
-    echo "$threads thread(s), round $round: PyTorch eager ..." >&2
-    PEER_THREADS=$threads "$PY" benchmarks/peer/anira_eager.py "$out" >"$out/torch-t$threads-r$round.jsonl"
+    for batch in ${BATCHES:-1 32 256}; do
+      tag="t$threads-r$round-b$batch"
+      echo "$threads thread(s), round $round, batch $batch: Java (JMH), then PyTorch eager ..." >&2
+      java -Dai.djl.offline=true -cp "$cp" org.openjdk.jmh.Main ModelBenchmark -p batch="$batch" -f 1 -wi 2 -w 2s \
+        -i 3 -r 3s -t 1 -jvmArgsAppend "-Dai.djl.pytorch.num_threads=$threads -Dai.djl.pytorch.num_interop_threads=1" \
+        -rf json -rff "$out/java-$tag.json" >"$out/java-$tag.log"
+      PEER_THREADS=$threads "$PY" benchmarks/peer/anira_eager.py "$out" --batch "$batch" \
+        >"$out/torch-$tag.jsonl"
+    done
   done
 done
 "$PY" benchmarks/peer/summarize.py "$out"

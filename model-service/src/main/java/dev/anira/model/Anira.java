@@ -20,6 +20,7 @@ public final class Anira implements AutoCloseable {
   final Core core;
   final Coda coda;
   final HaltingRule halting;
+  private CompiledStep compiledStep;
 
   private Anira(ModelConfig config, Device device, long seed) {
     this.config = config;
@@ -60,6 +61,14 @@ public final class Anira implements AutoCloseable {
         NDManager scope = manager.newSubManager()) {
       return Run.collect(new WholeSequencePass(this, scope, sequences, true));
     }
+  }
+
+  /** The inference step as one TorchScript call, compiled when first asked for. */
+  synchronized CompiledStep compiledStep() {
+    if (compiledStep == null) {
+      compiledStep = new CompiledStep(this, manager);
+    }
+    return compiledStep;
   }
 
   /** A child memory scope on the model's device; close it to free what was computed in it. */
@@ -146,7 +155,10 @@ public final class Anira implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (compiledStep != null) {
+      compiledStep.close();
+    }
     manager.close();
   }
 }

@@ -31,16 +31,8 @@ final class Core {
     return layer.apply(query, state == context ? query : context.add(step), lengths);
   }
 
-  /**
-   * One step for gathered tokens: {@code queries} [N, d] are the states of the tokens at flat
-   * positions {@code cells} ({@code b·T + t}) in rows {@code rows}; keys and values come from the
-   * whole {@code context} [B, T, d], rows of {@code lengths} real tokens.
-   */
-  NDArray applyGathered(
-      NDArray queries, NDArray context, NDArray steps, NDArray rows, NDArray cells, int[] lengths) {
-    NDArray perRow = stepEmbedding(steps);
-    NDArray query = queries.add(perRow.get(new ai.djl.ndarray.index.NDIndex("{}", rows)));
-    return layer.applyGathered(query, context.add(perRow.expandDims(1)), cells, lengths);
+  TransformerLayer layer() {
+    return layer;
   }
 
   /** [B, d]: the learned embedding of each sequence's step k. */

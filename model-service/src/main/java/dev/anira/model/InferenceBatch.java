@@ -2,9 +2,6 @@ package dev.anira.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -37,6 +34,9 @@ public final class InferenceBatch implements AutoCloseable {
 
   /** [B] the steps each sequence has taken: the carried {@code steps}. */
   private int[] sequenceSteps = new int[0];
+
+  /** The attention mask of the rows and T now; made again when they change. */
+  private NDArray mask;
 
   InferenceBatch(Anira model, NDManager manager, int[][] sequences) {
     this.model = model;
@@ -84,6 +84,7 @@ public final class InferenceBatch implements AutoCloseable {
       sequenceSteps = Arrays.copyOf(sequenceSteps, all.length);
       lengths = all;
       time = newTime;
+      remask();
       return fresh.record();
     }
   }
@@ -124,6 +125,15 @@ public final class InferenceBatch implements AutoCloseable {
     sequenceSteps = remainingSteps;
     lengths = remaining;
     time = newTime;
+    remask();
+  }
+
+  private void remask() {
+    if (mask != null) {
+      mask.close();
+    }
+    boolean causal = config.attention() == ModelConfig.Attention.CAUSAL;
+    mask = lengths.length == 0 ? null : SelfAttention.mask(manager, causal, lengths, time);
   }
 
   /** True once every token of every sequence has halted. */
@@ -180,34 +190,26 @@ public final class InferenceBatch implements AutoCloseable {
     stepsTaken++;
     // When most tokens ask, one dense step costs fewer operations than gathering them; when few
     // do, gathering spares the halted ones their query, feed-forward, readout and halting work.
-    RecurrenceState.Advanced a =
+    CompiledStep.Stepped stepped =
         2L * n >= before.length
-            ? s.advance(model, s.context(), steps, lengths, n == before.length)
-            : advanceGathered(s, scope, before, n, steps);
-    RecurrenceState after = a.after();
+            ? model.compiledStep().dense(s, steps, mask, n == before.length, scope)
+            : gathered(s, scope, before, n, steps);
     lastRecord =
-        after.record(
+        RecurrenceState.record(
+            stepped.columns(),
             stepsTaken,
             newSteps.clone(), // the record's own: a reader may write into it
             lengths,
             before,
-            a.haltedNow(),
-            a.delta(),
-            a.hazard(),
             null);
     activeCells = stillActive(lastRecord, before);
     sequenceSteps = newSteps;
-    return after;
+    return stepped.after();
   }
 
-  /**
-   * A step computed on the active cells only. Its {@code next}, {@code readout} and {@code
-   * haltLogits} are null: only training reads them, and training steps the whole grid.
-   */
-  private RecurrenceState.Advanced advanceGathered(
+  /** A step computed on the {@code n} active cells only. */
+  private CompiledStep.Stepped gathered(
       RecurrenceState s, NDManager scope, boolean[] asking, int n, NDArray newSteps) {
-    long batch = lengths.length;
-    long dim = config.modelDim();
     long[] cells = new long[n];
     long[] rows = new long[n];
     for (int cell = 0, i = 0; cell < asking.length; cell++) {
@@ -217,43 +219,9 @@ public final class InferenceBatch implements AutoCloseable {
         i++;
       }
     }
-    NDArray cellIndex = scope.create(cells);
-    NDArray rowIndex = scope.create(rows);
-    NDArray before = s.active();
-    NDArray flatContext = s.context().reshape(batch * time, dim);
-    NDArray previous = take(flatContext, cellIndex);
-    NDArray next =
-        model.core.applyGathered(previous, s.context(), newSteps, rowIndex, cellIndex, lengths);
-    HaltingRule.Decision d =
-        model.halting.decide(
-            new HaltingRule.Cells(
-                next,
-                take(newSteps, rowIndex),
-                take(s.cumulative().reshape(batch * time), cellIndex),
-                s.planned() == null ? null : take(s.planned().reshape(batch * time), cellIndex),
-                s.routerCumulative() == null
-                    ? null
-                    : take(
-                        s.routerCumulative().reshape(batch * time, config.maxDepth()), cellIndex)));
-    NDArray logits = model.coda.apply(next);
-    NDArray grid = scope.zeros(new Shape(batch * time));
-    NDArray delta =
-        scatter(grid, cellIndex, next.sub(previous).norm(new int[] {1})).reshape(batch, time);
-    NDArray hazard = scatter(grid, cellIndex, d.hazard()).reshape(batch, time);
-    NDArray haltedNow =
-        scatter(scope.zeros(new Shape(batch * time), DataType.BOOLEAN), cellIndex, d.halt())
-            .reshape(batch, time);
-    RecurrenceState after =
-        s.next(
-            scatter(flatContext, cellIndex, next).reshape(batch, time, dim),
-            scatter(s.logits().reshape(batch * time, config.vocabSize()), cellIndex, logits)
-                .reshape(batch, time, config.vocabSize()),
-            before.logicalAnd(haltedNow.logicalNot()),
-            s.depth().add(before.toType(DataType.INT32, false)),
-            newSteps,
-            scatter(s.cumulative().reshape(batch * time), cellIndex, d.cumulative())
-                .reshape(batch, time));
-    return new RecurrenceState.Advanced(after, null, null, null, haltedNow, delta, hazard);
+    return model
+        .compiledStep()
+        .gathered(s, newSteps, mask, scope.create(cells), scope.create(rows), scope);
   }
 
   /** [B·T] the tokens that take the next step: those the step updated that did not halt. */
@@ -275,17 +243,6 @@ public final class InferenceBatch implements AutoCloseable {
       System.arraycopy(cells, keep[i] * oldTime, out, i * newTime, Math.min(oldTime, newTime));
     }
     return out;
-  }
-
-  private static NDArray take(NDArray rows, NDArray index) {
-    return rows.get(new NDIndex("{}", index));
-  }
-
-  /** A copy of {@code target} with rows {@code index} replaced by {@code values}. */
-  private static NDArray scatter(NDArray target, NDArray index, NDArray values) {
-    NDArray copy = target.duplicate();
-    copy.set(new NDIndex("{}", index), values);
-    return copy;
   }
 
   /** [B, T] depth of every token so far (its final depth once it has halted). */

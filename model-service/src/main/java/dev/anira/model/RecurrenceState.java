@@ -263,8 +263,23 @@ record RecurrenceState(
       NDArray delta,
       NDArray hazard,
       NDArray plannedDepths) {
-    // One host copy for every per-cell value (each copy through DJL is a native call and a
-    // buffer): confidence, prediction, halting mass, halted, state delta and, after step 0, hazard.
+    return record(
+        columns(haltedNow, delta, hazard),
+        step,
+        sequenceSteps,
+        lengths,
+        activeBefore,
+        plannedDepths);
+  }
+
+  /**
+   * Every per-cell value of the record in one tensor, so that it reaches the host in one copy (each
+   * copy through DJL is a native call and a buffer).
+   *
+   * @return [5, B, T] confidence, prediction, halting mass, halted, state delta; [6, B, T] with the
+   *     hazard after it, when there is one (not at step 0)
+   */
+  NDArray columns(NDArray haltedNow, NDArray delta, NDArray hazard) {
     List<NDArray> columns =
         new ArrayList<>(
             List.of(
@@ -276,8 +291,24 @@ record RecurrenceState(
     if (hazard != null) {
       columns.add(hazard);
     }
-    float[] values = NDArrays.stack(new NDList(columns)).toFloatArray();
-    int cells = values.length / columns.size();
+    return NDArrays.stack(new NDList(columns));
+  }
+
+  /**
+   * The record of {@link #columns} (computed by the DJL blocks or by {@link CompiledStep}).
+   *
+   * @see #record(int, int[], int[], boolean[], NDArray, NDArray, NDArray, NDArray)
+   */
+  static StepRecord record(
+      NDArray columns,
+      int step,
+      int[] sequenceSteps,
+      int[] lengths,
+      boolean[] activeBefore,
+      NDArray plannedDepths) {
+    boolean withHazard = columns.getShape().get(0) == 6;
+    float[] values = columns.toFloatArray();
+    int cells = values.length / (withHazard ? 6 : 5);
     if (activeBefore.length != cells) {
       throw new IllegalStateException(
           "the host's mask has " + activeBefore.length + " cells, the device's grid " + cells);
@@ -293,7 +324,7 @@ record RecurrenceState(
         sequenceSteps,
         lengths,
         activeBefore.length / lengths.length,
-        hazard == null ? null : Arrays.copyOfRange(values, 5 * cells, 6 * cells),
+        withHazard ? Arrays.copyOfRange(values, 5 * cells, 6 * cells) : null,
         Arrays.copyOfRange(values, 2 * cells, 3 * cells),
         activeBefore,
         halted,

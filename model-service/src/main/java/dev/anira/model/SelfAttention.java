@@ -2,7 +2,6 @@ package dev.anira.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -59,37 +58,12 @@ final class SelfAttention {
     long length = shape.get(1);
     NDArray q = splitHeads(query.apply(queries), batch, length);
     NDArray scores =
-        q.matMul(keysTransposed(context, batch, length)).mul(scale).add(mask(q, lengths, length));
+        q.matMul(keysTransposed(context, batch, length))
+            .mul(scale)
+            .add(mask(q.getManager(), causal, lengths, length));
     NDArray v = splitHeads(value.apply(context), batch, length);
     NDArray mixed = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3);
     return output.apply(mixed.reshape(batch, length, (long) heads * headDim));
-  }
-
-  /**
-   * Attention for gathered queries: query n [N, d] is the token at flat position {@code cells[n]}
-   * ({@code b·T + t}) of {@code context}. Dense per sequence: the queries are scattered into a [B,
-   * T, d] block (zero where a token does not ask), attend to their own row's keys and values as in
-   * {@link #apply}, and only their rows of the result go through the output projection. Keys and
-   * values are computed once per row, never copied per query.
-   *
-   * @param queries [N, d], already normalised
-   * @param context [B, T, d], already normalised; source of keys and values
-   * @param cells [N] int64 flat positions of the queries
-   * @param lengths [B] real tokens per row
-   * @return [N, d]
-   */
-  NDArray applyGathered(NDArray queries, NDArray context, NDArray cells, int[] lengths) {
-    long batch = context.getShape().get(0);
-    long length = context.getShape().get(1);
-    long dim = (long) heads * headDim;
-    NDArray dense = queries.getManager().zeros(new Shape(batch * length, dim));
-    dense.set(new NDIndex("{}", cells), query.apply(queries));
-    NDArray q = splitHeads(dense.reshape(batch, length, dim), batch, length);
-    NDArray scores =
-        q.matMul(keysTransposed(context, batch, length)).mul(scale).add(mask(q, lengths, length));
-    NDArray v = splitHeads(value.apply(context), batch, length);
-    NDArray mixed = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(batch * length, dim);
-    return output.apply(mixed.get(new NDIndex("{}", cells)));
   }
 
   /** [B, T, d] to [B, heads, T, d/heads]. */
@@ -105,18 +79,25 @@ final class SelfAttention {
     return key.apply(context).reshape(batch, length, heads, headDim).transpose(0, 2, 3, 1);
   }
 
+  /** 1/√(d/heads), the scale of the scores: a float32 scalar tensor. */
+  NDArray scale() {
+    return scale;
+  }
+
   /**
    * Additive mask: [T, T] causal (right padding is never seen), or [B, 1, 1, T] hiding each row's
    * padding.
+   *
+   * @param lengths [B] real tokens per row
    */
-  private NDArray mask(NDArray like, int[] lengths, long length) {
+  static NDArray mask(NDManager manager, boolean causal, int[] lengths, long length) {
     int n = Math.toIntExact(length);
     if (!causal) {
       float[] mask = new float[lengths.length * n];
       for (int b = 0; b < lengths.length; b++) {
         java.util.Arrays.fill(mask, b * n + lengths[b], (b + 1) * n, MASKED);
       }
-      return like.getManager().create(mask, new Shape(lengths.length, 1, 1, n));
+      return manager.create(mask, new Shape(lengths.length, 1, 1, n));
     }
     float[] mask = new float[n * n];
     for (int i = 0; i < n; i++) {
@@ -124,6 +105,6 @@ final class SelfAttention {
         mask[i * n + j] = MASKED;
       }
     }
-    return like.getManager().create(mask, new Shape(n, n));
+    return manager.create(mask, new Shape(n, n));
   }
 }

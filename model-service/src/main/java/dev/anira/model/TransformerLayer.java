@@ -30,20 +30,12 @@ final class TransformerLayer {
             weights, name + ".feedForward", config.modelDim(), config.ffDim(), outputStd);
   }
 
-  NDArray apply(NDArray x, int[] lengths) {
-    return apply(x, x, lengths);
+  SelfAttention attention() {
+    return attention;
   }
 
-  /**
-   * The layer for gathered queries [N, d] at flat positions {@code cells} of {@code context}; see
-   * {@link SelfAttention#applyGathered}.
-   */
-  NDArray applyGathered(NDArray x, NDArray context, NDArray cells, int[] lengths) {
-    NDArray h =
-        x.add(
-            attention.applyGathered(
-                attentionNorm.apply(x), attentionNorm.apply(context), cells, lengths));
-    return h.add(feedForward.apply(feedForwardNorm.apply(h)));
+  NDArray apply(NDArray x, int[] lengths) {
+    return apply(x, x, lengths);
   }
 
   /**

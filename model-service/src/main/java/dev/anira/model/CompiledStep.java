@@ -1,0 +1,171 @@
+package dev.anira.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
+import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One recurrence step of step-by-step inference as a single TorchScript call ({@code
+ * InferenceStep.torchscript}, compiled by libtorch when the model first steps).
+ *
+ * <p>Why: at batch 1 a step is ~55 small operations, and through DJL each pays a JNI call and a
+ * Java-side NDArray (issue 19: 0.49–0.60× PyTorch eager at batch 1). The TorchScript interpreter
+ * runs the same aten operations, in the same order, on the same shapes, with none of that per
+ * operation; {@code RecurrenceTest} checks that it computes what the DJL blocks compute. Training
+ * and the whole-sequence pass stay on the DJL blocks, which autograd differentiates.
+ *
+ * <p>The module holds no tensors: the weights go in as one dictionary, built once, that shares
+ * their storage, so it sees every in-place update (checkpoint loads, training, {@link
+ * Anira#setHaltingHead}).
+ */
+final class CompiledStep implements AutoCloseable {
+
+  private static final String CLASS_NAME = "InferenceStep";
+  private static final String SOURCE = source();
+
+  private final PtSymbolBlock module;
+  private final NDArray floor;
+  private final IValue tensors;
+  private final boolean early;
+
+  /**
+   * Compiles the step for {@code model} on its device.
+   *
+   * @param manager the model's manager: the module and its constants live as long as it
+   */
+  CompiledStep(Anira model, NDManager manager) {
+    ModelConfig config = model.config();
+    Map<String, Object> attributes = new LinkedHashMap<>();
+    attributes.put("heads", config.heads());
+    attributes.put("head_dim", config.modelDim() / config.heads());
+    attributes.put("model_dim", config.modelDim());
+    attributes.put("max_depth", config.maxDepth());
+    attributes.put("fixed_depth", config.fixedDepth());
+    attributes.put("threshold", config.haltThreshold());
+    attributes.put("mechanism", config.mechanism().name());
+    byte[] archive = TorchScriptArchive.of(CLASS_NAME, SOURCE, attributes);
+    try (InputStream in = new ByteArrayInputStream(archive)) {
+      this.module = JniUtils.loadModule((PtNDManager) manager, in, true, false);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    // Router's floor under 1 − Q(k−1), as the DJL block makes it: a float32 scalar.
+    this.floor = manager.create(1e-12f);
+    Map<String, PtNDArray> named = new LinkedHashMap<>();
+    model.weights().all().forEach((name, array) -> named.put(name, (PtNDArray) array));
+    named.put("attention.scale", (PtNDArray) model.core.layer().attention().scale());
+    named.put("router.floor", (PtNDArray) floor);
+    this.tensors = IValue.stringMapFrom(named);
+    this.early = config.mechanism() == dev.anira.schemas.Mechanism.EARLY;
+  }
+
+  /**
+   * What a step leaves: the carried state after it and its record's columns.
+   *
+   * @param columns [6, B, T] confidence, prediction, halting mass, halted, state delta, hazard (see
+   *     {@link RecurrenceState#columns})
+   */
+  record Stepped(RecurrenceState after, NDArray columns) {}
+
+  /**
+   * Every cell of the [B, T] grid steps, the inactive ones kept: {@link RecurrenceState#advance}
+   * with the context as queries.
+   *
+   * @param steps [B] int32, the step k each sequence takes now
+   * @param mask the attention mask ({@link SelfAttention#mask})
+   * @param allActive no padding and none halted: nothing to keep
+   * @param scope owns the results
+   */
+  Stepped dense(
+      RecurrenceState s, NDArray steps, NDArray mask, boolean allActive, NDManager scope) {
+    List<NDArray> inputs = state(s, steps, mask);
+    if (early) {
+      inputs.add(s.planned());
+      inputs.add(s.routerCumulative());
+    }
+    try (IValue flag = IValue.from(allActive)) {
+      return run("dense", s, steps, inputs, scope, flag);
+    }
+  }
+
+  /**
+   * Only the active cells step, gathered into one [N, d] block; keys and values still come from
+   * every cell's context.
+   *
+   * @param cells [N] int64, flat positions (b·T + t) of the active cells, ascending
+   * @param rows [N] int64, their rows
+   */
+  Stepped gathered(
+      RecurrenceState s,
+      NDArray steps,
+      NDArray mask,
+      NDArray cells,
+      NDArray rows,
+      NDManager scope) {
+    List<NDArray> inputs = state(s, steps, mask);
+    inputs.add(cells);
+    inputs.add(rows);
+    if (early) {
+      inputs.add(s.planned());
+      inputs.add(s.routerCumulative());
+    }
+    return run("gathered", s, steps, inputs, scope);
+  }
+
+  private static List<NDArray> state(RecurrenceState s, NDArray steps, NDArray mask) {
+    return new ArrayList<>(
+        List.of(s.context(), s.logits(), s.active(), s.depth(), steps, s.cumulative(), mask));
+  }
+
+  private Stepped run(
+      String method,
+      RecurrenceState s,
+      NDArray steps,
+      List<NDArray> inputs,
+      NDManager scope,
+      IValue... more) {
+    PtNDArray[] out;
+    try (IValue list = IValue.listFrom(inputs.toArray(PtNDArray[]::new))) {
+      IValue[] arguments = new IValue[2 + more.length];
+      arguments[0] = tensors;
+      arguments[1] = list;
+      System.arraycopy(more, 0, arguments, 2, more.length);
+      try (IValue result = IValueUtils.runMethod(module, method, arguments)) {
+        out = result.toTensorArray((PtNDManager) scope);
+      }
+    }
+    return new Stepped(s.next(out[0], out[1], out[2], out[3], steps, out[4]), out[5]);
+  }
+
+  private static String source() {
+    try (InputStream in = CompiledStep.class.getResourceAsStream(CLASS_NAME + ".torchscript")) {
+      if (in == null) {
+        throw new IllegalStateException(CLASS_NAME + ".torchscript is missing from the classpath");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    tensors.close();
+    module.close();
+    floor.close();
+  }
+}
