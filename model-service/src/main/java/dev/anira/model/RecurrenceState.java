@@ -106,8 +106,8 @@ record RecurrenceState(
   }
 
   /**
-   * One core step of every cell of the [B, T] grid, the active ones kept: the whole-sequence pass
-   * and the step-by-step batch when most of its tokens ask.
+   * One core step of every cell of the [B, T] grid, the active ones kept: the whole-sequence pass.
+   * Step-by-step inference computes the same with {@link CompiledStep#dense}.
    *
    * @param queries [B, T, d] the states that ask: the context in inference, the query state (which
    *     keeps iterating past a token's halt) in training
@@ -156,9 +156,8 @@ record RecurrenceState(
    * A step of {@link #advance}.
    *
    * @param after the carried state after the step
-   * @param next [B, T, d] every cell's new state (also of cells that were not active); null after a
-   *     gathered inference step
-   * @param readout [B, T, V] the readout of {@code next}, with gradients; null likewise
+   * @param next [B, T, d] every cell's new state (also of cells that were not active)
+   * @param readout [B, T, V] the readout of {@code next}, with gradients
    * @param haltLogits ONLINE's [B, T] halting logits, with gradients; null otherwise
    * @param haltedNow [B, T] the cells that halted at this step
    * @param delta [B, T] ‖h^k − h^{k−1}‖ of the context, 0 for frozen cells
