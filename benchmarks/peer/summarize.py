@@ -3,6 +3,7 @@ per batch size, their ratio, and the GFLOP/s each reaches (FLOPs counted for the
 projections, feed-forward, attention scores and mixing, readout)."""
 
 import glob
+import os
 import re
 import json
 import statistics
@@ -14,11 +15,11 @@ pairs = {}  # (threads, round, batch) -> [java, torch]: one side-by-side pair
 
 
 def threads_of(path):
-    return int(re.search(r"-t(\d+)-", path).group(1))
+    return int(re.search(r"-t(\d+)-", os.path.basename(path)).group(1))
 
 
 def round_of(path):
-    return int(re.search(r"-r(\d+)", path).group(1))
+    return int(re.search(r"-r(\d+)", os.path.basename(path)).group(1))
 
 
 for path in sorted(glob.glob(out + "/java-t*.json")):
@@ -42,10 +43,15 @@ d, ff, t, vocab = 64, 256, 16, 16
 flops_per_token_step = 2 * (4 * d * d + 2 * d * ff + 2 * t * d + d * vocab)
 rows = []
 for threads, batch in sorted(java):
+    if (threads, batch) not in torch:
+        print("no PyTorch result for %d thread(s), batch %d" % (threads, batch), file=sys.stderr)
+        continue
     j = statistics.median(java[(threads, batch)])
     p = statistics.median(torch[(threads, batch)])
     ratios = [
-        a / b for (t, _, n), (a, b) in pairs.items() if (t, n) == (threads, batch) and a and b
+        a / b
+        for (pair_threads, _, pair_batch), (a, b) in pairs.items()
+        if (pair_threads, pair_batch) == (threads, batch) and a and b
     ]
     rows.append(
         {
@@ -55,7 +61,7 @@ for threads, batch in sorted(java):
             "pytorchTokenStepsPerSec": round(p),
             "javaVsPytorch": round(j / p, 3),
             # Each round's pair ran within seconds of each other: the figure least moved by drift.
-            "javaVsPytorchPaired": round(statistics.median(ratios), 3),
+            "javaVsPytorchPaired": round(statistics.median(ratios), 3) if ratios else None,
             "pairedRatios": [round(x, 2) for x in ratios],
             "javaGflops": round(j * flops_per_token_step / 1e9, 1),
             "pytorchGflops": round(p * flops_per_token_step / 1e9, 1),
@@ -66,7 +72,8 @@ json.dump(rows, open(out + "/summary.json", "w"), indent=1)
 print("%7s %6s %14s %14s %8s %8s %9s %9s  %s" % ("threads", "batch", "java tok-st/s", "torch tok-st/s",
       "ratio", "paired", "java GF/s", "torch GF/s", "each pair"))
 for r in rows:
-    print("%7d %6d %14d %14d %7.2fx %7.2fx %9.1f %9.1f  %s" % (r["threads"], r["batch"],
+    paired = r["javaVsPytorchPaired"]
+    print("%7d %6d %14d %14d %7.2fx %8s %9.1f %9.1f  %s" % (r["threads"], r["batch"],
           r["javaTokenStepsPerSec"], r["pytorchTokenStepsPerSec"], r["javaVsPytorch"],
-          r["javaVsPytorchPaired"], r["javaGflops"], r["pytorchGflops"],
+          "n/a" if paired is None else "%.2fx" % paired, r["javaGflops"], r["pytorchGflops"],
           " ".join("%.2f" % x for x in r["pairedRatios"])))

@@ -1,5 +1,6 @@
 package dev.anira.model;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -25,17 +26,30 @@ import java.util.Map;
  * <p>Why: at batch 1 a step is ~55 small operations, and through DJL each pays a JNI call and a
  * Java-side NDArray (issue 19: 0.49–0.60× PyTorch eager at batch 1). The TorchScript interpreter
  * runs the same aten operations, in the same order, on the same shapes, with none of that per
- * operation; {@code RecurrenceTest} checks that it computes what the DJL blocks compute. Training
- * and the whole-sequence pass stay on the DJL blocks, which autograd differentiates.
+ * operation; {@code CompiledStepTest} checks that it computes what the DJL blocks compute, bit for
+ * bit. Training and the whole-sequence pass stay on the DJL blocks, which autograd differentiates.
  *
- * <p>The module holds no tensors: the weights go in as one dictionary, built once, that shares
- * their storage, so it sees every in-place update (checkpoint loads, training, {@link
- * Anira#setHaltingHead}).
+ * <p>The module holds no tensors: the weights go in as one dictionary, built once, that holds the
+ * same tensor objects as {@link Weights}, so it sees every update made to them (checkpoint loads,
+ * training, {@link Anira#setHaltingHead}; DJL's {@code set} rebinds a tensor in place).
  */
 final class CompiledStep implements AutoCloseable {
 
   private static final String CLASS_NAME = "InferenceStep";
   private static final String SOURCE = source();
+
+  /**
+   * Optimised, libtorch's graph executor profiles the first calls and may then rewrite the graph
+   * (on a GPU it fuses elementwise operations into kernels of its own), which could change bits
+   * against the DJL blocks; unoptimised, the interpreter runs the operations as written. No slower
+   * on CPU here. The setting is per thread, so each thread that steps makes it once.
+   */
+  private static final ThreadLocal<Boolean> AS_WRITTEN =
+      ThreadLocal.withInitial(
+          () -> {
+            JniUtils.setGraphExecutorOptimize(false);
+            return true;
+          });
 
   private final PtSymbolBlock module;
   private final NDArray floor;
@@ -46,6 +60,8 @@ final class CompiledStep implements AutoCloseable {
    * Compiles the step for {@code model} on its device.
    *
    * @param manager the model's manager: the module and its constants live as long as it
+   * @throws IllegalStateException if libtorch cannot compile the source (a build of this project
+   *     with an incompatible libtorch)
    */
   CompiledStep(Anira model, NDManager manager) {
     ModelConfig config = model.config();
@@ -62,6 +78,13 @@ final class CompiledStep implements AutoCloseable {
       this.module = JniUtils.loadModule((PtNDManager) manager, in, true, false);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } catch (EngineException e) {
+      throw new IllegalStateException(
+          "libtorch could not compile the inference step ("
+              + CLASS_NAME
+              + ".torchscript): "
+              + e.getMessage(),
+          e);
     }
     // Router's floor under 1 − Q(k−1), as the DJL block makes it: a float32 scalar.
     this.floor = manager.create(1e-12f);
@@ -138,6 +161,7 @@ final class CompiledStep implements AutoCloseable {
       List<NDArray> inputs,
       NDManager scope,
       IValue... more) {
+    AS_WRITTEN.get();
     PtNDArray[] out;
     try (IValue list = IValue.listFrom(inputs.toArray(PtNDArray[]::new))) {
       IValue[] arguments = new IValue[2 + more.length];

@@ -38,7 +38,7 @@ final class HaltingHead implements HaltingRule {
     linear.set(weight, new float[] {bias});
   }
 
-  /** Halting logits {@code w·LN(h)+b}, one per token: [B, T] for [B, T, d], [N] for [N, d]. */
+  /** Halting logits {@code w·LN(h)+b}, one per token: [B, T] for [B, T, d]. */
   NDArray apply(NDArray state) {
     NDArray logits = linear.apply(norm.apply(state));
     return logits.squeeze(new int[] {logits.getShape().dimension() - 1});

@@ -11,10 +11,10 @@ import ai.djl.ndarray.NDArray;
 interface HaltingRule {
 
   /**
-   * The cells a decision is for: a [B, T] grid (the whole-sequence pass) or the [N] active cells of
-   * step-by-step inference.
+   * The cells a decision is for: the [B, T] grid of the whole-sequence pass (step-by-step inference
+   * decides in {@link CompiledStep}, which mirrors these rules).
    *
-   * @param state the cells' states after this step, [B, T, d] or [N, d]
+   * @param state the cells' states after this step, [B, T, d]
    * @param steps k, the step just taken, per cell
    * @param cumulative halting mass spent before this step, per cell
    * @param planned EARLY's planned depth per cell; null otherwise

@@ -157,10 +157,11 @@ public final class InferenceBatch implements AutoCloseable {
   }
 
   /**
-   * Advances every active token by one core step and reports the new execution state. The core runs
-   * on the active tokens only, gathered into one [N, d] block; keys and values still come from
+   * Advances every active token by one core step and reports the new execution state, in one
+   * TorchScript call ({@link CompiledStep}). When fewer than half the cells are active, the core
+   * runs on the active tokens only, gathered into one [N, d] block; keys and values still come from
    * every token's context state, frozen ones included. Results are scattered back, so halted tokens
-   * cost no query, feed-forward, readout or halting compute.
+   * then cost no query, feed-forward, readout or halting compute.
    *
    * @throws IllegalStateException when every token has halted
    */
@@ -245,12 +246,19 @@ public final class InferenceBatch implements AutoCloseable {
     return out;
   }
 
-  /** [B, T] depth of every token so far (its final depth once it has halted). */
+  /**
+   * [B, T] depth of every token so far (its final depth once it has halted). Made by {@link
+   * CompiledStep} in libtorch's inference mode: read it or compute from it, but do not change it in
+   * place or use it with autograd (libtorch refuses both outside inference mode).
+   */
   public NDArray depths() {
     return carried.depth();
   }
 
-  /** [B, T, V] readout of each token's context state: its answer once it has halted. */
+  /**
+   * [B, T, V] readout of each token's context state: its answer once it has halted. An inference
+   * tensor, as {@link #depths}.
+   */
   public NDArray answerLogits() {
     return carried.logits();
   }

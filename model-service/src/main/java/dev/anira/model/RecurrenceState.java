@@ -109,8 +109,8 @@ record RecurrenceState(
    * One core step of every cell of the [B, T] grid, the active ones kept: the whole-sequence pass.
    * Step-by-step inference computes the same with {@link CompiledStep#dense}.
    *
-   * @param queries [B, T, d] the states that ask: the context in inference, the query state (which
-   *     keeps iterating past a token's halt) in training
+   * @param queries [B, T, d] the states that ask: the context (as inference steps), the query state
+   *     (which keeps iterating past a token's halt) in training
    * @param newSteps [B] int32, the step k each sequence takes now
    * @param lengths [B] real tokens per row
    * @param allActive every cell is active (no padding, none halted): nothing to keep, so the merges

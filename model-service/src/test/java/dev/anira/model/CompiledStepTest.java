@@ -2,6 +2,7 @@ package dev.anira.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -14,8 +15,10 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.anira.schemas.Mechanism;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -83,6 +86,122 @@ class CompiledStepTest {
       if (padded) {
         assertThat(keptSomewhere).as("steps that kept inactive cells").isPositive();
       }
+    }
+  }
+
+  /**
+   * The gathered step (fewer than half the cells active) on the same state as the dense one: cells
+   * that do not step keep their values exactly; those that step agree to float rounding (an [N, d]
+   * matrix product is not bit-identical to a [B, T, d] one), and their decisions exactly.
+   */
+  @ParameterizedTest
+  @MethodSource("mechanismsAndAttention")
+  void theGatheredStepComputesWhatTheDenseStepComputes(
+      Mechanism mechanism, ModelConfig.Attention attention) {
+    int[][] batch = TinyModels.sequences(9, 5);
+    try (Anira model = TinyModels.create(mechanism, 11, attention);
+        NoGrad noGrad = NoGrad.enter();
+        NDManager scope = model.newScope()) {
+      RecurrenceState.Admitted admitted = RecurrenceState.prelude(model, scope, batch, false);
+      RecurrenceState prelude = admitted.state();
+      int[] lengths = admitted.lengths();
+      int time = Math.toIntExact(prelude.context().getShape().get(1));
+      // Every third real token asks: a gathered step's share.
+      boolean[] asking = new boolean[batch.length * time];
+      List<Long> cells = new ArrayList<>();
+      List<Long> rows = new ArrayList<>();
+      for (int b = 0; b < batch.length; b++) {
+        for (int t = 0; t < lengths[b]; t++) {
+          if ((b + t) % 3 == 0) {
+            asking[b * time + t] = true;
+            cells.add((long) b * time + t);
+            rows.add((long) b);
+          }
+        }
+      }
+      RecurrenceState s =
+          new RecurrenceState(
+              prelude.context(),
+              prelude.logits(),
+              scope.create(asking, prelude.active().getShape()),
+              prelude.depth(),
+              prelude.steps(),
+              prelude.cumulative(),
+              prelude.routerLogits(),
+              prelude.routerCumulative(),
+              prelude.planned());
+      NDArray steps = s.steps().add(1);
+      NDArray mask =
+          SelfAttention.mask(scope, attention == ModelConfig.Attention.CAUSAL, lengths, time);
+      CompiledStep step = model.compiledStep();
+      CompiledStep.Stepped dense = step.dense(s, steps, mask, false, scope);
+      CompiledStep.Stepped gathered =
+          step.gathered(
+              s,
+              steps,
+              mask,
+              scope.create(cells.stream().mapToLong(Long::longValue).toArray()),
+              scope.create(rows.stream().mapToLong(Long::longValue).toArray()),
+              scope);
+      RecurrenceState a = dense.after();
+      RecurrenceState g = gathered.after();
+      assertThat(g.active().toBooleanArray()).containsExactly(a.active().toBooleanArray());
+      assertThat(g.depth().toIntArray()).containsExactly(a.depth().toIntArray());
+      assertThat(g.context().toFloatArray())
+          .containsExactly(a.context().toFloatArray(), within(1e-5f));
+      assertThat(g.logits().toFloatArray())
+          .containsExactly(a.logits().toFloatArray(), within(1e-5f));
+      assertThat(g.cumulative().toFloatArray())
+          .containsExactly(a.cumulative().toFloatArray(), within(1e-5f));
+      assertThat(gathered.columns().toFloatArray())
+          .containsExactly(dense.columns().toFloatArray(), within(1e-5f));
+      int cellsOfGrid = batch.length * time;
+      float[] kept = prelude.context().toFloatArray();
+      float[] after = g.context().toFloatArray();
+      int d = model.config().modelDim();
+      for (int cell = 0; cell < cellsOfGrid; cell++) {
+        if (!asking[cell]) {
+          assertThat(Arrays.copyOfRange(after, cell * d, (cell + 1) * d))
+              .as("cell %d did not step", cell)
+              .containsExactly(Arrays.copyOfRange(kept, cell * d, (cell + 1) * d));
+        }
+      }
+    }
+  }
+
+  static Stream<Arguments> mechanismsAndAttention() {
+    return Arrays.stream(Mechanism.values())
+        .flatMap(m -> Arrays.stream(ModelConfig.Attention.values()).map(a -> Arguments.of(m, a)));
+  }
+
+  /** The step reads the weights' tensors, not copies made when it was compiled. */
+  @Test
+  void aHaltingHeadSetAfterTheStepWasCompiledDecidesTheNextSteps() {
+    try (Anira model = TinyModels.create(Mechanism.ONLINE, 3)) {
+      int[][] batch = TinyModels.sequences(4, 3);
+      float[] w = new float[model.config().modelDim()];
+      model.setHaltingHead(w, -10f); // λ = σ(−10) < τ: every token runs to D_max
+      assertThat(steppedDepths(model, batch)).containsOnly(model.config().maxDepth());
+      model.setHaltingHead(w, 10f); // λ = σ(10) ≥ τ: every token halts after one step
+      assertThat(steppedDepths(model, batch)).containsOnly(1);
+    }
+  }
+
+  private static int[] steppedDepths(Anira model, int[][] batch) {
+    try (InferenceBatch recurrence = model.begin(batch)) {
+      while (!recurrence.done()) {
+        recurrence.step();
+      }
+      int[] lengths = recurrence.lengths();
+      int[] depths = recurrence.depths().toIntArray();
+      int time = depths.length / lengths.length;
+      List<Integer> real = new ArrayList<>();
+      for (int b = 0; b < lengths.length; b++) {
+        for (int t = 0; t < lengths[b]; t++) {
+          real.add(depths[b * time + t]);
+        }
+      }
+      return real.stream().mapToInt(Integer::intValue).toArray();
     }
   }
 
