@@ -25,7 +25,7 @@ import java.util.Map;
  *
  * <p>Why: at batch 1 a step is ~55 small operations, and through DJL each pays a JNI call and a
  * Java-side NDArray (issue 19: 0.49–0.60× PyTorch eager at batch 1). The TorchScript interpreter
- * runs the same aten operations, in the same order, on the same shapes, with none of that per
+ * runs the same aten operations, with the same dtypes and on the same shapes, with none of that per
  * operation; {@code CompiledStepTest} checks that it computes what the DJL blocks compute, bit for
  * bit. Training and the whole-sequence pass stay on the DJL blocks, which autograd differentiates.
  *
@@ -115,13 +115,8 @@ final class CompiledStep implements AutoCloseable {
    */
   Stepped dense(
       RecurrenceState s, NDArray steps, NDArray mask, boolean allActive, NDManager scope) {
-    List<NDArray> inputs = state(s, steps, mask);
-    if (early) {
-      inputs.add(s.planned());
-      inputs.add(s.routerCumulative());
-    }
     try (IValue flag = IValue.from(allActive)) {
-      return run("dense", s, steps, inputs, scope, flag);
+      return run("dense", s, steps, state(s, steps, mask), scope, flag);
     }
   }
 
@@ -142,10 +137,6 @@ final class CompiledStep implements AutoCloseable {
     List<NDArray> inputs = state(s, steps, mask);
     inputs.add(cells);
     inputs.add(rows);
-    if (early) {
-      inputs.add(s.planned());
-      inputs.add(s.routerCumulative());
-    }
     return run("gathered", s, steps, inputs, scope);
   }
 
@@ -154,6 +145,7 @@ final class CompiledStep implements AutoCloseable {
         List.of(s.context(), s.logits(), s.active(), s.depth(), steps, s.cumulative(), mask));
   }
 
+  /** Calls {@code method} with the weights, {@code inputs} (then EARLY's plan) and {@code more}. */
   private Stepped run(
       String method,
       RecurrenceState s,
@@ -162,6 +154,10 @@ final class CompiledStep implements AutoCloseable {
       NDManager scope,
       IValue... more) {
     AS_WRITTEN.get();
+    if (early) {
+      inputs.add(s.planned());
+      inputs.add(s.routerCumulative());
+    }
     PtNDArray[] out;
     try (IValue list = IValue.listFrom(inputs.toArray(PtNDArray[]::new))) {
       IValue[] arguments = new IValue[2 + more.length];

@@ -33,12 +33,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class CompiledStepTest {
 
+  /** {@link RecurrenceTest#variants}, each padded and not. */
   static Stream<Arguments> variants() {
-    return Arrays.stream(Mechanism.values())
+    return RecurrenceTest.variants()
         .flatMap(
-            m ->
-                Arrays.stream(ModelConfig.Attention.values())
-                    .flatMap(a -> Stream.of(Arguments.of(m, a, true), Arguments.of(m, a, false))));
+            v ->
+                Stream.of(true, false).map(padded -> Arguments.of(v.get()[0], v.get()[1], padded)));
   }
 
   @ParameterizedTest
@@ -55,10 +55,7 @@ class CompiledStepTest {
       RecurrenceState.Admitted admitted = RecurrenceState.prelude(model, scope, batch, false);
       RecurrenceState s = admitted.state();
       int[] lengths = admitted.lengths();
-      long time = s.context().getShape().get(1);
-      NDArray mask =
-          SelfAttention.mask(
-              scope, attention == ModelConfig.Attention.CAUSAL, lengths, Math.toIntExact(time));
+      NDArray mask = maskOf(admitted, attention, scope);
       int keptSomewhere = 0;
       for (int k = 1; k <= model.config().maxDepth(); k++) {
         boolean allActive = !padded && k == 1;
@@ -95,7 +92,7 @@ class CompiledStepTest {
    * matrix product is not bit-identical to a [B, T, d] one), and their decisions exactly.
    */
   @ParameterizedTest
-  @MethodSource("mechanismsAndAttention")
+  @MethodSource("dev.anira.model.RecurrenceTest#variants")
   void theGatheredStepComputesWhatTheDenseStepComputes(
       Mechanism mechanism, ModelConfig.Attention attention) {
     int[][] batch = TinyModels.sequences(9, 5);
@@ -131,8 +128,7 @@ class CompiledStepTest {
               prelude.routerCumulative(),
               prelude.planned());
       NDArray steps = s.steps().add(1);
-      NDArray mask =
-          SelfAttention.mask(scope, attention == ModelConfig.Attention.CAUSAL, lengths, time);
+      NDArray mask = maskOf(admitted, attention, scope);
       CompiledStep step = model.compiledStep();
       CompiledStep.Stepped dense = step.dense(s, steps, mask, false, scope);
       CompiledStep.Stepped gathered =
@@ -169,9 +165,14 @@ class CompiledStepTest {
     }
   }
 
-  static Stream<Arguments> mechanismsAndAttention() {
-    return Arrays.stream(Mechanism.values())
-        .flatMap(m -> Arrays.stream(ModelConfig.Attention.values()).map(a -> Arguments.of(m, a)));
+  /** The attention mask of the admitted rows, as {@link InferenceBatch} makes it. */
+  private static NDArray maskOf(
+      RecurrenceState.Admitted admitted, ModelConfig.Attention attention, NDManager scope) {
+    return SelfAttention.mask(
+        scope,
+        attention == ModelConfig.Attention.CAUSAL,
+        admitted.lengths(),
+        admitted.state().context().getShape().get(1));
   }
 
   /** The step reads the weights' tensors, not copies made when it was compiled. */
