@@ -20,10 +20,10 @@ public final class Decode<T> extends ProcessFunction<RawRecord, T> {
   public static final OutputTag<DeadLetter> DEAD_LETTERS =
       new OutputTag<>("dead-letters", new AvroTypeInfo<>(DeadLetter.class));
 
-  /** Turns one topic's message into a record, or throws why it cannot. */
+  /** Turns one topic's message (never empty) into a record, or throws why it cannot. */
   @FunctionalInterface
   public interface Decoder<T> extends Serializable {
-    T decode(String topic, byte[] value);
+    T decode(RawRecord raw);
   }
 
   private final Decoder<T> decoder;
@@ -47,7 +47,7 @@ public final class Decode<T> extends ProcessFunction<RawRecord, T> {
       if (empty) {
         throw new IllegalArgumentException("empty message");
       }
-      out.collect(decoder.decode(raw.topic, raw.value));
+      out.collect(decoder.decode(raw));
     } catch (RuntimeException e) {
       rejected.inc();
       ctx.output(

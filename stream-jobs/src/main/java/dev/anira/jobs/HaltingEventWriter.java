@@ -71,7 +71,7 @@ final class HaltingEventWriter {
 
   /** Token {@code i}'s record, single-object encoded. */
   static byte[] encode(InstanceEvents x, int i) {
-    return CODEC.encode(out -> write(x, i, out), x + " token " + i);
+    return CODEC.encode(out -> write(x, i, out), () -> x + " token " + i);
   }
 
   /**

@@ -154,6 +154,14 @@ public final class JoinInput {
     };
   }
 
+  /**
+   * The message decoded, by {@link #decode(String, byte[])} or already where the source read its
+   * event time ({@link SourceEventTime}).
+   */
+  public static JoinInput decode(RawRecord raw) {
+    return raw.decoded != null ? raw.decoded : decode(raw.topic, raw.value);
+  }
+
   public JoinInput copy() {
     JoinInput copy = new JoinInput(instanceId, kind, eventTime, modelId, payload);
     copy.step = step;

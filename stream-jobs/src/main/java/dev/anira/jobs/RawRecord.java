@@ -16,6 +16,13 @@ public final class RawRecord {
   public byte[] key;
   public byte[] value;
 
+  /**
+   * The join's input decoded from this message where the source read its event time ({@link
+   * SourceEventTime}), so that the job decodes each message once; null until then, or when it did
+   * not decode. Transient: Flink's serializer leaves it out, and a copy is decoded again.
+   */
+  transient JoinInput decoded;
+
   /** For Flink's POJO serializer. */
   public RawRecord() {}
 

@@ -47,15 +47,6 @@ final class StepRecordReader implements SingleObjectCodec.BodyReader<JoinInput> 
 
   static final StepRecordReader INSTANCE = new StepRecordReader(RecurrenceStep.getClassSchema());
 
-  /**
-   * Reads only the event time (epoch milliseconds) of a step record of this build's schema: arrays
-   * of floats and booleans are skipped by their byte length and strings without decoding them, so
-   * it refuses exactly what {@link #read} refuses. Avro's schema-driven skip, item by item, cost as
-   * much as reading the whole record into columns ({@code RecordCodingBenchmark}), and the source
-   * reads every record's event time before it decodes the record.
-   */
-  static final SingleObjectCodec.BodyReader<Long> EVENT_TIME = INSTANCE::eventTime;
-
   private static final float[] NO_FLOATS = new float[0];
   private static final int[] NO_INTS = new int[0];
 
@@ -103,28 +94,6 @@ final class StepRecordReader implements SingleObjectCodec.BodyReader<JoinInput> 
                 stateDelta,
                 prediction));
     return input;
-  }
-
-  private long eventTime(Decoder in) throws IOException {
-    in.skipString(); // instanceId
-    in.skipString(); // modelId
-    mechanism(in);
-    in.skipString(); // task
-    in.readInt(); // step
-    in.readInt(); // maxDepth
-    skipInts(in); // answerPositions
-    skipFixedWidth(in, Float.BYTES); // haltProbability
-    skipFixedWidth(in, Float.BYTES); // cumulativeHalt
-    skipFixedWidth(in, 1); // active
-    skipFixedWidth(in, 1); // halted
-    skipFixedWidth(in, Float.BYTES); // stateDelta
-    skipInts(in); // prediction
-    skipFixedWidth(in, Float.BYTES); // confidence
-    skipInts(in); // plannedDepth
-    long eventTime = in.readLong();
-    in.skipString(); // producerId
-    in.readInt(); // schemaVersion
-    return eventTime;
   }
 
   private void mechanism(Decoder in) throws IOException {

@@ -53,7 +53,7 @@ public final class RecordJob {
     return raw.filter(r -> name.equals(r.topic))
         .name("only-" + name)
         .process(
-            new Decode<T>((t, value) -> SingleObjectCodec.of(type).decode(value), producerId),
+            new Decode<T>(message -> SingleObjectCodec.of(type).decode(message.value), producerId),
             new AvroTypeInfo<>(type))
         .name("decode-" + name)
         .uid("decode-" + name);

@@ -61,7 +61,10 @@ class StepRecordReaderTest {
     assertThat(refused).isBetween(300, 2_900);
   }
 
-  /** The source's event time of a step: the full decode's, or none where the decode refuses. */
+  /**
+   * The source's event time of a step: the full decode's, or none where the decode refuses; the
+   * record it decoded for it is what the job's decode then takes, not decoded again.
+   */
   @Test
   void theEventTimeIsTheFullDecodesAndRefusedWhenItIs() {
     SplittableRandom random = new SplittableRandom(22);
@@ -74,13 +77,17 @@ class StepRecordReaderTest {
             case 1 -> Arrays.copyOf(bytes, random.nextInt(10, bytes.length));
             default -> flipBit(bytes, random);
           };
-      long eventTime = SourceEventTime.of(new RawRecord("anira.steps", 0, i, null, message));
+      RawRecord raw = new RawRecord("anira.steps", 0, i, null, message);
+      long eventTime = SourceEventTime.of(raw);
       Object full = outcome(() -> full(message));
       if (full instanceof RecordDecodingException) {
         refused++;
         assertThat(eventTime).as("record %d", i).isEqualTo(Long.MIN_VALUE);
+        assertThat(raw.decoded).as("record %d", i).isNull();
       } else {
         assertThat(eventTime).as("record %d", i).isEqualTo(((JoinInput) full).eventTime);
+        assertSame(raw.decoded, (JoinInput) full);
+        assertThat(JoinInput.decode(raw)).as("record %d", i).isSameAs(raw.decoded);
       }
     }
     assertThat(refused).isBetween(300, 2_700);

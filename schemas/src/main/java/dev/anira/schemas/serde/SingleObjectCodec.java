@@ -5,15 +5,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.Decoder;
 import org.apache.avro.io.DecoderFactory;
@@ -116,7 +115,7 @@ public final class SingleObjectCodec<T extends SpecificRecordBase> {
 
   public byte[] encode(T record) {
     Objects.requireNonNull(record, "record");
-    return encode(out -> writer.write(record, out), record);
+    return encode(out -> writer.write(record, out), record::toString);
   }
 
   /**
@@ -124,10 +123,11 @@ public final class SingleObjectCodec<T extends SpecificRecordBase> {
    * schema order, straight to Avro's encoder: for a caller whose values are not in a record object.
    * The body must not encode another record meanwhile: every codec of a thread shares one buffer.
    *
-   * @param what names the record in an error message
+   * @param what names the record in an error message; called only then (a name built for every
+   *     record was 7% of the halting join's time, JFR, issue 20)
    * @throws IllegalArgumentException if {@code body} fails (a null where the schema has none)
    */
-  public byte[] encode(BodyWriter body, Object what) {
+  public byte[] encode(BodyWriter body, Supplier<String> what) {
     EncodeBuffers buffers = BUFFERS.get();
     // Reset after configuring: configuring flushes whatever a failed encode left in the encoder.
     buffers.encoder = EncoderFactory.get().binaryEncoder(buffers.bytes, buffers.encoder);
@@ -141,7 +141,7 @@ public final class SingleObjectCodec<T extends SpecificRecordBase> {
     } catch (RuntimeException e) {
       // Avro reports a missing required field as a bare NullPointerException.
       throw new IllegalArgumentException(
-          "Cannot encode " + schema.getName() + ": " + e.getMessage() + " in " + what, e);
+          "Cannot encode " + schema.getName() + ": " + e.getMessage() + " in " + what.get(), e);
     }
     return buffers.bytes.toByteArray();
   }
@@ -169,44 +169,6 @@ public final class SingleObjectCodec<T extends SpecificRecordBase> {
       return older.apply(decode(bytes));
     }
     return read(current, bytes, writer, schema.getName());
-  }
-
-  /**
-   * The record's {@code eventTime} (epoch milliseconds) without building the record: the body is
-   * walked along the writer's schema, every other field skipped (Avro's {@link
-   * GenericDatumReader#skip}), which refuses what {@link #decode} refuses except an enum symbol
-   * index out of range.
-   *
-   * @throws RecordDecodingException for bytes {@link #decode} would refuse, or a type without an
-   *     eventTime field
-   */
-  public long eventTime(byte[] bytes) {
-    long writer = writerFingerprint(bytes);
-    SpecificDatumReader<T> full = readersByWriterFingerprint.get(writer);
-    if (full == null) {
-      throw unknownWriter(writer);
-    }
-    List<Schema.Field> fields = full.getSchema().getFields();
-    Schema.Field eventTime = full.getSchema().getField("eventTime");
-    if (eventTime == null || eventTime.schema().getType() != Schema.Type.LONG) {
-      throw new RecordDecodingException(
-          Reason.WRONG_RECORD_TYPE, schema.getName() + " has no long eventTime field");
-    }
-    return read(
-        in -> {
-          long time = 0;
-          for (Schema.Field field : fields) {
-            if (field == eventTime) {
-              time = in.readLong();
-            } else {
-              GenericDatumReader.skip(field.schema(), in);
-            }
-          }
-          return time;
-        },
-        bytes,
-        writer,
-        schema.getName() + ".eventTime");
   }
 
   private long writerFingerprint(byte[] bytes) {

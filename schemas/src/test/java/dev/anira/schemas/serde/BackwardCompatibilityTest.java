@@ -80,9 +80,6 @@ class BackwardCompatibilityTest {
         resolving.read(
             null, DecoderFactory.get().jsonDecoder(writer, Files.readString(fixture.json())));
     assertThat(fromBytes).isEqualTo(fromJson);
-    // A source stamps old records with their event time too, without decoding them.
-    assertThat(codec.eventTime(Files.readAllBytes(fixture.bin())))
-        .isEqualTo(((java.time.Instant) fromBytes.get("eventTime")).toEpochMilli());
   }
 
   private static Topic topicOf(String recordSimpleName) {

@@ -47,22 +47,6 @@ class RoundTripTest {
     }
   }
 
-  /** eventTime reads what a full decode reads, and refuses a message cut short as decode does. */
-  @ParameterizedTest
-  @EnumSource(Topic.class)
-  void eventTimeIsReadWithoutDecodingTheRest(Topic topic) throws IOException {
-    SingleObjectCodec<SpecificRecordBase> codec = codecFor(topic);
-    Schema schema = codec.schema();
-    for (Object generic : new RandomData(schema, 50, 11L + topic.ordinal())) {
-      byte[] bytes = codec.encode(toSpecific(schema, generic, codec.type()));
-      assertThat(codec.eventTime(bytes))
-          .isEqualTo(((java.time.Instant) codec.decode(bytes).get("eventTime")).toEpochMilli());
-      byte[] cut = java.util.Arrays.copyOf(bytes, bytes.length - 1);
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> codec.eventTime(cut))
-          .isInstanceOf(RecordDecodingException.class);
-    }
-  }
-
   /** Our encoding is the standard one: Avro's own message decoder reads it. */
   @ParameterizedTest
   @EnumSource(Topic.class)
