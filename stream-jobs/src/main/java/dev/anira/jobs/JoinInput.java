@@ -156,10 +156,12 @@ public final class JoinInput {
 
   /**
    * The message decoded, by {@link #decode(String, byte[])} or already where the source read its
-   * event time ({@link SourceEventTime}).
+   * event time ({@link SourceEventTime}). The decoded record counts only if it was decoded from
+   * this very byte array: a runtime that refilled the message object keeps no stale result.
    */
   public static JoinInput decode(RawRecord raw) {
-    return raw.decoded != null ? raw.decoded : decode(raw.topic, raw.value);
+    JoinInput earlier = raw.decoded;
+    return earlier != null && earlier.payload == raw.value ? earlier : decode(raw.topic, raw.value);
   }
 
   public JoinInput copy() {

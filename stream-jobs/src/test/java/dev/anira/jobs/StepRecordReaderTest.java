@@ -93,6 +93,18 @@ class StepRecordReaderTest {
     assertThat(refused).isBetween(300, 2_700);
   }
 
+  /** A message object refilled with other bytes after its event time was read is decoded anew. */
+  @Test
+  void aRefilledMessageIsNotTakenForTheOneDecodedBefore() {
+    SplittableRandom random = new SplittableRandom(23);
+    byte[] first = JoinInput.STEPS.encode(randomStep(random, 0));
+    byte[] second = JoinInput.STEPS.encode(randomStep(random, 1));
+    RawRecord raw = new RawRecord("anira.steps", 0, 0, null, first);
+    SourceEventTime.of(raw);
+    raw.value = second;
+    assertSame(JoinInput.decode(raw), full(second));
+  }
+
   @Test
   void aSchemaWithOtherFieldsIsRefusedAtOnce() {
     Schema changed =
