@@ -21,9 +21,8 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * The analytics job's per-record coding, the way each was done before issue 20's eighth session and
  * the way it is done now, on the test fixture's records (answer positions of real tasks): a step
- * record's decode into the join's columns, and one instance's {@code anira.halting} records. (The
- * event time the source read in a pass of its own was measured here too; since the ninth session it
- * comes with the one decode.) Per operation: every step record of the fixture, or every instance.
+ * record's decode into the join's columns, and one instance's {@code anira.halting} records. Per
+ * operation: every step record of the fixture, or every instance.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -4,9 +4,10 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * One message as a source read it, not yet decoded: the topic, where it came from (Kafka partition
- * and offset, or -1 for a recording) and its bytes. Decoding happens in the job, so a message that
- * fails to decode becomes a dead letter instead of failing the source.
+ * One message as a source read it: the topic, where it came from (Kafka partition and offset, or -1
+ * for a recording) and its bytes. Decoding happens in the job (the source's timestamp assigner may
+ * already have done it, see {@link #decoded}), so a message that fails to decode becomes a dead
+ * letter instead of failing the source.
  */
 public final class RawRecord {
 

@@ -20,7 +20,8 @@ public final class SourceEventTime {
    * partition silent for {@code idleness} (processing time) stops holding the watermark back.
    * Records that do not decode get no event time ({@link Long#MIN_VALUE}): they never move the
    * watermark (a corrupt record's time could be anything, and one far ahead would make the others
-   * late), and they go to the dead-letter topic downstream.
+   * late), and they go to the dead-letter topic downstream. A record that decodes counts with its
+   * time, whatever it is: only its decode can tell a record corrupt.
    */
   public static WatermarkStrategy<RawRecord> watermarks(
       Duration outOfOrderness, Duration idleness) {
@@ -36,11 +37,12 @@ public final class SourceEventTime {
 
   /**
    * A message's event time in epoch milliseconds, or {@link Long#MIN_VALUE} if it has none. Read by
-   * decoding the message as the join will ({@link JoinInput#decode(RawRecord)}), which keeps the
-   * result on the record: a second pass over every message for its event time alone was a sixth of
-   * the source's time (JFR, issue 20).
+   * decoding the message as the join will ({@link JoinInput#decode(String, byte[])}); the result is
+   * kept in {@link RawRecord#decoded} for the job's decode to take: a second pass over every
+   * message for its event time alone was a sixth of the source's time (JFR, issue 20).
    */
   static long of(RawRecord raw) {
+    raw.decoded = null;
     if (raw.value == null) {
       return Long.MIN_VALUE;
     }

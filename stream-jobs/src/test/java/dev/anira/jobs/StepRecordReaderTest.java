@@ -29,7 +29,7 @@ class StepRecordReaderTest {
     for (int i = 0; i < 2_000; i++) {
       byte[] bytes = JoinInput.STEPS.encode(randomStep(random, i));
       JoinInput fast = JoinInput.decode("anira.steps", bytes);
-      assertSame(fast, full(bytes));
+      assertSameColumns(fast, full(bytes));
       invalid += fast.invalid == null ? 0 : 1;
     }
     // Both kinds were exercised.
@@ -55,7 +55,7 @@ class StepRecordReaderTest {
             .isEqualTo(((RecordDecodingException) full).reason());
       } else {
         assertThat(fast).as("record %d", i).isInstanceOf(JoinInput.class);
-        assertSame((JoinInput) fast, (JoinInput) full);
+        assertSameColumns((JoinInput) fast, (JoinInput) full);
       }
     }
     assertThat(refused).isBetween(300, 2_900);
@@ -86,7 +86,7 @@ class StepRecordReaderTest {
         assertThat(raw.decoded).as("record %d", i).isNull();
       } else {
         assertThat(eventTime).as("record %d", i).isEqualTo(((JoinInput) full).eventTime);
-        assertSame(raw.decoded, (JoinInput) full);
+        assertSameColumns(raw.decoded, (JoinInput) full);
         assertThat(JoinInput.decode(raw)).as("record %d", i).isSameAs(raw.decoded);
       }
     }
@@ -102,7 +102,7 @@ class StepRecordReaderTest {
     RawRecord raw = new RawRecord("anira.steps", 0, 0, null, first);
     SourceEventTime.of(raw);
     raw.value = second;
-    assertSame(JoinInput.decode(raw), full(second));
+    assertSameColumns(JoinInput.decode(raw), full(second));
   }
 
   @Test
@@ -127,7 +127,7 @@ class StepRecordReaderTest {
     return input;
   }
 
-  private static void assertSame(JoinInput fast, JoinInput full) {
+  private static void assertSameColumns(JoinInput fast, JoinInput full) {
     assertThat(fast.kind).isEqualTo(JoinInput.Kind.STEP);
     assertThat(fast).isEqualTo(full); // ids, kind, event time and bytes
     assertThat(fast.step).isEqualTo(full.step);
@@ -144,7 +144,7 @@ class StepRecordReaderTest {
     }
   }
 
-  private static byte[] flipBit(byte[] bytes, SplittableRandom random) {
+  static byte[] flipBit(byte[] bytes, SplittableRandom random) {
     byte[] flipped = bytes.clone();
     // Past the 10-byte header: the body is what the two readers read differently.
     int at = random.nextInt(10, flipped.length);
