@@ -40,6 +40,31 @@ public final class JobRunner {
    */
   public static StreamExecutionEnvironment environment(
       Configuration flink, int parallelism, Duration checkpointInterval, String checkpointDir) {
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(localJob(flink, checkpointDir));
+    return configure(env, new Configuration(), parallelism, checkpointInterval);
+  }
+
+  /**
+   * As {@link #environment}, for a MiniCluster of this process that outlives its jobs (started with
+   * {@link #localJob}, reached over REST on {@code host:port}), as a long-running TaskManager runs
+   * job after job with its classes already compiled by the JIT.
+   */
+  public static StreamExecutionEnvironment environment(
+      String host,
+      int port,
+      Configuration flink,
+      int parallelism,
+      Duration checkpointInterval,
+      String checkpointDir) {
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.createRemoteEnvironment(
+            host, port, localJob(flink, checkpointDir));
+    return configure(env, new Configuration(), parallelism, checkpointInterval);
+  }
+
+  /** {@code flink} with what a local job needs: a bounded restart strategy, checkpoint storage. */
+  public static Configuration localJob(Configuration flink, String checkpointDir) {
     Configuration conf = new Configuration(flink);
     // With checkpointing Flink 2 would otherwise restart a failing job forever.
     conf.setString("restart-strategy.type", "fixed-delay");
@@ -48,8 +73,7 @@ public final class JobRunner {
     conf.setString(
         "execution.checkpointing.dir",
         checkpointDir != null ? checkpointDir : DEFAULT_CHECKPOINTS.toUri().toString());
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    return configure(env, new Configuration(), parallelism, checkpointInterval);
+    return conf;
   }
 
   /**

@@ -1,10 +1,12 @@
 package dev.anira.launcher;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anira.analytics.InstanceEvents;
 import dev.anira.jobs.AnalyticsConfig;
 import dev.anira.jobs.AnalyticsJob;
+import dev.anira.jobs.JobRunner;
 import dev.anira.jobs.KafkaIO;
 import dev.anira.jobs.LocalFlink;
 import dev.anira.jobs.RawRecord;
@@ -16,8 +18,14 @@ import dev.anira.schemas.AlignmentReport;
 import dev.anira.schemas.Topic;
 import dev.anira.schemas.WindowScope;
 import dev.anira.schemas.serde.SingleObjectCodec;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,8 +43,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -66,9 +77,12 @@ import picocli.CommandLine.Spec;
           + " read to the last record handed to a sink, final windows included"
           + " (processedStepRecordsPerSec), and to the job's end, which waits for the next"
           + " checkpoint to commit the sinks (stepRecordsPerSec), and the process's CPU per step"
-          + " record while processing (cpuMicrosPerStepRecord): the JVM's first job (compiling as"
-          + " it runs), then the same backlog again on a new broker (warm..., the rate a"
-          + " long-running job settles at);",
+          + " record while processing (cpuMicrosPerStepRecord), with the JIT compilers' share of"
+          + " that CPU (jitCpuShare): the JVM's first job (compiling as it runs), then the same"
+          + " backlog again on a new broker (warm...), then passes over one more backlog on one"
+          + " broker and one MiniCluster, as a long-running deployment has them, until the JIT"
+          + " takes at most 5%% of the CPU or 8 passes have run (settled..., the last pass;"
+          + " settledPasses; every pass in settlingProcessedStepRecordsPerSec);",
       "latency: at a steady --rate of step records/s, from a step's event time to the moment a"
           + " read_committed consumer sees the window alignment report that includes it (p50/p99),"
           + " with --window-ms windows, 200 ms out-of-orderness and 500 ms checkpoints; the full"
@@ -80,7 +94,7 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--quick",
-      description = "Smaller workloads; finishes within 5 minutes on 2 cores")
+      description = "Smaller workloads; finishes within 6 minutes on 2 cores")
   boolean quick;
 
   @Option(names = "--json", description = "Print one JSON object instead of the table")
@@ -111,7 +125,18 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
   int parallelism;
 
   private static final int TOKENS = 8;
+
   private static final int MAX_DEPTH = 8;
+
+  /**
+   * The JIT is settled when its compilers take at most this share of the process's CPU while the
+   * job processes. On 2 cores the warm pass, the JVM's second job, still spent about a fifth of the
+   * machine compiling (JFR, 2026-12-02), so it is not yet what a long-running job settles at.
+   */
+  private static final double SETTLED_JIT_SHARE = 0.05;
+
+  /** At most this many passes to settle in. */
+  private static final int MAX_SETTLING_PASSES = 8;
 
   @Override
   public Integer call() throws Exception {
@@ -122,6 +147,7 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
     int instances = quick ? 30_000 : 120_000;
     throughput(instances, defaults, "", err, out);
     throughput(instances, defaults, "warm", err, out);
+    settle(instances, defaults, err, out);
     AnalyticsConfig fast =
         new AnalyticsConfig(
             parallelism,
@@ -146,6 +172,8 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
               + " CPU each); %,.0f/s to the job's end (%.1f s, the final commit included)%n"
               + "throughput once warm: %,.0f step records/s processed in %.1f s (%.1f µs of CPU"
               + " each); %,.0f/s to the job's end (%.1f s)%n"
+              + "throughput after %d passes on one cluster: %,.0f step records/s processed in"
+              + " %.1f s (%.1f µs of CPU each, %s the JIT compiling); %,.0f/s to the job's end%n"
               + "latency at %,d step records/s, %d ms windows: p50 %.0f ms, p99 %.0f ms"
               + " (%,d steps measured)%n",
           out.get("processedStepRecordsPerSec").asDouble(),
@@ -159,6 +187,14 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
           out.get("warmCpuMicrosPerStepRecord").asDouble(),
           out.get("warmStepRecordsPerSec").asDouble(),
           out.get("warmThroughputSeconds").asDouble(),
+          out.get("settledPasses").asInt(),
+          out.get("settledProcessedStepRecordsPerSec").asDouble(),
+          out.get("settledProcessingSeconds").asDouble(),
+          out.get("settledCpuMicrosPerStepRecord").asDouble(),
+          out.get("settledJitCpuShare").isNull()
+              ? "an unknown share of it"
+              : String.format("%.0f%% of it", 100 * out.get("settledJitCpuShare").asDouble()),
+          out.get("settledStepRecordsPerSec").asDouble(),
           rate,
           windowMs,
           out.get("p50LatencyMs").asDouble(),
@@ -196,88 +232,176 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
   }
 
   /**
-   * Throughput over a preloaded backlog on a broker of its own; its figures go into {@code out} as
-   * {@code stepRecordsPerSec} etc., prefixed as in {@link #latency}.
+   * Throughput over a preloaded backlog on a broker of its own, in a MiniCluster of its own; its
+   * figures go into {@code out} as {@code stepRecordsPerSec} etc., prefixed as in {@link #latency}.
    */
   private void throughput(
       int instances, AnalyticsConfig config, String prefix, PrintWriter err, ObjectNode out)
       throws Exception {
     try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.ephemeral())) {
-      createTopics(kafka);
-      err.printf("generating and publishing %,d instances ...%n", instances);
-      err.flush();
-      SyntheticRuns runs = new SyntheticRuns(seed, TOKENS, MAX_DEPTH);
-      long steps = 0;
-      Instant base = Instant.now().minusSeconds(3600);
-      try (Publisher publisher = new Publisher(kafka.bootstrapServers())) {
-        for (int i = 0; i < instances; i++) {
-          // 2,000 instances per second of event time: a few hundred 10 s windows.
-          SyntheticRuns.Run run = runs.next("t-" + i, base.plusMillis(i / 2));
-          steps += publisher.send(run);
-        }
-      }
+      long steps = publish(kafka, instances, err);
       if (prefix.isEmpty()) {
         describe(out, "throughput", config);
       }
-      StreamExecutionEnvironment env = AnalyticsJob.environment(config, LocalFlink.configuration());
-      FirstRecord.AT.set(0);
-      DataStream<RawRecord> input =
-          env.fromSource(
-                  KafkaIO.source(
-                      kafka.bootstrapServers(),
-                      "bench",
-                      AnalyticsJob.INPUTS,
-                      true,
-                      new Properties()),
-                  SourceEventTime.watermarks(config),
-                  "kafka")
-              .map(new FirstRecord())
-              .name("first-record");
-      LastOutput.AT.set(0);
-      AnalyticsJob.build(
-          input,
+      pass(
+          AnalyticsJob.environment(config, LocalFlink.configuration()),
+          kafka,
+          "bench",
           config,
-          new LastOutput.Marking(
-              KafkaIO.sinks(
-                  kafka.bootstrapServers(),
-                  "bench",
-                  DeliveryGuarantee.EXACTLY_ONCE,
-                  new Properties())));
-      err.printf(
-          "analytics job over %,d step records (parallelism %d%s) ...%n",
-          steps, parallelism, prefix.isEmpty() ? "" : ", " + prefix);
-      err.flush();
-      CpuClock cpu = CpuClock.start();
-      env.execute("bench-throughput");
-      cpu.stop();
-      long first = FirstRecord.AT.get();
-      if (first == 0 || LastOutput.AT.get() == 0) {
-        throw new IllegalStateException("the bench job read or wrote nothing");
-      }
-      long last = LastOutput.AT.get();
-      double seconds = (System.nanoTime() - first) / 1e9;
-      double processing = (last - first) / 1e9;
-      double cpuSeconds = (cpu.at(last) - cpu.at(first)) / 1e9;
-      out.put(name(prefix, "stepRecords"), steps);
-      out.put(name(prefix, "throughputSeconds"), seconds);
-      out.put(name(prefix, "stepRecordsPerSec"), steps / seconds);
-      out.put(name(prefix, "haltingEventsPerSec"), (double) instances * TOKENS / seconds);
-      out.put(name(prefix, "processingSeconds"), processing);
-      out.put(name(prefix, "processedStepRecordsPerSec"), steps / processing);
-      out.put(name(prefix, "processingCpuSeconds"), cpuSeconds);
-      out.put(name(prefix, "cpuMicrosPerStepRecord"), cpuSeconds * 1e6 / steps);
+          steps,
+          instances,
+          prefix,
+          err,
+          out);
     }
   }
 
   /**
-   * The process's CPU time (all threads: job, broker, JIT, GC), sampled every 10 ms, so that the
-   * CPU of a span marked by nanoTime stamps can be read afterwards. CPU per record is the figure to
-   * compare builds by on a shared machine: throughput also moves with what else runs there.
+   * The passes after the warm one, as a long-running deployment runs: one broker and one
+   * MiniCluster for all, each pass the same job over the same backlog with a consumer group of its
+   * own, until the JIT compilers take at most {@link #SETTLED_JIT_SHARE} of the CPU while the job
+   * processes (or {@link #MAX_SETTLING_PASSES} passes). The last pass's figures go into {@code out}
+   * as {@code settled...}, with {@code settledPasses} and every pass's step records/s processed.
+   */
+  private void settle(int instances, AnalyticsConfig config, PrintWriter err, ObjectNode out)
+      throws Exception {
+    Configuration flink = JobRunner.localJob(LocalFlink.configuration(), config.checkpointDir());
+    MiniClusterConfiguration cluster =
+        new MiniClusterConfiguration.Builder()
+            .setConfiguration(flink)
+            .setNumTaskManagers(1)
+            .setNumSlotsPerTaskManager(config.parallelism())
+            .build();
+    try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.ephemeral());
+        MiniCluster flinkCluster = new MiniCluster(cluster)) {
+      long steps = publish(kafka, instances, err);
+      flinkCluster.start();
+      URI rest = flinkCluster.getRestAddress().get();
+      ArrayNode rates = out.putArray("settlingProcessedStepRecordsPerSec");
+      int passes = 0;
+      double jitShare;
+      do {
+        passes++;
+        err.printf("settling pass %d (at most %d):%n", passes, MAX_SETTLING_PASSES);
+        StreamExecutionEnvironment env =
+            JobRunner.environment(
+                rest.getHost(),
+                rest.getPort(),
+                LocalFlink.configuration(),
+                config.parallelism(),
+                config.checkpointInterval(),
+                config.checkpointDir());
+        jitShare =
+            pass(env, kafka, "bench-" + passes, config, steps, instances, "settled", err, out);
+        rates.add(out.get("settledProcessedStepRecordsPerSec").asDouble());
+      } while (!(jitShare <= SETTLED_JIT_SHARE) && passes < MAX_SETTLING_PASSES);
+      out.put("settledPasses", passes);
+    }
+  }
+
+  /** Publishes {@code instances} synthetic runs; returns how many step records they hold. */
+  private long publish(EmbeddedKafkaBroker kafka, int instances, PrintWriter err) {
+    createTopics(kafka);
+    err.printf("generating and publishing %,d instances ...%n", instances);
+    err.flush();
+    SyntheticRuns runs = new SyntheticRuns(seed, TOKENS, MAX_DEPTH);
+    long steps = 0;
+    Instant base = Instant.now().minusSeconds(3600);
+    try (Publisher publisher = new Publisher(kafka.bootstrapServers())) {
+      for (int i = 0; i < instances; i++) {
+        // 2,000 instances per second of event time: a few hundred 10 s windows.
+        SyntheticRuns.Run run = runs.next("t-" + i, base.plusMillis(i / 2));
+        steps += publisher.send(run);
+      }
+    }
+    return steps;
+  }
+
+  /**
+   * Runs the job once over the backlog, bounded, reading it as consumer group {@code group}; its
+   * figures go into {@code out} prefixed with {@code prefix}. Returns the share of the process's
+   * CPU that the JIT compilers took while the job processed (NaN where it cannot be measured).
+   */
+  private double pass(
+      StreamExecutionEnvironment env,
+      EmbeddedKafkaBroker kafka,
+      String group,
+      AnalyticsConfig config,
+      long steps,
+      int instances,
+      String prefix,
+      PrintWriter err,
+      ObjectNode out)
+      throws Exception {
+    FirstRecord.AT.set(0);
+    DataStream<RawRecord> input =
+        env.fromSource(
+                KafkaIO.source(
+                    kafka.bootstrapServers(), group, AnalyticsJob.INPUTS, true, new Properties()),
+                SourceEventTime.watermarks(config),
+                "kafka")
+            .map(new FirstRecord())
+            .name("first-record");
+    LastOutput.AT.set(0);
+    AnalyticsJob.build(
+        input,
+        config,
+        new LastOutput.Marking(
+            KafkaIO.sinks(
+                kafka.bootstrapServers(),
+                "bench",
+                DeliveryGuarantee.EXACTLY_ONCE,
+                new Properties())));
+    err.printf(
+        "analytics job over %,d step records (parallelism %d%s) ...%n",
+        steps, parallelism, prefix.isEmpty() ? "" : ", " + prefix);
+    err.flush();
+    CpuClock cpu = CpuClock.start();
+    env.execute("bench-throughput");
+    cpu.stop();
+    long first = FirstRecord.AT.get();
+    if (first == 0 || LastOutput.AT.get() == 0) {
+      throw new IllegalStateException("the bench job read or wrote nothing");
+    }
+    long last = LastOutput.AT.get();
+    double seconds = (System.nanoTime() - first) / 1e9;
+    double processing = (last - first) / 1e9;
+    double cpuSeconds = (cpu.at(last) - cpu.at(first)) / 1e9;
+    double jitShare = (cpu.jitAt(last) - cpu.jitAt(first)) / 1e9 / cpuSeconds;
+    out.put(name(prefix, "stepRecords"), steps);
+    out.put(name(prefix, "throughputSeconds"), seconds);
+    out.put(name(prefix, "stepRecordsPerSec"), steps / seconds);
+    out.put(name(prefix, "haltingEventsPerSec"), (double) instances * TOKENS / seconds);
+    out.put(name(prefix, "processingSeconds"), processing);
+    out.put(name(prefix, "processedStepRecordsPerSec"), steps / processing);
+    out.put(name(prefix, "processingCpuSeconds"), cpuSeconds);
+    out.put(name(prefix, "cpuMicrosPerStepRecord"), cpuSeconds * 1e6 / steps);
+    err.printf(
+        "  %,.0f step records/s processed, %.1f µs of CPU each",
+        steps / processing, cpuSeconds * 1e6 / steps);
+    if (cpu.measuresJit()) {
+      out.put(name(prefix, "jitCpuShare"), jitShare);
+      err.printf(", %.0f%% of it the JIT compiling%n", 100 * jitShare);
+    } else {
+      out.putNull(name(prefix, "jitCpuShare"));
+      err.println();
+      jitShare = Double.NaN;
+    }
+    err.flush();
+    return jitShare;
+  }
+
+  /**
+   * The process's CPU time (all threads: job, broker, JIT, GC) and its JIT compilers' CPU, sampled
+   * every 10 ms, so that the CPU of a span marked by nanoTime stamps can be read afterwards. CPU
+   * per record is the figure to compare builds by on a shared machine: throughput also moves with
+   * what else runs there.
    */
   private static final class CpuClock {
     private final com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean)
             java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    private final JitCpu jit = new JitCpu();
     private final List<long[]> samples = Collections.synchronizedList(new ArrayList<>());
     private final Thread sampler;
     private volatile boolean running = true;
@@ -287,7 +411,7 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
           new Thread(
               () -> {
                 while (running) {
-                  samples.add(new long[] {System.nanoTime(), os.getProcessCpuTime()});
+                  sample();
                   try {
                     Thread.sleep(10);
                   } catch (InterruptedException e) {
@@ -299,9 +423,13 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
       sampler.setDaemon(true);
     }
 
+    private void sample() {
+      samples.add(new long[] {System.nanoTime(), os.getProcessCpuTime(), jit.nanos()});
+    }
+
     static CpuClock start() {
       CpuClock clock = new CpuClock();
-      clock.samples.add(new long[] {System.nanoTime(), clock.os.getProcessCpuTime()});
+      clock.sample();
       clock.sampler.start();
       return clock;
     }
@@ -309,11 +437,24 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
     void stop() throws InterruptedException {
       running = false;
       sampler.join();
-      samples.add(new long[] {System.nanoTime(), os.getProcessCpuTime()});
+      sample();
     }
 
     /** Process CPU nanoseconds at {@code nanoTime}, interpolated between samples. */
     long at(long nanoTime) {
+      return interpolated(nanoTime, 1);
+    }
+
+    /** The JIT compilers' CPU nanoseconds at {@code nanoTime}, interpolated between samples. */
+    long jitAt(long nanoTime) {
+      return interpolated(nanoTime, 2);
+    }
+
+    boolean measuresJit() {
+      return jit.available;
+    }
+
+    private long interpolated(long nanoTime, int column) {
       long[] before = samples.get(0);
       for (long[] sample : samples) {
         if (sample[0] >= nanoTime) {
@@ -321,11 +462,76 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
               sample[0] == before[0]
                   ? 1
                   : (double) (nanoTime - before[0]) / (sample[0] - before[0]);
-          return before[1] + Math.round(f * (sample[1] - before[1]));
+          return before[column] + Math.round(f * (sample[column] - before[column]));
         }
         before = sample;
       }
-      return before[1];
+      return before[column];
+    }
+  }
+
+  /**
+   * CPU the JIT compiler threads use, from Linux's per-thread accounting ({@code
+   * /proc/self/task/<tid>/stat}: utime + stime, in clock ticks of 10 ms). HotSpot hides its
+   * compiler threads from {@code ThreadMXBean}, and {@code
+   * CompilationMXBean.getTotalCompilationTime} sums elapsed time, several times their CPU on a busy
+   * 2-core machine. HotSpot starts and ends compiler threads as its queue grows and shrinks: the
+   * threads are looked for once a second, and an ended one counts with its CPU as last read.
+   */
+  private static final class JitCpu {
+    private static final Path TASKS = Path.of("/proc/self/task");
+    private static final int READS_PER_LOOK = 100;
+
+    final boolean available = Files.isDirectory(TASKS);
+
+    /** Per compiler thread id, its CPU ticks when last read. */
+    private final Map<String, Long> ticks = new HashMap<>();
+
+    private int reads;
+
+    /** CPU nanoseconds of every compiler thread seen so far; 0 where there is no /proc. */
+    long nanos() {
+      if (!available) {
+        return 0;
+      }
+      if (reads++ % READS_PER_LOOK == 0) {
+        lookForCompilerThreads();
+      }
+      long sum = 0;
+      for (Map.Entry<String, Long> thread : ticks.entrySet()) {
+        try {
+          // After the name, which ends at the last ')': utime and stime are fields 14 and 15.
+          String stat = Files.readString(TASKS.resolve(thread.getKey()).resolve("stat"));
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          thread.setValue(Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+        } catch (IOException e) {
+          // the thread has ended: its last reading stands
+        }
+        sum += thread.getValue();
+      }
+      return sum * 10_000_000L;
+    }
+
+    private void lookForCompilerThreads() {
+      try (DirectoryStream<Path> threads = Files.newDirectoryStream(TASKS)) {
+        for (Path thread : threads) {
+          String tid = thread.getFileName().toString();
+          if (!ticks.containsKey(tid) && isCompiler(thread)) {
+            ticks.put(tid, 0L);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    private static boolean isCompiler(Path thread) {
+      try {
+        String name = Files.readString(thread.resolve("comm"));
+        return name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre");
+      } catch (IOException e) {
+        return false; // the thread has ended
+      }
     }
   }
 
