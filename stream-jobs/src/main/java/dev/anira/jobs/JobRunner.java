@@ -46,9 +46,11 @@ public final class JobRunner {
   }
 
   /**
-   * As {@link #environment}, for a MiniCluster of this process that outlives its jobs (started with
-   * {@link #localJob}, reached over REST on {@code host:port}), as a long-running TaskManager runs
-   * job after job with its classes already compiled by the JIT.
+   * As {@link #environment(Configuration, int, Duration, String)}, for a MiniCluster of this
+   * process that outlives its jobs (configured with {@link #localJob}, reached over REST on {@code
+   * host:port}), as a long-running TaskManager runs job after job with its classes already compiled
+   * by the JIT. No jar is shipped: the cluster must have the job's classes, as a MiniCluster in
+   * this JVM does.
    */
   public static StreamExecutionEnvironment environment(
       String host,

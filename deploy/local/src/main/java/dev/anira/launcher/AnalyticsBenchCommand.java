@@ -82,7 +82,8 @@ import picocli.CommandLine.Spec;
           + " backlog again on a new broker (warm...), then passes over one more backlog on one"
           + " broker and one MiniCluster, as a long-running deployment has them, until the JIT"
           + " takes at most 5%% of the CPU or 8 passes have run (settled..., the last pass;"
-          + " settledPasses; every pass in settlingProcessedStepRecordsPerSec);",
+          + " settledPasses; settled: whether the JIT got there, which quick runs seldom do; every"
+          + " pass in settlingProcessedStepRecordsPerSec and settlingJitCpuShare);",
       "latency: at a steady --rate of step records/s, from a step's event time to the moment a"
           + " read_committed consumer sees the window alignment report that includes it (p50/p99),"
           + " with --window-ms windows, 200 ms out-of-orderness and 500 ms checkpoints; the full"
@@ -131,7 +132,7 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
   /**
    * The JIT is settled when its compilers take at most this share of the process's CPU while the
    * job processes. On 2 cores the warm pass, the JVM's second job, still spent about a fifth of the
-   * machine compiling (JFR, 2026-12-02), so it is not yet what a long-running job settles at.
+   * process's CPU compiling (JFR, 2026-12-02), so it is not yet what a long-running job settles at.
    */
   private static final double SETTLED_JIT_SHARE = 0.05;
 
@@ -172,7 +173,7 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
               + " CPU each); %,.0f/s to the job's end (%.1f s, the final commit included)%n"
               + "throughput once warm: %,.0f step records/s processed in %.1f s (%.1f µs of CPU"
               + " each); %,.0f/s to the job's end (%.1f s)%n"
-              + "throughput after %d passes on one cluster: %,.0f step records/s processed in"
+              + "throughput on one cluster, pass %d%s: %,.0f step records/s processed in"
               + " %.1f s (%.1f µs of CPU each, %s the JIT compiling); %,.0f/s to the job's end%n"
               + "latency at %,d step records/s, %d ms windows: p50 %.0f ms, p99 %.0f ms"
               + " (%,d steps measured)%n",
@@ -188,6 +189,7 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
           out.get("warmStepRecordsPerSec").asDouble(),
           out.get("warmThroughputSeconds").asDouble(),
           out.get("settledPasses").asInt(),
+          out.get("settled").asBoolean() ? "" : " (the JIT not yet settled)",
           out.get("settledProcessedStepRecordsPerSec").asDouble(),
           out.get("settledProcessingSeconds").asDouble(),
           out.get("settledCpuMicrosPerStepRecord").asDouble(),
@@ -245,6 +247,7 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
       }
       pass(
           AnalyticsJob.environment(config, LocalFlink.configuration()),
+          null,
           kafka,
           "bench",
           config,
@@ -261,7 +264,8 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
    * MiniCluster for all, each pass the same job over the same backlog with a consumer group of its
    * own, until the JIT compilers take at most {@link #SETTLED_JIT_SHARE} of the CPU while the job
    * processes (or {@link #MAX_SETTLING_PASSES} passes). The last pass's figures go into {@code out}
-   * as {@code settled...}, with {@code settledPasses} and every pass's step records/s processed.
+   * as {@code settled...}, with {@code settledPasses}, {@code settled} (whether the JIT got there)
+   * and every pass's step records/s processed and JIT share.
    */
   private void settle(int instances, AnalyticsConfig config, PrintWriter err, ObjectNode out)
       throws Exception {
@@ -278,6 +282,7 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
       flinkCluster.start();
       URI rest = flinkCluster.getRestAddress().get();
       ArrayNode rates = out.putArray("settlingProcessedStepRecordsPerSec");
+      ArrayNode jitShares = out.putArray("settlingJitCpuShare");
       int passes = 0;
       double jitShare;
       do {
@@ -292,10 +297,23 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
                 config.checkpointInterval(),
                 config.checkpointDir());
         jitShare =
-            pass(env, kafka, "bench-" + passes, config, steps, instances, "settled", err, out);
+            pass(
+                env,
+                flinkCluster,
+                kafka,
+                "bench-" + passes,
+                config,
+                steps,
+                instances,
+                "settled",
+                err,
+                out);
         rates.add(out.get("settledProcessedStepRecordsPerSec").asDouble());
+        jitShares.add(out.get("settledJitCpuShare"));
       } while (!(jitShare <= SETTLED_JIT_SHARE) && passes < MAX_SETTLING_PASSES);
       out.put("settledPasses", passes);
+      // False when the passes ran out first (quick runs: the JIT still compiles after 8).
+      out.put("settled", jitShare <= SETTLED_JIT_SHARE);
     }
   }
 
@@ -318,12 +336,17 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
   }
 
   /**
-   * Runs the job once over the backlog, bounded, reading it as consumer group {@code group}; its
-   * figures go into {@code out} prefixed with {@code prefix}. Returns the share of the process's
-   * CPU that the JIT compilers took while the job processed (NaN where it cannot be measured).
+   * Runs the job once over the backlog, bounded, reading it as consumer group {@code group} (also
+   * its sinks' transactional id prefix); its figures go into {@code out} prefixed with {@code
+   * prefix}. Returns the share of the process's CPU that the JIT compilers took while the job
+   * processed (NaN where it cannot be measured).
+   *
+   * @param cluster the MiniCluster {@code env} submits to, or null when {@code env} runs the job in
+   *     a MiniCluster of its own
    */
   private double pass(
       StreamExecutionEnvironment env,
+      MiniCluster cluster,
       EmbeddedKafkaBroker kafka,
       String group,
       AnalyticsConfig config,
@@ -349,7 +372,7 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
         new LastOutput.Marking(
             KafkaIO.sinks(
                 kafka.bootstrapServers(),
-                "bench",
+                group,
                 DeliveryGuarantee.EXACTLY_ONCE,
                 new Properties())));
     err.printf(
@@ -357,7 +380,16 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
         steps, parallelism, prefix.isEmpty() ? "" : ", " + prefix);
     err.flush();
     CpuClock cpu = CpuClock.start();
-    env.execute("bench-throughput");
+    if (cluster == null) {
+      env.execute("bench-throughput");
+    } else {
+      // The job's end from the MiniCluster itself: a remote client polls for it, up to 2 s late.
+      JobClient job = env.executeAsync("bench-throughput");
+      cluster
+          .requestJobResult(job.getJobID())
+          .get()
+          .toJobExecutionResult(getClass().getClassLoader());
+    }
     cpu.stop();
     long first = FirstRecord.AT.get();
     if (first == 0 || LastOutput.AT.get() == 0) {
@@ -405,18 +437,21 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
     private final List<long[]> samples = Collections.synchronizedList(new ArrayList<>());
     private final Thread sampler;
     private volatile boolean running = true;
+    private volatile RuntimeException failure;
 
     private CpuClock() {
       sampler =
           new Thread(
               () -> {
-                while (running) {
-                  sample();
-                  try {
+                try {
+                  while (running) {
+                    sample();
                     Thread.sleep(10);
-                  } catch (InterruptedException e) {
-                    return;
                   }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                  failure = e; // stop() rethrows it: figures from stale samples would mislead
                 }
               },
               "bench-cpu-clock");
@@ -434,9 +469,15 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
       return clock;
     }
 
+    /**
+     * @throws IllegalStateException if sampling failed while the job ran
+     */
     void stop() throws InterruptedException {
       running = false;
       sampler.join();
+      if (failure != null) {
+        throw new IllegalStateException("the CPU sampler failed: " + failure.getMessage(), failure);
+      }
       sample();
     }
 
@@ -451,7 +492,7 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
     }
 
     boolean measuresJit() {
-      return jit.available;
+      return jit.available();
     }
 
     private long interpolated(long nanoTime, int column) {
@@ -476,22 +517,28 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
    * compiler threads from {@code ThreadMXBean}, and {@code
    * CompilationMXBean.getTotalCompilationTime} sums elapsed time, several times their CPU on a busy
    * 2-core machine. HotSpot starts and ends compiler threads as its queue grows and shrinks: the
-   * threads are looked for once a second, and an ended one counts with its CPU as last read.
+   * threads are looked for once a second, and an ended one counts with its CPU as last read. Not
+   * available without {@code /proc}, or when no thread has HotSpot's compiler thread names (an
+   * interpreted JVM, or a JVMCI compiler's threads).
    */
   private static final class JitCpu {
     private static final Path TASKS = Path.of("/proc/self/task");
     private static final int READS_PER_LOOK = 100;
 
-    final boolean available = Files.isDirectory(TASKS);
+    private final boolean procfs = Files.isDirectory(TASKS);
 
     /** Per compiler thread id, its CPU ticks when last read. */
     private final Map<String, Long> ticks = new HashMap<>();
 
     private int reads;
 
+    boolean available() {
+      return procfs && !ticks.isEmpty();
+    }
+
     /** CPU nanoseconds of every compiler thread seen so far; 0 where there is no /proc. */
     long nanos() {
-      if (!available) {
+      if (!procfs) {
         return 0;
       }
       if (reads++ % READS_PER_LOOK == 0) {
