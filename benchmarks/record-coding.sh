@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # JMH: the analytics job's per-record coding, before and after issue 20's eighth session, on the
-# stream-jobs test fixture: step records decoded in full vs read into the join's columns, and
-# anira.halting records through Avro objects vs encoded from the columns.
+# stream-jobs test fixture: step records decoded in full vs read into the join's columns, traces
+# decoded in full vs without their algorithm states (eleventh session), and anira.halting records
+# through Avro objects vs encoded from the columns.
 # Arguments replace the JMH options below (JMH refuses an option given twice), e.g.
 # benchmarks/record-coding.sh -f 1 -wi 1 -i 2
 set -euo pipefail

@@ -20,9 +20,10 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The analytics job's per-record coding, the way each was done before issue 20's eighth session and
- * the way it is done now, on the test fixture's records (answer positions of real tasks): a step
- * record's decode into the join's columns, and one instance's {@code anira.halting} records. Per
- * operation: every step record of the fixture, or every instance.
+ * the way it is done now, on the test fixture's records (answer positions and traces of real
+ * tasks): a step record's decode into the join's columns, a trace's decode, and one instance's
+ * {@code anira.halting} records. Per operation: every step record or trace of the fixture, or every
+ * instance.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -33,15 +34,19 @@ public class RecordCodingBenchmark {
       SingleObjectCodec.of(HaltingEvent.class);
 
   private List<byte[]> steps;
+  private List<byte[]> traces;
   private List<InstanceEvents> instances;
 
   @Setup
   public void setUp() {
     Fixtures.Data data = Fixtures.data(20, 200, 500);
     steps = new ArrayList<>();
+    traces = new ArrayList<>();
     for (JoinInput input : data.inputs()) {
       if (input.kind == JoinInput.Kind.STEP) {
         steps.add(input.payload);
+      } else if (input.kind == JoinInput.Kind.TRACE) {
+        traces.add(input.payload);
       }
     }
     Map<String, List<HaltingEvent>> byRun = new LinkedHashMap<>();
@@ -64,6 +69,22 @@ public class RecordCodingBenchmark {
   public void stepsReadIntoColumns(Blackhole out) {
     for (byte[] step : steps) {
       out.consume(JoinInput.decode("anira.steps", step));
+    }
+  }
+
+  /** Before the eleventh session: a trace decoded in full, its algorithm states included. */
+  @Benchmark
+  public void tracesDecodedInFull(Blackhole out) {
+    for (byte[] trace : traces) {
+      out.consume(JoinInput.TRACES.decode(trace));
+    }
+  }
+
+  /** Now: without the algorithm states, which no part of the join reads ({@link TraceReader}). */
+  @Benchmark
+  public void tracesReadWithoutStates(Blackhole out) {
+    for (byte[] trace : traces) {
+      out.consume(JoinInput.trace(trace));
     }
   }
 

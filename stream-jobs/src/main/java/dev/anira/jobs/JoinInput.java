@@ -136,14 +136,15 @@ public final class JoinInput {
   /**
    * Decodes a message of one of the joined topics, keeping its bytes as they came (decoding once
    * validates them; the join decodes again only when it emits). A step record of this build's
-   * schema is read straight into its columns ({@link StepRecordReader}).
+   * schema is read straight into its columns ({@link StepRecordReader}), a trace without its
+   * algorithm states ({@link TraceReader}).
    *
    * @throws IllegalArgumentException for another topic, or a {@link
    *     dev.anira.schemas.serde.RecordDecodingException} for bad bytes
    */
   public static JoinInput decode(String topic, byte[] value) {
     return switch (Topic.byName(topic)) {
-      case TRACES -> of(TRACES.decode(value), value);
+      case TRACES -> of(trace(value), value);
       case STEPS -> {
         JoinInput step = STEPS.read(value, StepRecordReader.INSTANCE, older -> of(older, value));
         step.payload = value;
@@ -152,6 +153,15 @@ public final class JoinInput {
       case RESULTS -> of(RESULTS.decode(value), value);
       default -> throw new IllegalArgumentException(topic + " is not an input of the join");
     };
+  }
+
+  /**
+   * A trace's message as the join reads it: without its algorithm states ({@link TraceReader}).
+   *
+   * @throws dev.anira.schemas.serde.RecordDecodingException for bad bytes
+   */
+  static AlgorithmTrace trace(byte[] value) {
+    return TRACES.read(value, TraceReader.INSTANCE, TraceReader::withoutStates);
   }
 
   /**

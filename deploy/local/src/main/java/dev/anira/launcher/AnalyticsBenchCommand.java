@@ -31,9 +31,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -425,11 +427,18 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
 
   /**
    * The process's CPU time (all threads: job, broker, JIT, GC) and its JIT compilers' CPU, sampled
-   * every 10 ms, so that the CPU of a span marked by nanoTime stamps can be read afterwards. CPU
-   * per record is the figure to compare builds by on a shared machine: throughput also moves with
-   * what else runs there.
+   * every {@value #PERIOD_MILLIS} ms, so that the CPU of a span marked by nanoTime stamps can be
+   * read afterwards. CPU per record is the figure to compare builds by on a shared machine:
+   * throughput also moves with what else runs there.
    */
   private static final class CpuClock {
+    /**
+     * Sampling every 10 ms took 3% of the machine's CPU from the job it measures (JFR's {@code
+     * jdk.ThreadCPULoad}, issue 20); a span's ends are interpolated between samples, so a coarser
+     * period costs little accuracy over passes of several seconds.
+     */
+    static final long PERIOD_MILLIS = 50;
+
     private final com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean)
             java.lang.management.ManagementFactory.getOperatingSystemMXBean();
@@ -446,7 +455,7 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
                 try {
                   while (running) {
                     sample();
-                    Thread.sleep(10);
+                    Thread.sleep(PERIOD_MILLIS);
                   }
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
@@ -523,12 +532,20 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
    */
   private static final class JitCpu {
     private static final Path TASKS = Path.of("/proc/self/task");
-    private static final int READS_PER_LOOK = 100;
+    private static final int READS_PER_LOOK = (int) (1000 / CpuClock.PERIOD_MILLIS);
 
     private final boolean procfs = Files.isDirectory(TASKS);
 
     /** Per compiler thread id, its CPU ticks when last read. */
     private final Map<String, Long> ticks = new HashMap<>();
+
+    /**
+     * Every thread id looked at: a thread keeps its id for life, so each thread's name is read
+     * once, not once a second (the job has hundreds of threads). HotSpot adds compiler threads from
+     * a compiler thread, whose name a new thread carries until it sets its own, so one caught
+     * before it is named still counts.
+     */
+    private final Set<String> seen = new HashSet<>();
 
     private int reads;
 
@@ -563,7 +580,7 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
       try (DirectoryStream<Path> threads = Files.newDirectoryStream(TASKS)) {
         for (Path thread : threads) {
           String tid = thread.getFileName().toString();
-          if (!ticks.containsKey(tid) && isCompiler(thread)) {
+          if (seen.add(tid) && isCompiler(thread)) {
             ticks.put(tid, 0L);
           }
         }
