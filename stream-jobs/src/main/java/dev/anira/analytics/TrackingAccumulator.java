@@ -32,6 +32,43 @@ public final class TrackingAccumulator implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final double BINS_PER_LOGIT = 256;
   private static final double MAX_LOGIT = 24;
+  private static final int MAX_BIN = (int) (MAX_LOGIT * BINS_PER_LOGIT);
+
+  /** Floats in [0, 1] taken by their bits: the bits of 1.0f are the largest. */
+  private static final int ONE = Float.floatToRawIntBits(1f);
+
+  /** The floats of [0, 1] in buckets of 2^16 consecutive bit patterns. */
+  private static final int BUCKET_SHIFT = 16;
+
+  /**
+   * Per bin b, at {@code b + MAX_BIN}, the bits of the smallest λ in it; then a sentinel above
+   * every λ.
+   */
+  private static final int[] LOWEST_BITS = new int[2 * MAX_BIN + 2];
+
+  /** Per bucket, the bin of its smallest λ. */
+  private static final int[] BUCKET_BIN = new int[(ONE >>> BUCKET_SHIFT) + 1];
+
+  static {
+    // bin is monotone in λ (see binOf), so each bin's smallest λ is found by bisecting the bits.
+    for (int b = -MAX_BIN; b <= MAX_BIN; b++) {
+      int lo = 0;
+      int hi = ONE;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (binOf(Float.intBitsToFloat(mid)) >= b) {
+          hi = mid;
+        } else {
+          lo = mid + 1;
+        }
+      }
+      LOWEST_BITS[b + MAX_BIN] = lo;
+    }
+    LOWEST_BITS[2 * MAX_BIN + 1] = Integer.MAX_VALUE;
+    for (int k = 0; k < BUCKET_BIN.length; k++) {
+      BUCKET_BIN[k] = binOf(Float.intBitsToFloat(k << BUCKET_SHIFT));
+    }
+  }
 
   public Map<Integer, RankTable> steps = new HashMap<>();
 
@@ -58,7 +95,10 @@ public final class TrackingAccumulator implements Serializable {
   }
 
   /**
-   * λ's rank bin: logit λ at a resolution of 2^-8, clamped to ±24; monotone in λ.
+   * λ's rank bin: logit λ at a resolution of 2^-8, clamped to ±24; monotone in λ. The same value as
+   * {@link #binOf}, read from tables made with it: a bucket of λ's bits gives a bin, and at most a
+   * few steps up find the one λ is in. Three times faster than the logarithms, which made the
+   * tracking the largest part of the timing windows' time (JFR, issue 20).
    *
    * @throws IllegalArgumentException for λ outside [0, 1] or NaN (the decoder refuses such steps)
    */
@@ -66,6 +106,21 @@ public final class TrackingAccumulator implements Serializable {
     if (!(lambda >= 0 && lambda <= 1)) {
       throw new IllegalArgumentException("lambda " + lambda + " is outside [0, 1]");
     }
+    int bits = Float.floatToRawIntBits(lambda) & Integer.MAX_VALUE; // -0 as 0
+    int b = BUCKET_BIN[bits >>> BUCKET_SHIFT];
+    while (bits >= LOWEST_BITS[b + MAX_BIN + 1]) {
+      b++;
+    }
+    return b;
+  }
+
+  /**
+   * λ's rank bin computed: round(256 · clamp(log λ − log1p(−λ), ±24)). Monotone in λ over floats:
+   * {@code Math.log} and {@code Math.log1p} are semi-monotonic (their Javadoc), and a correctly
+   * rounded subtraction, product, clamp and rounding keep the order, which the tables of {@link
+   * #bin} rely on.
+   */
+  static int binOf(float lambda) {
     double logit = Math.log(lambda) - Math.log1p(-(double) lambda);
     return (int) Math.round(Math.max(-MAX_LOGIT, Math.min(MAX_LOGIT, logit)) * BINS_PER_LOGIT);
   }

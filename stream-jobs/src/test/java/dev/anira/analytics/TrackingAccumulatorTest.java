@@ -68,6 +68,41 @@ class TrackingAccumulatorTest {
   }
 
   /**
+   * The tabled bin is the computed one: for every 97th float of [0, 1], for the floats within three
+   * of each bin's edge, and for 0, -0, 1 and the smallest λ.
+   */
+  @Test
+  void theTabledBinIsTheComputedBin() {
+    int one = Float.floatToRawIntBits(1f);
+    List<Float> edges = new ArrayList<>(List.of(0f, -0f, 1f, Float.MIN_VALUE));
+    int previous = TrackingAccumulator.binOf(0f);
+    java.util.BitSet met = new java.util.BitSet();
+    int checked = 0;
+    for (int bits = 0; bits <= one; bits += 97) {
+      float lambda = Float.intBitsToFloat(bits);
+      int bin = TrackingAccumulator.binOf(lambda);
+      assertThat(TrackingAccumulator.bin(lambda)).as("λ %s", lambda).isEqualTo(bin);
+      if (bin != previous) {
+        for (int d = -97; d <= 3; d++) {
+          edges.add(Float.intBitsToFloat(Math.min(one, bits + d)));
+        }
+      }
+      previous = bin;
+      met.set(bin + 6144);
+      checked++;
+    }
+    for (float lambda : edges) {
+      assertThat(TrackingAccumulator.bin(lambda))
+          .as("λ %s", lambda)
+          .isEqualTo(TrackingAccumulator.binOf(lambda));
+    }
+    assertThat(checked).isGreaterThan(10_000_000);
+    // Most bins were met: floats below 1 reach logits up to about 16.6, and near 1 one float's
+    // step skips several bins.
+    assertThat(met.cardinality()).isGreaterThan(8_000);
+  }
+
+  /**
    * λ spread over 1e-6 … 1 − 1e-6 (log-uniform in the odds): the logit bins keep the order of small
    * λ, so the AUC equals the all-pairs AUC of the raw λ up to the rare pairs closer than 2^-8 in
    * logit, and exactly that of the binned values.
