@@ -117,26 +117,33 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, I
       case TRACE -> {
         p.trace = input.payload;
         for (String model : new ArrayList<>(p.results.keySet())) {
-          tryEmit(p, model, ctx, out);
+          tryEmit(p, model, null, ctx, out);
         }
       }
       case RESULT -> {
         InstanceResult result = JoinInput.RESULTS.decode(input.payload);
         p.results.put(input.modelId, input.payload);
         p.expected.put(input.modelId, result.getStepsRun() + 1);
-        tryEmit(p, input.modelId, ctx, out);
+        tryEmit(p, input.modelId, result, ctx, out);
       }
       case STEP -> {
         // A copy: with object reuse the runtime may refill the input object.
         p.steps.add(input.copy());
-        tryEmit(p, input.modelId, ctx, out);
+        tryEmit(p, input.modelId, null, ctx, out);
       }
       default -> throw new IllegalStateException(String.valueOf(input.kind));
     }
     pending.update(p);
   }
 
-  private void tryEmit(Pending p, String model, Context ctx, Collector<InstanceEvents> out) {
+  /**
+   * Emits {@code model}'s events if its result, all its steps and the trace are in.
+   *
+   * @param result the model's result if the caller has just decoded it (a result usually arrives
+   *     last and completes the run), else null: it is decoded from {@code p}
+   */
+  private void tryEmit(
+      Pending p, String model, InstanceResult result, Context ctx, Collector<InstanceEvents> out) {
     Integer needed = p.expected.get(model);
     if (p.trace == null || needed == null || stepsOf(p, model) < needed) {
       return;
@@ -156,7 +163,10 @@ public final class HaltingJoin extends KeyedProcessFunction<String, JoinInput, I
       }
       events =
           HaltingEvents.instance(
-              JoinInput.RESULTS.decode(resultBytes), decodedTrace, views, producerId);
+              result != null ? result : JoinInput.RESULTS.decode(resultBytes),
+              decodedTrace,
+              views,
+              producerId);
     } catch (RuntimeException e) {
       // The model's records cannot be joined with this trace; the trace may still serve others.
       // They leave as one unit: no half-analysed instance.
