@@ -13,8 +13,9 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The online tracking's rank bin of λ ({@link TrackingAccumulator#bin}), computed with two
  * logarithms as before issue 20's eleventh session and read from its tables as now, over 65,536 λ:
- * half uniform in [0, 1], half log-uniform in [1e-8, 1] as EARLY's small hazards are. Per
- * operation: all of them.
+ * a third uniform in [0, 1], a third log-uniform in [1e-8, 1] as EARLY's small hazards are, and a
+ * third as close to 1 (1 - λ log-uniform in [1e-7, 1]) as ONLINE's saturated ones, where the
+ * tables' buckets hold the most bins. Per operation: all of them.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -29,9 +30,11 @@ public class LambdaBinBenchmark {
     lambdas = new float[1 << 16];
     for (int i = 0; i < lambdas.length; i++) {
       lambdas[i] =
-          random.nextBoolean()
-              ? random.nextFloat()
-              : (float) Math.pow(10, -8 * random.nextDouble());
+          switch (i % 3) {
+            case 0 -> random.nextFloat();
+            case 1 -> (float) Math.pow(10, -8 * random.nextDouble());
+            default -> (float) (1 - Math.pow(10, -7 * random.nextDouble()));
+          };
     }
   }
 

@@ -6,7 +6,6 @@ import dev.anira.schemas.serde.SingleObjectCodec;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.avro.AvroTypeException;
 import org.apache.avro.Schema;
 import org.apache.avro.io.Decoder;
 
@@ -66,18 +65,18 @@ final class StepRecordReader implements SingleObjectCodec.BodyReader<JoinInput> 
     input.kind = JoinInput.Kind.STEP;
     input.instanceId = in.readString();
     input.modelId = in.readString();
-    mechanism(in);
+    AvroFields.enumIndex(in, mechanisms, "mechanism");
     in.skipString(); // task
     int step = in.readInt();
     in.readInt(); // maxDepth
     skipInts(in); // answerPositions
     float[] haltProbability = floats(in);
     float[] cumulativeHalt = floats(in);
-    skipFixedWidth(in, 1); // active
-    skipFixedWidth(in, 1); // halted
+    AvroFields.skipFixedWidth(in, 1); // active
+    AvroFields.skipFixedWidth(in, 1); // halted
     float[] stateDelta = floats(in);
     int[] prediction = ints(in);
-    skipFixedWidth(in, Float.BYTES); // confidence
+    AvroFields.skipFixedWidth(in, Float.BYTES); // confidence
     skipInts(in); // plannedDepth
     input.eventTime = in.readLong();
     in.skipString(); // producerId
@@ -94,23 +93,6 @@ final class StepRecordReader implements SingleObjectCodec.BodyReader<JoinInput> 
                 stateDelta,
                 prediction));
     return input;
-  }
-
-  private void mechanism(Decoder in) throws IOException {
-    int mechanism = in.readEnum();
-    if (mechanism < 0 || mechanism >= mechanisms) {
-      throw new AvroTypeException("mechanism symbol index " + mechanism + " out of range");
-    }
-  }
-
-  /**
-   * Skips an array whose items take {@code width} bytes each (floats, booleans): the same bytes,
-   * and the same refusal of a message cut short, as reading them item by item.
-   */
-  private static void skipFixedWidth(Decoder in, int width) throws IOException {
-    for (long block = in.readArrayStart(); block > 0; block = in.arrayNext()) {
-      in.skipFixed(Math.toIntExact(block * width));
-    }
   }
 
   /** Skips an array of ints (variable-length: each is read, none is kept). */

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.avro.AvroTypeException;
 import org.apache.avro.Schema;
 import org.apache.avro.io.Decoder;
 
@@ -19,10 +18,9 @@ import org.apache.avro.io.Decoder;
  * {@code states} is empty. No part of the join reads them (they serve the per-step tracking, from
  * the recordings), yet decoding them made a trace's decode most of the join's Avro time: a boxed
  * value per answer token per feature per algorithm step, decoded once where the source reads the
- * event time and again where the join emits (JFR, issue 20). Skipping reads every length, count and
- * number as a full decode does, so a message cut short or with a broken length is refused as
- * before. The fields are read in the order of the schema's {@link #LAYOUT}, checked when the class
- * loads.
+ * event time and again where the join emits (JFR, issue 20). Skipping reads every length and count
+ * as a full decode does, so a message cut short or with a broken length is refused as before. The
+ * fields are read in the order of the schema's {@link #LAYOUT}, checked when the class loads.
  */
 final class TraceReader implements SingleObjectCodec.BodyReader<AlgorithmTrace> {
 
@@ -72,7 +70,8 @@ final class TraceReader implements SingleObjectCodec.BodyReader<AlgorithmTrace> 
     trace.setInstanceId(in.readString());
     trace.setTask(in.readString());
     trace.setSize(in.readInt());
-    trace.setSplit(split(in));
+    // Generated enums declare their constants in the schema's symbol order.
+    trace.setSplit(SPLITS[AvroFields.enumIndex(in, SPLITS.length, "split")]);
     trace.setAnswerPositions(ints(in));
     trace.setTargets(ints(in));
     trace.setStaticFeatures(series(in));
@@ -86,15 +85,6 @@ final class TraceReader implements SingleObjectCodec.BodyReader<AlgorithmTrace> 
     return trace;
   }
 
-  private static Split split(Decoder in) throws IOException {
-    int index = in.readEnum();
-    if (index < 0 || index >= SPLITS.length) {
-      throw new AvroTypeException("split symbol index " + index + " out of range");
-    }
-    // Generated enums declare their constants in the schema's symbol order.
-    return SPLITS[index];
-  }
-
   private static void skipStates(Decoder in) throws IOException {
     for (long block = in.readArrayStart(); block > 0; block = in.arrayNext()) {
       for (long i = 0; i < block; i++) {
@@ -102,9 +92,7 @@ final class TraceReader implements SingleObjectCodec.BodyReader<AlgorithmTrace> 
         for (long f = in.readArrayStart(); f > 0; f = in.arrayNext()) {
           for (long j = 0; j < f; j++) {
             in.skipString(); // name
-            for (long v = in.readArrayStart(); v > 0; v = in.arrayNext()) {
-              in.skipFixed(Math.toIntExact(v * Double.BYTES));
-            }
+            AvroFields.skipFixedWidth(in, Double.BYTES); // values
           }
         }
       }

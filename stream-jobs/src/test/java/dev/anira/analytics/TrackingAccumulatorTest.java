@@ -68,8 +68,9 @@ class TrackingAccumulatorTest {
   }
 
   /**
-   * The tabled bin is the computed one: for every 97th float of [0, 1], for the floats within three
-   * of each bin's edge, and for 0, -0, 1 and the smallest λ.
+   * The tabled bin is the computed one: for every 97th float of [0, 1], for every float from the
+   * last one checked before a bin changed to three past it, for every float in [0.999, 1] and
+   * around 1/2, and for 0, -0 and the smallest λ.
    */
   @Test
   void theTabledBinIsTheComputedBin() {
@@ -90,6 +91,13 @@ class TrackingAccumulatorTest {
       previous = bin;
       met.set(bin + 6144);
       checked++;
+    }
+    // Every float near 1, where the logit grows fastest, and around 1/2, where the tables switch.
+    for (float lambda = 0.999f; lambda <= 1f; lambda = Math.nextUp(lambda)) {
+      edges.add(lambda);
+    }
+    for (float lambda = 0.4999f; lambda <= 0.5001f; lambda = Math.nextUp(lambda)) {
+      edges.add(lambda);
     }
     for (float lambda : edges) {
       assertThat(TrackingAccumulator.bin(lambda))

@@ -532,7 +532,7 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
    */
   private static final class JitCpu {
     private static final Path TASKS = Path.of("/proc/self/task");
-    private static final int READS_PER_LOOK = (int) (1000 / CpuClock.PERIOD_MILLIS);
+    private static final int READS_PER_LOOK = (int) Math.max(1, 1000 / CpuClock.PERIOD_MILLIS);
 
     private final boolean procfs = Files.isDirectory(TASKS);
 
@@ -540,17 +540,24 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
     private final Map<String, Long> ticks = new HashMap<>();
 
     /**
-     * Every thread id looked at: a thread keeps its id for life, so each thread's name is read
-     * once, not once a second (the job has hundreds of threads). HotSpot adds compiler threads from
-     * a compiler thread, whose name a new thread carries until it sets its own, so one caught
-     * before it is named still counts.
+     * The thread ids listed at the last look whose name was read: a thread keeps its id for life,
+     * so each thread's name is read once, not once a second (the job has hundreds of threads); an
+     * id that was gone at a look is forgotten, so a thread given it later is looked at anew.
+     * HotSpot adds compiler threads from a compiler thread, whose name a new thread carries until
+     * it sets its own, so one caught before it is named still counts.
      */
     private final Set<String> seen = new HashSet<>();
 
     private int reads;
 
+    /** CPU ticks of compiler threads that have ended, as last read. */
+    private long endedTicks;
+
+    /** Whether a compiler thread was ever found (none in an interpreted JVM or with JVMCI). */
+    private boolean found;
+
     boolean available() {
-      return procfs && !ticks.isEmpty();
+      return procfs && found;
     }
 
     /** CPU nanoseconds of every compiler thread seen so far; 0 where there is no /proc. */
@@ -561,7 +568,7 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
       if (reads++ % READS_PER_LOOK == 0) {
         lookForCompilerThreads();
       }
-      long sum = 0;
+      long sum = endedTicks;
       for (Map.Entry<String, Long> thread : ticks.entrySet()) {
         try {
           // After the name, which ends at the last ')': utime and stime are fields 14 and 15.
@@ -577,15 +584,27 @@ public final class AnalyticsBenchCommand implements Callable<Integer> {
     }
 
     private void lookForCompilerThreads() {
+      Set<String> listed = new HashSet<>();
       try (DirectoryStream<Path> threads = Files.newDirectoryStream(TASKS)) {
         for (Path thread : threads) {
           String tid = thread.getFileName().toString();
+          listed.add(tid);
           if (seen.add(tid) && isCompiler(thread)) {
             ticks.put(tid, 0L);
+            found = true;
           }
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
+      }
+      seen.retainAll(listed);
+      // An ended compiler thread keeps its CPU as last read; its id may go to another thread.
+      for (var thread = ticks.entrySet().iterator(); thread.hasNext(); ) {
+        Map.Entry<String, Long> entry = thread.next();
+        if (!listed.contains(entry.getKey())) {
+          endedTicks += entry.getValue();
+          thread.remove();
+        }
       }
     }
 
