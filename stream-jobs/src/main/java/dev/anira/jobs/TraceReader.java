@@ -99,45 +99,32 @@ final class TraceReader implements SingleObjectCodec.BodyReader<AlgorithmTrace> 
     }
   }
 
-  private static List<Integer> ints(Decoder in) throws IOException {
-    List<Integer> out = new ArrayList<>();
+  /** One array item, read from the decoder. */
+  @FunctionalInterface
+  private interface Item<T> {
+    T read(Decoder in) throws IOException;
+  }
+
+  private static <T> List<T> array(Decoder in, Item<T> item) throws IOException {
+    List<T> out = new ArrayList<>();
     for (long block = in.readArrayStart(); block > 0; block = in.arrayNext()) {
       for (long i = 0; i < block; i++) {
-        out.add(in.readInt());
+        out.add(item.read(in));
       }
     }
     return out;
   }
 
-  private static List<Double> doubles(Decoder in) throws IOException {
-    List<Double> out = new ArrayList<>();
-    for (long block = in.readArrayStart(); block > 0; block = in.arrayNext()) {
-      for (long i = 0; i < block; i++) {
-        out.add(in.readDouble());
-      }
-    }
-    return out;
+  private static List<Integer> ints(Decoder in) throws IOException {
+    return array(in, Decoder::readInt);
   }
 
   private static List<NamedSeries> series(Decoder in) throws IOException {
-    List<NamedSeries> out = new ArrayList<>();
-    for (long block = in.readArrayStart(); block > 0; block = in.arrayNext()) {
-      for (long i = 0; i < block; i++) {
-        String name = in.readString();
-        out.add(new NamedSeries(name, doubles(in)));
-      }
-    }
-    return out;
+    // Arguments are evaluated in order: the name, then the values, as they were written.
+    return array(in, d -> new NamedSeries(d.readString(), array(d, Decoder::readDouble)));
   }
 
   private static List<Complexity> complexities(Decoder in) throws IOException {
-    List<Complexity> out = new ArrayList<>();
-    for (long block = in.readArrayStart(); block > 0; block = in.arrayNext()) {
-      for (long i = 0; i < block; i++) {
-        String algorithm = in.readString();
-        out.add(new Complexity(algorithm, ints(in)));
-      }
-    }
-    return out;
+    return array(in, d -> new Complexity(d.readString(), ints(d)));
   }
 }
