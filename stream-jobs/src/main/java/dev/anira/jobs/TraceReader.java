@@ -99,13 +99,9 @@ final class TraceReader implements SingleObjectCodec.BodyReader<AlgorithmTrace> 
     }
   }
 
-  /** One array item, read from the decoder. */
-  @FunctionalInterface
-  private interface Item<T> {
-    T read(Decoder in) throws IOException;
-  }
-
-  private static <T> List<T> array(Decoder in, Item<T> item) throws IOException {
+  /** An array, each item read by {@code item}. */
+  private static <T> List<T> array(Decoder in, SingleObjectCodec.BodyReader<T> item)
+      throws IOException {
     List<T> out = new ArrayList<>();
     for (long block = in.readArrayStart(); block > 0; block = in.arrayNext()) {
       for (long i = 0; i < block; i++) {
