@@ -18,10 +18,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * One recurrence step of step-by-step inference as a single TorchScript call ({@code
- * InferenceStep.torchscript}, compiled by libtorch when the model first steps).
+ * Step-by-step inference's admission (step 0) and each recurrence step, each as a single
+ * TorchScript call ({@code InferenceStep.torchscript}, compiled by libtorch when the model first
+ * admits).
  *
  * <p>Why: at batch 1 a step is ~55 small operations, and through DJL each pays a JNI call and a
  * Java-side NDArray (issue 19: 0.49–0.60× PyTorch eager at batch 1). The TorchScript interpreter
@@ -51,6 +53,16 @@ final class CompiledStep implements AutoCloseable {
             return true;
           });
 
+  /**
+   * Steps of fewer cells (B·T) than this run on one intra-op thread. PyTorch sets MKL's thread
+   * count fixed (no dynamic adjustment), and several of its CPU kernels split work of any size, so
+   * with two threads a batch-1 step entered about two dozen parallel regions for matrices of 16
+   * rows and waited on the second thread in each. Alternating per operation in one JVM (issue 19,
+   * JMH model, 2 threads configured, medians): batch 1 (16 cells) 1.1–1.3× faster on one thread,
+   * batch 4 (64) and 16 (256) 0–5% slower, so the line is drawn at 64.
+   */
+  static final long SMALL_STEP_CELLS = 64;
+
   private final PtSymbolBlock module;
   private final NDArray floor;
   private final IValue tensors;
@@ -66,6 +78,8 @@ final class CompiledStep implements AutoCloseable {
   CompiledStep(Anira model, NDManager manager) {
     ModelConfig config = model.config();
     Map<String, Object> attributes = new LinkedHashMap<>();
+    attributes.put("vocab", config.vocabSize());
+    attributes.put("prelude_layers", config.preludeLayers());
     attributes.put("heads", config.heads());
     attributes.put("head_dim", config.modelDim() / config.heads());
     attributes.put("model_dim", config.modelDim());
@@ -103,6 +117,36 @@ final class CompiledStep implements AutoCloseable {
    *     {@link RecurrenceState#columns})
    */
   record Stepped(RecurrenceState after, NDArray columns) {}
+
+  /**
+   * Step 0 of freshly admitted sequences: the embedding, the prelude and its readout ({@link
+   * RecurrenceState#prelude} without EARLY's plan, which the caller adds).
+   *
+   * @param tokens [B, T] int32, right-padded
+   * @param positions [T, d] the embedding's position table ({@link Embedding#positions})
+   * @param mask the attention mask ({@link SelfAttention#mask}) of these rows
+   * @param active [B, T] bool, the real tokens: every one asks for its first step
+   * @param scope owns the results
+   * @return the state before the first core step, and the step-0 record's columns [5, B, T]
+   *     (confidence, prediction, and halting mass, halted, state delta all 0)
+   */
+  Stepped prelude(
+      NDArray tokens, NDArray positions, NDArray mask, NDArray active, NDManager scope) {
+    AS_WRITTEN.get();
+    PtNDArray[] out;
+    try (IValue t = IValue.from((PtNDArray) tokens);
+        IValue p = IValue.from((PtNDArray) positions);
+        IValue m = IValue.from((PtNDArray) mask);
+        IValue result =
+            sized(
+                tokens.getShape().size(),
+                () -> IValueUtils.runMethod(module, "prelude", tensors, t, p, m))) {
+      out = result.toTensorArray((PtNDManager) scope);
+    }
+    return new Stepped(
+        new RecurrenceState(out[0], out[1], active, out[2], out[3], out[4], null, null, null),
+        out[5]);
+  }
 
   /**
    * Every cell of the [B, T] grid steps, the inactive ones kept: {@link RecurrenceState#advance}
@@ -164,11 +208,33 @@ final class CompiledStep implements AutoCloseable {
       arguments[0] = tensors;
       arguments[1] = list;
       System.arraycopy(more, 0, arguments, 2, more.length);
-      try (IValue result = IValueUtils.runMethod(module, method, arguments)) {
+      try (IValue result =
+          sized(
+              s.active().getShape().size(),
+              () -> IValueUtils.runMethod(module, method, arguments))) {
         out = result.toTensorArray((PtNDManager) scope);
       }
     }
     return new Stepped(s.next(out[0], out[1], out[2], out[3], steps, out[4]), out[5]);
+  }
+
+  /**
+   * Runs {@code call} on one intra-op thread when the step has fewer than {@link #SMALL_STEP_CELLS}
+   * cells, on the thread's own count otherwise, and leaves the thread with its own count: libtorch
+   * keeps the count per thread (OpenMP's and MKL's), and a thread that also trains or evaluates
+   * keeps all of its threads for that.
+   */
+  static <T> T sized(long cells, Supplier<T> call) {
+    int own = JniUtils.getNumThreads();
+    if (cells >= SMALL_STEP_CELLS || own == 1) {
+      return call.get();
+    }
+    JniUtils.setNumThreads(1);
+    try {
+      return call.get();
+    } finally {
+      JniUtils.setNumThreads(own);
+    }
   }
 
   private static String source() {

@@ -1,7 +1,9 @@
 package dev.anira.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 
 /**
  * Token embedding plus sinusoidal positions. Positions are computed, not learned, so a length never
@@ -12,6 +14,12 @@ final class Embedding {
   private final NDArray tokenTable;
   private final int vocabSize;
   private final int dim;
+
+  /**
+   * The positions of the longest sequence seen, computed once: a shorter sequence's are its first
+   * rows. Replaced whole, never written into, so racing threads at worst compute it twice.
+   */
+  private volatile float[] longestPositions = new float[0];
 
   Embedding(Weights weights, ModelConfig config) {
     this.vocabSize = config.vocabSize();
@@ -24,7 +32,7 @@ final class Embedding {
     float[] flat = tokenTable.toFloatArray();
     float[][] rows = new float[vocabSize][];
     for (int row = 0; row < vocabSize; row++) {
-      rows[row] = java.util.Arrays.copyOfRange(flat, row * dim, (row + 1) * dim);
+      rows[row] = Arrays.copyOfRange(flat, row * dim, (row + 1) * dim);
     }
     return rows;
   }
@@ -55,11 +63,25 @@ final class Embedding {
    * @return [B, T, d]
    */
   NDArray apply(NDArray tokens) {
-    long length = tokens.getShape().get(1);
     // One-hot times the table instead of a gather: cheap at these vocabulary sizes and its
     // gradient is an ordinary matmul.
     NDArray embedded = tokens.oneHot(vocabSize).matMul(tokenTable);
-    return embedded.add(tokens.getManager().create(positions(length), new Shape(length, dim)));
+    return embedded.add(positions(tokens.getManager(), tokens.getShape().get(1)));
+  }
+
+  /**
+   * The sinusoidal positions of a sequence of {@code length} tokens (Vaswani et al. 2017, §3.5).
+   *
+   * @return [length, d] in {@code manager}
+   */
+  NDArray positions(NDManager manager, long length) {
+    int n = Math.toIntExact(length * dim);
+    float[] table = longestPositions;
+    if (table.length < n) {
+      table = positions(length);
+      longestPositions = table;
+    }
+    return manager.create(Arrays.copyOf(table, n), new Shape(length, dim));
   }
 
   private float[] positions(long length) {

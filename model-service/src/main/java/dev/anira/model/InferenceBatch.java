@@ -66,7 +66,7 @@ public final class InferenceBatch implements AutoCloseable {
     }
     try (NoGrad noGrad = NoGrad.enter();
         NDManager scope = manager.newSubManager()) {
-      RecurrenceState.Admitted fresh = RecurrenceState.prelude(model, scope, sequences, true);
+      RecurrenceState.Admitted fresh = RecurrenceState.compiledPrelude(model, scope, sequences);
       int[] all = Arrays.copyOf(lengths, lengths.length + fresh.lengths().length);
       System.arraycopy(fresh.lengths(), 0, all, lengths.length, fresh.lengths().length);
       int newTime = Math.max(time, Arrays.stream(fresh.lengths()).max().orElseThrow());

@@ -42,67 +42,143 @@ record RecurrenceState(
 
   /**
    * Runs the embedding, the prelude and its readout, and EARLY's plan, over {@code sequences}
-   * (right-padded to the longest); the tensors belong to {@code scope}.
+   * (right-padded to the longest) on the DJL blocks, which autograd differentiates (training, the
+   * whole-sequence pass); the tensors belong to {@code scope}. Inference admits with {@link
+   * #compiledPrelude}, which computes the same bits.
    *
    * @throws IllegalArgumentException for an empty sequence or a token outside the vocabulary
    */
   static Admitted prelude(Anira model, NDManager scope, int[][] sequences, boolean recording) {
-    ModelConfig config = model.config();
-    int[] lengths = new int[sequences.length];
-    int longest = 0;
-    for (int b = 0; b < sequences.length; b++) {
-      lengths[b] = sequences[b].length;
-      if (lengths[b] == 0) {
-        throw new IllegalArgumentException("sequence " + b + " is empty");
-      }
-      longest = Math.max(longest, lengths[b]);
-    }
-    int[] padded = new int[sequences.length * longest];
-    boolean[] real = new boolean[padded.length];
-    for (int b = 0; b < sequences.length; b++) {
-      for (int t = 0; t < lengths[b]; t++) {
-        int token = sequences[b][t];
-        if (token < 0 || token >= config.vocabSize()) {
-          throw new IllegalArgumentException(
-              "token "
-                  + token
-                  + " at position "
-                  + t
-                  + " is outside the vocabulary 0.."
-                  + (config.vocabSize() - 1));
-        }
-        padded[b * longest + t] = token;
-        real[b * longest + t] = true;
-      }
-    }
-    Shape shape = new Shape(sequences.length, longest);
-    NDArray tokens = scope.create(padded, shape);
-    NDArray context = model.prelude.apply(model.embedding.apply(tokens), lengths);
-    HaltingRule.Plan plan = model.halting.plan(context);
+    Padded padded = Padded.of(sequences, model.config().vocabSize());
+    NDArray context =
+        model.prelude.apply(
+            model.embedding.apply(scope.create(padded.tokens(), padded.shape())), padded.lengths());
+    Shape shape = padded.shape();
     RecurrenceState state =
         new RecurrenceState(
-            context,
-            model.coda.apply(context),
-            scope.create(real, shape),
-            scope.zeros(shape, DataType.INT32),
-            scope.zeros(new Shape(sequences.length), DataType.INT32),
-            scope.zeros(shape),
-            plan == null ? null : plan.logits(),
-            plan == null ? null : plan.cumulative(),
-            plan == null ? null : plan.planned());
+                context,
+                model.coda.apply(context),
+                scope.create(padded.real(), shape),
+                scope.zeros(shape, DataType.INT32),
+                scope.zeros(new Shape(sequences.length), DataType.INT32),
+                scope.zeros(shape),
+                null,
+                null,
+                null)
+            .withPlan(model.halting.plan(context));
     StepRecord record =
         recording
             ? state.record(
                 0,
                 new int[sequences.length],
-                lengths,
-                real,
+                padded.lengths(),
+                padded.real(),
                 scope.zeros(shape, DataType.BOOLEAN),
                 scope.zeros(shape),
                 null,
                 state.planned)
             : null;
-    return new Admitted(state, lengths, record);
+    return new Admitted(state, padded.lengths(), record);
+  }
+
+  /**
+   * {@link #prelude} with its record, in one TorchScript call ({@link CompiledStep#prelude};
+   * EARLY's plan still on the DJL blocks): step-by-step inference's admission.
+   *
+   * @throws IllegalArgumentException for an empty sequence or a token outside the vocabulary
+   */
+  static Admitted compiledPrelude(Anira model, NDManager scope, int[][] sequences) {
+    Padded padded = Padded.of(sequences, model.config().vocabSize());
+    Shape shape = padded.shape();
+    CompiledStep.Stepped step0 =
+        model
+            .compiledStep()
+            .prelude(
+                scope.create(padded.tokens(), shape),
+                model.embedding.positions(scope, shape.get(1)),
+                SelfAttention.mask(
+                    scope,
+                    model.config().attention() == ModelConfig.Attention.CAUSAL,
+                    padded.lengths(),
+                    shape.get(1)),
+                scope.create(padded.real(), shape),
+                scope);
+    RecurrenceState state = step0.after();
+    state = state.withPlan(model.halting.plan(state.context));
+    StepRecord record =
+        record(
+            step0.columns(),
+            0,
+            new int[sequences.length],
+            padded.lengths(),
+            padded.real(),
+            state.planned);
+    return new Admitted(state, padded.lengths(), record);
+  }
+
+  /**
+   * Token sequences right-padded to the longest.
+   *
+   * @param lengths [B] real tokens per row
+   * @param tokens [B·T] the padded token ids (0 on padding)
+   * @param real [B·T] whether the position holds a real token
+   */
+  private record Padded(int[] lengths, int[] tokens, boolean[] real) {
+
+    /**
+     * @throws IllegalArgumentException for an empty sequence or a token outside the vocabulary
+     */
+    static Padded of(int[][] sequences, int vocabSize) {
+      int[] lengths = new int[sequences.length];
+      int longest = 0;
+      for (int b = 0; b < sequences.length; b++) {
+        lengths[b] = sequences[b].length;
+        if (lengths[b] == 0) {
+          throw new IllegalArgumentException("sequence " + b + " is empty");
+        }
+        longest = Math.max(longest, lengths[b]);
+      }
+      int[] padded = new int[sequences.length * longest];
+      boolean[] real = new boolean[padded.length];
+      for (int b = 0; b < sequences.length; b++) {
+        for (int t = 0; t < lengths[b]; t++) {
+          int token = sequences[b][t];
+          if (token < 0 || token >= vocabSize) {
+            throw new IllegalArgumentException(
+                "token "
+                    + token
+                    + " at position "
+                    + t
+                    + " is outside the vocabulary 0.."
+                    + (vocabSize - 1));
+          }
+          padded[b * longest + t] = token;
+          real[b * longest + t] = true;
+        }
+      }
+      return new Padded(lengths, padded, real);
+    }
+
+    /** [B, T] */
+    Shape shape() {
+      return new Shape(lengths.length, tokens.length / lengths.length);
+    }
+  }
+
+  /** This state with EARLY's plan; itself when there is none. */
+  private RecurrenceState withPlan(HaltingRule.Plan plan) {
+    return plan == null
+        ? this
+        : new RecurrenceState(
+            context,
+            logits,
+            active,
+            depth,
+            steps,
+            cumulative,
+            plan.logits(),
+            plan.cumulative(),
+            plan.planned());
   }
 
   /**

@@ -86,6 +86,35 @@ class CompiledStepTest {
     }
   }
 
+  /** Step 0: the embedding, the prelude, its readout and record, and EARLY's plan. */
+  @ParameterizedTest
+  @MethodSource("variants")
+  void theCompiledPreludeComputesWhatTheBlocksComputeBitForBit(
+      Mechanism mechanism, ModelConfig.Attention attention, boolean padded) {
+    int[][] batch = TinyModels.sequences(5, 4);
+    if (!padded) {
+      batch = Arrays.stream(batch).map(s -> Arrays.copyOf(s, 2)).toArray(int[][]::new);
+    }
+    try (Anira model = TinyModels.create(mechanism, 7, attention);
+        NoGrad noGrad = NoGrad.enter();
+        NDManager scope = model.newScope()) {
+      RecurrenceState.Admitted blocks = RecurrenceState.prelude(model, scope, batch, true);
+      RecurrenceState.Admitted compiled = RecurrenceState.compiledPrelude(model, scope, batch);
+      assertThat(compiled.lengths()).containsExactly(blocks.lengths());
+      List<NDArray> a = blocks.state().tensors();
+      List<NDArray> b = compiled.state().tensors();
+      assertThat(b).hasSameSizeAs(a);
+      for (int i = 0; i < a.size(); i++) {
+        assertThat(b.get(i).getDataType()).isEqualTo(a.get(i).getDataType());
+        assertThat(b.get(i).getShape()).isEqualTo(a.get(i).getShape());
+        assertThat(b.get(i).toByteArray())
+            .as("tensor %d", i)
+            .containsExactly(a.get(i).toByteArray());
+      }
+      assertThat(compiled.record()).usingRecursiveComparison().isEqualTo(blocks.record());
+    }
+  }
+
   /**
    * The gathered step (fewer than half the cells active) on the same state as the dense one: cells
    * that do not step keep their values exactly; those that step agree to float rounding (an [N, d]
@@ -185,6 +214,32 @@ class CompiledStepTest {
       assertThat(steppedDepths(model, batch)).containsOnly(model.config().maxDepth());
       model.setHaltingHead(w, 10f); // λ = σ(10) ≥ τ: every token halts after one step
       assertThat(steppedDepths(model, batch)).containsOnly(1);
+    }
+  }
+
+  /**
+   * A step of fewer than {@link CompiledStep#SMALL_STEP_CELLS} cells runs on one intra-op thread, a
+   * larger one on the thread's own count, and the thread keeps its own count after either.
+   */
+  @Test
+  void aSmallStepRunsOnOneIntraOpThreadAndTheThreadKeepsItsOwnCount() {
+    int own = JniUtils.getNumThreads();
+    long small = CompiledStep.SMALL_STEP_CELLS - 1;
+    assertThat(CompiledStep.sized(small, JniUtils::getNumThreads)).isEqualTo(1);
+    assertThat(JniUtils.getNumThreads()).isEqualTo(own);
+    assertThat(CompiledStep.sized(small + 1, JniUtils::getNumThreads)).isEqualTo(own);
+    assertThatThrownBy(
+            () ->
+                CompiledStep.sized(
+                    small,
+                    () -> {
+                      throw new IllegalStateException("failed step");
+                    }))
+        .hasMessage("failed step");
+    assertThat(JniUtils.getNumThreads()).isEqualTo(own);
+    try (Anira model = TinyModels.create(Mechanism.FIXED, 5)) {
+      steppedDepths(model, new int[][] {{1, 2, 3}});
+      assertThat(JniUtils.getNumThreads()).isEqualTo(own);
     }
   }
 
