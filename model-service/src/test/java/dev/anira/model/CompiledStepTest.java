@@ -45,10 +45,7 @@ class CompiledStepTest {
   @MethodSource("variants")
   void theCompiledStepComputesWhatTheBlocksComputeBitForBit(
       Mechanism mechanism, ModelConfig.Attention attention, boolean padded) {
-    int[][] batch = TinyModels.sequences(5, 4);
-    if (!padded) {
-      batch = Arrays.stream(batch).map(s -> Arrays.copyOf(s, 2)).toArray(int[][]::new);
-    }
+    int[][] batch = batch(padded);
     try (Anira model = TinyModels.create(mechanism, 7, attention);
         NoGrad noGrad = NoGrad.enter();
         NDManager scope = model.newScope()) {
@@ -86,15 +83,20 @@ class CompiledStepTest {
     }
   }
 
+  /** Four sequences of 2–8 tokens (padded to the longest), or of 2 tokens each (no padding). */
+  private static int[][] batch(boolean padded) {
+    int[][] batch = TinyModels.sequences(5, 4);
+    return padded
+        ? batch
+        : Arrays.stream(batch).map(s -> Arrays.copyOf(s, 2)).toArray(int[][]::new);
+  }
+
   /** Step 0: the embedding, the prelude, its readout and record, and EARLY's plan. */
   @ParameterizedTest
   @MethodSource("variants")
   void theCompiledPreludeComputesWhatTheBlocksComputeBitForBit(
       Mechanism mechanism, ModelConfig.Attention attention, boolean padded) {
-    int[][] batch = TinyModels.sequences(5, 4);
-    if (!padded) {
-      batch = Arrays.stream(batch).map(s -> Arrays.copyOf(s, 2)).toArray(int[][]::new);
-    }
+    int[][] batch = batch(padded);
     try (Anira model = TinyModels.create(mechanism, 7, attention);
         NoGrad noGrad = NoGrad.enter();
         NDManager scope = model.newScope()) {
