@@ -1,5 +1,6 @@
 package dev.anira.model;
 
+import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -63,6 +64,17 @@ final class CompiledStep implements AutoCloseable {
    */
   static final long SMALL_STEP_CELLS = 64;
 
+  /**
+   * The intra-op threads the process was configured with ({@code ai.djl.pytorch.num_threads}, else
+   * libtorch's default), read when the first model compiles its step, before any step switched.
+   */
+  static final int CONFIGURED_THREADS = configuredThreads();
+
+  /**
+   * This thread's intra-op threads as {@link #sized} last saw or set them; 0 before its first call.
+   */
+  private static final ThreadLocal<int[]> THREADS = ThreadLocal.withInitial(() -> new int[1]);
+
   private final PtSymbolBlock module;
   private final NDArray floor;
   private final IValue tensors;
@@ -114,7 +126,7 @@ final class CompiledStep implements AutoCloseable {
    * What a step leaves: the carried state after it and its record's columns.
    *
    * @param columns [6, B, T] confidence, prediction, halting mass, halted, state delta, hazard (see
-   *     {@link RecurrenceState#columns})
+   *     {@link RecurrenceState#columns}); [5, B, T] without the hazard at step 0
    */
   record Stepped(RecurrenceState after, NDArray columns) {}
 
@@ -220,20 +232,42 @@ final class CompiledStep implements AutoCloseable {
 
   /**
    * Runs {@code call} on one intra-op thread when the step has fewer than {@link #SMALL_STEP_CELLS}
-   * cells, on the thread's own count otherwise, and leaves the thread with its own count: libtorch
-   * keeps the count per thread (OpenMP's and MKL's), and a thread that also trains or evaluates
-   * keeps all of its threads for that.
+   * cells, on {@link #CONFIGURED_THREADS} otherwise, and leaves the thread on {@link
+   * #CONFIGURED_THREADS}, so that a thread that also trains or evaluates keeps its threads for
+   * that.
+   *
+   * <p>libtorch (OpenMP build) keeps the count per thread, but a thread copies a process-wide
+   * default, the count set last by any thread, the first time it asks for its count or runs
+   * parallel work; that copy would overwrite a count set before it. So a thread's first call asks
+   * first, then sets; after that only the thread itself changes its count, and {@link #THREADS}
+   * knows it.
    */
   static <T> T sized(long cells, Supplier<T> call) {
-    int own = JniUtils.getNumThreads();
-    if (cells >= SMALL_STEP_CELLS || own == 1) {
+    if (CONFIGURED_THREADS == 1) {
       return call.get();
     }
-    JniUtils.setNumThreads(1);
+    int[] current = THREADS.get();
+    if (current[0] == 0) {
+      current[0] = JniUtils.getNumThreads();
+    }
+    setThreads(current, cells < SMALL_STEP_CELLS ? 1 : CONFIGURED_THREADS);
     try {
       return call.get();
     } finally {
-      JniUtils.setNumThreads(own);
+      setThreads(current, CONFIGURED_THREADS);
+    }
+  }
+
+  private static int configuredThreads() {
+    // Loads libtorch and applies ai.djl.pytorch.num_threads, if nothing has yet.
+    Engine.getEngine("PyTorch");
+    return JniUtils.getNumThreads();
+  }
+
+  private static void setThreads(int[] current, int wanted) {
+    if (current[0] != wanted) {
+      JniUtils.setNumThreads(wanted);
+      current[0] = wanted;
     }
   }
 

@@ -16,8 +16,9 @@ final class Embedding {
   private final int dim;
 
   /**
-   * The positions of the longest sequence seen, computed once: a shorter sequence's are its first
-   * rows. Replaced whole, never written into, so racing threads at worst compute it twice.
+   * The positions of the longest sequence seen (a shorter sequence's are its first rows), computed
+   * once per new longest length and kept with the model ([T_max, d] floats). Replaced whole, never
+   * written into.
    */
   private volatile float[] longestPositions = new float[0];
 
@@ -78,8 +79,13 @@ final class Embedding {
     int n = Math.toIntExact(length * dim);
     float[] table = longestPositions;
     if (table.length < n) {
-      table = positions(length);
-      longestPositions = table;
+      synchronized (this) {
+        table = longestPositions;
+        if (table.length < n) {
+          table = positions(length);
+          longestPositions = table;
+        }
+      }
     }
     return manager.create(Arrays.copyOf(table, n), new Shape(length, dim));
   }

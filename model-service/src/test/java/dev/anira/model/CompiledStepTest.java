@@ -3,6 +3,7 @@ package dev.anira.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -20,11 +21,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The TorchScript step computes exactly what the DJL blocks compute: the same bits, not close
@@ -96,9 +99,35 @@ class CompiledStepTest {
   @MethodSource("variants")
   void theCompiledPreludeComputesWhatTheBlocksComputeBitForBit(
       Mechanism mechanism, ModelConfig.Attention attention, boolean padded) {
-    int[][] batch = batch(padded);
-    try (Anira model = TinyModels.create(mechanism, 7, attention);
-        NoGrad noGrad = NoGrad.enter();
+    try (Anira model = TinyModels.create(mechanism, 7, attention)) {
+      assertSamePrelude(model, batch(padded));
+    }
+  }
+
+  /** The prelude's layer loop: none, and more than one (the models above have one). */
+  @ParameterizedTest
+  @ValueSource(ints = {0, 2})
+  void theCompiledPreludeRunsEveryPreludeLayer(int preludeLayers) {
+    ModelConfig one = TinyModels.config(Mechanism.ONLINE, 3);
+    ModelConfig config =
+        new ModelConfig(
+            one.vocabSize(),
+            one.modelDim(),
+            one.heads(),
+            one.ffDim(),
+            preludeLayers,
+            one.maxDepth(),
+            one.mechanism(),
+            one.fixedDepth(),
+            one.haltThreshold(),
+            one.attention());
+    try (Anira model = Anira.create(config, Device.cpu(), 13)) {
+      assertSamePrelude(model, batch(true));
+    }
+  }
+
+  private static void assertSamePrelude(Anira model, int[][] batch) {
+    try (NoGrad noGrad = NoGrad.enter();
         NDManager scope = model.newScope()) {
       RecurrenceState.Admitted blocks = RecurrenceState.prelude(model, scope, batch, true);
       RecurrenceState.Admitted compiled = RecurrenceState.compiledPrelude(model, scope, batch);
@@ -221,15 +250,17 @@ class CompiledStepTest {
 
   /**
    * A step of fewer than {@link CompiledStep#SMALL_STEP_CELLS} cells runs on one intra-op thread, a
-   * larger one on the thread's own count, and the thread keeps its own count after either.
+   * larger one on the configured count, and the thread is left on the configured count; only
+   * meaningful where libtorch was configured with more than one thread (2 cores and up).
    */
   @Test
-  void aSmallStepRunsOnOneIntraOpThreadAndTheThreadKeepsItsOwnCount() {
-    int own = JniUtils.getNumThreads();
+  void aSmallStepRunsOnOneIntraOpThreadAndTheThreadKeepsTheConfiguredCount() {
+    int configured = CompiledStep.CONFIGURED_THREADS;
+    assumeTrue(configured > 1, "libtorch runs one intra-op thread here: nothing to switch");
     long small = CompiledStep.SMALL_STEP_CELLS - 1;
     assertThat(CompiledStep.sized(small, JniUtils::getNumThreads)).isEqualTo(1);
-    assertThat(JniUtils.getNumThreads()).isEqualTo(own);
-    assertThat(CompiledStep.sized(small + 1, JniUtils::getNumThreads)).isEqualTo(own);
+    assertThat(JniUtils.getNumThreads()).isEqualTo(configured);
+    assertThat(CompiledStep.sized(small + 1, JniUtils::getNumThreads)).isEqualTo(configured);
     assertThatThrownBy(
             () ->
                 CompiledStep.sized(
@@ -238,11 +269,37 @@ class CompiledStepTest {
                       throw new IllegalStateException("failed step");
                     }))
         .hasMessage("failed step");
-    assertThat(JniUtils.getNumThreads()).isEqualTo(own);
+    assertThat(JniUtils.getNumThreads()).isEqualTo(configured);
     try (Anira model = TinyModels.create(Mechanism.FIXED, 5)) {
       steppedDepths(model, new int[][] {{1, 2, 3}});
-      assertThat(JniUtils.getNumThreads()).isEqualTo(own);
+      assertThat(JniUtils.getNumThreads()).isEqualTo(configured);
     }
+  }
+
+  /**
+   * A thread that first steps while another runs a small step (so libtorch's process-wide default,
+   * which a new thread copies, is 1) still gets the configured count for a large step.
+   */
+  @Test
+  void aThreadStartedDuringAnotherThreadsSmallStepGetsTheConfiguredCount() throws Exception {
+    int configured = CompiledStep.CONFIGURED_THREADS;
+    assumeTrue(configured > 1, "libtorch runs one intra-op thread here: nothing to switch");
+    long large = CompiledStep.SMALL_STEP_CELLS;
+    AtomicInteger seen = new AtomicInteger();
+    CompiledStep.sized(
+        large - 1,
+        () -> {
+          Thread other =
+              new Thread(() -> seen.set(CompiledStep.sized(large, JniUtils::getNumThreads)));
+          other.start();
+          try {
+            other.join();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return null;
+        });
+    assertThat(seen.get()).isEqualTo(configured);
   }
 
   private static int[] steppedDepths(Anira model, int[][] batch) {
