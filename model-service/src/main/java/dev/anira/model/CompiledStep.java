@@ -75,6 +75,11 @@ final class CompiledStep implements AutoCloseable {
    */
   private static final ThreadLocal<int[]> THREADS = ThreadLocal.withInitial(() -> new int[1]);
 
+  /** {@link #dense}'s {@code all_active} argument, made once (each is a native object). */
+  private final IValue allActiveFlag = IValue.from(true);
+
+  private final IValue someKeptFlag = IValue.from(false);
+
   private final PtSymbolBlock module;
   private final NDArray floor;
   private final IValue tensors;
@@ -171,9 +176,8 @@ final class CompiledStep implements AutoCloseable {
    */
   Stepped dense(
       RecurrenceState s, NDArray steps, NDArray mask, boolean allActive, NDManager scope) {
-    try (IValue flag = IValue.from(allActive)) {
-      return run("dense", s, steps, state(s, steps, mask), scope, flag);
-    }
+    return run(
+        "dense", s, steps, state(s, steps, mask), scope, allActive ? allActiveFlag : someKeptFlag);
   }
 
   /**
@@ -284,6 +288,8 @@ final class CompiledStep implements AutoCloseable {
 
   @Override
   public void close() {
+    allActiveFlag.close();
+    someKeptFlag.close();
     tensors.close();
     module.close();
     floor.close();
