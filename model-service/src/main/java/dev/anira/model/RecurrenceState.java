@@ -355,11 +355,12 @@ record RecurrenceState(
    *     hazard after it, when there is one (not at step 0)
    */
   NDArray columns(NDArray haltedNow, NDArray delta, NDArray hazard) {
+    NDArray probabilities = logits.softmax(2);
     List<NDArray> columns =
         new ArrayList<>(
             List.of(
-                logits.softmax(2).max(new int[] {2}),
-                logits.argMax(2).toType(DataType.FLOAT32, false),
+                probabilities.max(new int[] {2}),
+                probabilities.argMax(2).toType(DataType.FLOAT32, false),
                 cumulative,
                 haltedNow.toType(DataType.FLOAT32, false),
                 delta));
