@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -44,8 +46,9 @@ final class CompiledStep implements AutoCloseable {
   /**
    * Optimised, libtorch's graph executor profiles the first calls and may then rewrite the graph
    * (on a GPU it fuses elementwise operations into kernels of its own), which could change bits
-   * against the DJL blocks; unoptimised, the interpreter runs the operations as written. No slower
-   * on CPU here. The setting is per thread, so each thread that steps makes it once.
+   * against the DJL blocks; unoptimised, the interpreter runs the operations as written. The
+   * setting is per thread, so each thread that steps makes it once. (Each method's first call is
+   * the exception: see {@link #call}.)
    */
   private static final ThreadLocal<Boolean> AS_WRITTEN =
       ThreadLocal.withInitial(
@@ -79,6 +82,9 @@ final class CompiledStep implements AutoCloseable {
   private final IValue allActiveFlag = IValue.from(true);
 
   private final IValue someKeptFlag = IValue.from(false);
+
+  /** The methods called once already: their graphs are built (see {@link #call}). */
+  private final Set<String> built = ConcurrentHashMap.newKeySet();
 
   private final PtSymbolBlock module;
   private final NDArray floor;
@@ -149,15 +155,11 @@ final class CompiledStep implements AutoCloseable {
    */
   Stepped prelude(
       NDArray tokens, NDArray positions, NDArray mask, NDArray active, NDManager scope) {
-    AS_WRITTEN.get();
     PtNDArray[] out;
     try (IValue t = IValue.from((PtNDArray) tokens);
         IValue p = IValue.from((PtNDArray) positions);
         IValue m = IValue.from((PtNDArray) mask);
-        IValue result =
-            sized(
-                tokens.getShape().size(),
-                () -> IValueUtils.runMethod(module, "prelude", tensors, t, p, m))) {
+        IValue result = sized(tokens.getShape().size(), () -> call("prelude", tensors, t, p, m))) {
       out = result.toTensorArray((PtNDManager) scope);
     }
     return new Stepped(
@@ -213,7 +215,6 @@ final class CompiledStep implements AutoCloseable {
       List<NDArray> inputs,
       NDManager scope,
       IValue... more) {
-    AS_WRITTEN.get();
     if (early) {
       inputs.add(s.planned());
       inputs.add(s.routerCumulative());
@@ -224,14 +225,42 @@ final class CompiledStep implements AutoCloseable {
       arguments[0] = tensors;
       arguments[1] = list;
       System.arraycopy(more, 0, arguments, 2, more.length);
-      try (IValue result =
-          sized(
-              s.active().getShape().size(),
-              () -> IValueUtils.runMethod(module, method, arguments))) {
+      try (IValue result = sized(s.active().getShape().size(), () -> call(method, arguments))) {
         out = result.toTensorArray((PtNDManager) scope);
       }
     }
     return new Stepped(s.next(out[0], out[1], out[2], out[3], steps, out[4]), out[5]);
+  }
+
+  /**
+   * Runs {@code method} as written, its calls to the source's other methods inlined.
+   *
+   * <p>libtorch builds a method's graph at its first call and keeps it; only with the graph
+   * optimiser on does that build inline the calls to other methods ({@code layer}, {@code norm},
+   * ...) and fold constants such as the joined weight names (libtorch 2.7, {@code
+   * GraphFunction::optimized_graph}). So the first call of each method runs with the optimiser on:
+   * its first run only profiles, computing what the source says. Every later call runs with it off,
+   * and libtorch then interprets that inlined graph without rewriting it. Not inlined, each call
+   * was an interpreter frame of its own: at batch 1 about 14 µs of a 300 µs step (issue 19). {@code
+   * CompiledStepTest} checks that the first and the later calls compute the DJL blocks' bits, and
+   * that a step's profile shows no call to another method.
+   */
+  private IValue call(String method, IValue... arguments) {
+    AS_WRITTEN.get();
+    if (!built.contains(method)) {
+      synchronized (built) {
+        if (!built.contains(method)) {
+          JniUtils.setGraphExecutorOptimize(true);
+          try {
+            return IValueUtils.runMethod(module, method, arguments);
+          } finally {
+            JniUtils.setGraphExecutorOptimize(false);
+            built.add(method);
+          }
+        }
+      }
+    }
+    return IValueUtils.runMethod(module, method, arguments);
   }
 
   /**

@@ -13,17 +13,26 @@ import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.anira.schemas.Mechanism;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -300,6 +309,39 @@ class CompiledStepTest {
           return null;
         });
     assertThat(seen.get()).isEqualTo(configured);
+  }
+
+  /**
+   * After a method's first call, a call runs one graph with the source's other methods inlined: its
+   * profile names the method and none of the methods it calls ({@code layer}, {@code norm}, ...).
+   */
+  @Test
+  void aStepRunsAsOneGraphWithTheMethodsItCallsInlined(@TempDir Path dir) throws IOException {
+    Set<String> called = new HashSet<>();
+    try (InputStream in = CompiledStep.class.getResourceAsStream("InferenceStep.torchscript")) {
+      Matcher def =
+          Pattern.compile("^  def (\\w+)\\(", Pattern.MULTILINE)
+              .matcher(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      while (def.find()) {
+        called.add(def.group(1));
+      }
+    }
+    called.removeAll(Set.of("prelude", "dense", "gathered"));
+    assertThat(called).contains("layer", "attend", "norm", "columns");
+    try (Anira model = TinyModels.create(Mechanism.FIXED, 5)) {
+      int[][] batch = TinyModels.sequences(4, 3);
+      steppedDepths(model, batch);
+      Path trace = dir.resolve("trace.json");
+      JniUtils.startProfile(false, false, false);
+      try {
+        steppedDepths(model, batch);
+      } finally {
+        JniUtils.stopProfile(trace.toString());
+      }
+      Set<String> events = new HashSet<>();
+      new ObjectMapper().readTree(trace.toFile()).forEach(e -> events.add(e.path("name").asText()));
+      assertThat(events).contains("prelude", "dense").doesNotContainAnyElementsOf(called);
+    }
   }
 
   private static int[] steppedDepths(Anira model, int[][] batch) {
