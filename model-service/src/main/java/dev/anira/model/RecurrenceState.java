@@ -355,12 +355,11 @@ record RecurrenceState(
    *     hazard after it, when there is one (not at step 0)
    */
   NDArray columns(NDArray haltedNow, NDArray delta, NDArray hazard) {
-    NDArray probabilities = logits.softmax(2);
     List<NDArray> columns =
         new ArrayList<>(
             List.of(
-                probabilities.max(new int[] {2}),
-                probabilities.argMax(2).toType(DataType.FLOAT32, false),
+                logits.softmax(2).max(new int[] {2}),
+                logits.argMax(2).toType(DataType.FLOAT32, false),
                 cumulative,
                 haltedNow.toType(DataType.FLOAT32, false),
                 delta));

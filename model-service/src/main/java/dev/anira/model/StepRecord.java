@@ -15,8 +15,7 @@ import java.util.Arrays;
  * @param active the core updated the token at this step
  * @param halted the token halted at this step (its depth is k)
  * @param stateDelta ‖h^k − h^{k−1}‖, 0 for frozen tokens
- * @param prediction the index of the highest probability in softmax(Coda(h^k)), the first of equal
- *     ones
+ * @param prediction argmax of Coda(h^k)
  * @param confidence the softmax probability of the prediction
  * @param plannedDepth EARLY at step 0: the router's depth per token; null otherwise
  */
