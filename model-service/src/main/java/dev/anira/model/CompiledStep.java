@@ -44,20 +44,6 @@ final class CompiledStep implements AutoCloseable {
   private static final String SOURCE = source();
 
   /**
-   * Optimised, libtorch's graph executor profiles the first calls and may then rewrite the graph
-   * (on a GPU it fuses elementwise operations into kernels of its own), which could change bits
-   * against the DJL blocks; unoptimised, the interpreter runs the operations as written. The
-   * setting is per thread, so each thread that steps makes it once. (Each method's first call is
-   * the exception: see {@link #call}.)
-   */
-  private static final ThreadLocal<Boolean> AS_WRITTEN =
-      ThreadLocal.withInitial(
-          () -> {
-            JniUtils.setGraphExecutorOptimize(false);
-            return true;
-          });
-
-  /**
    * Steps of fewer cells (B·T) than this run on one intra-op thread. PyTorch sets MKL's thread
    * count fixed (no dynamic adjustment), and several of its CPU kernels split work of any size, so
    * with two threads a batch-1 step entered about two dozen parallel regions for matrices of 16
@@ -83,7 +69,7 @@ final class CompiledStep implements AutoCloseable {
 
   private final IValue someKeptFlag = IValue.from(false);
 
-  /** The methods called once already: their graphs are built (see {@link #call}). */
+  /** The methods whose first call has succeeded: their inlined graphs are built ({@link #call}). */
   private final Set<String> built = ConcurrentHashMap.newKeySet();
 
   private final PtSymbolBlock module;
@@ -233,33 +219,43 @@ final class CompiledStep implements AutoCloseable {
   }
 
   /**
-   * Runs {@code method} as written, its calls to the source's other methods inlined.
+   * Runs {@code method} as written, with its calls to the source's other methods inlined.
    *
-   * <p>libtorch builds a method's graph at its first call and keeps it; only with the graph
-   * optimiser on does that build inline the calls to other methods ({@code layer}, {@code norm},
-   * ...) and fold constants such as the joined weight names (libtorch 2.7, {@code
-   * GraphFunction::optimized_graph}). So the first call of each method runs with the optimiser on:
-   * its first run only profiles, computing what the source says. Every later call runs with it off,
-   * and libtorch then interprets that inlined graph without rewriting it. Not inlined, each call
-   * was an interpreter frame of its own: at batch 1 about 14 µs of a 300 µs step (issue 19). {@code
-   * CompiledStepTest} checks that the first and the later calls compute the DJL blocks' bits, and
-   * that a step's profile shows no call to another method.
+   * <p>Optimised, libtorch's graph executor profiles a method's first call and from the second on
+   * runs a rewritten graph (on a GPU it fuses elementwise operations into kernels of its own, with
+   * other rounding than the DJL blocks); unoptimised, it interprets the graph as written. But
+   * libtorch also builds a method's graph once, at its first call, and keeps it, and only with the
+   * optimiser on does that build inline the calls to the source's other methods ({@code layer},
+   * {@code norm}, ...) and fold constants such as the core's joined weight names (libtorch 2.7,
+   * {@code GraphFunction::optimized_graph}). So a method's first call runs with the optimiser on:
+   * that run only profiles, computing what the source says. Every other call runs with it off, set
+   * on each call (a cheap native call) rather than once per thread: one more optimised call, after
+   * something else on the thread turned the optimiser on, would make libtorch build and keep the
+   * rewritten graph. Not inlined, each helper call was an interpreter frame of its own: at batch 1
+   * about 14 µs of a 300 µs step (issue 19). {@code CompiledStepTest} checks the first and later
+   * calls against the DJL blocks, and that a step's profile names no helper.
+   *
+   * @param method {@code prelude}, {@code dense} or {@code gathered}
+   * @param arguments the method's, in the order of its signature
+   * @return what the method returns: a list of tensors
    */
   private IValue call(String method, IValue... arguments) {
-    AS_WRITTEN.get();
     if (!built.contains(method)) {
       synchronized (built) {
         if (!built.contains(method)) {
           JniUtils.setGraphExecutorOptimize(true);
           try {
-            return IValueUtils.runMethod(module, method, arguments);
+            IValue result = IValueUtils.runMethod(module, method, arguments);
+            // Only on success: a call that failed before libtorch built the graph built nothing.
+            built.add(method);
+            return result;
           } finally {
             JniUtils.setGraphExecutorOptimize(false);
-            built.add(method);
           }
         }
       }
     }
+    JniUtils.setGraphExecutorOptimize(false);
     return IValueUtils.runMethod(module, method, arguments);
   }
 

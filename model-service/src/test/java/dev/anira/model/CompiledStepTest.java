@@ -66,6 +66,7 @@ class CompiledStepTest {
       int[] lengths = admitted.lengths();
       NDArray mask = maskOf(admitted, attention, scope);
       int keptSomewhere = 0;
+      int compared = 0;
       for (int k = 1; k <= model.config().maxDepth(); k++) {
         boolean allActive = !padded && k == 1;
         NDArray steps = s.steps().add(1);
@@ -84,6 +85,7 @@ class CompiledStepTest {
         assertThat(compiled.columns().getShape()).isEqualTo(blockColumns.getShape());
         assertThat(compiled.columns().toFloatArray()).containsExactly(blockColumns.toFloatArray());
         keptSomewhere += allActive ? 0 : countFalse(s.active());
+        compared++;
         s = a;
         if (s.halted()) {
           break;
@@ -92,6 +94,9 @@ class CompiledStepTest {
       if (padded) {
         assertThat(keptSomewhere).as("steps that kept inactive cells").isPositive();
       }
+      // The first call runs with libtorch's optimiser on, the later ones without
+      // (CompiledStep.call).
+      assertThat(compared).as("steps compared").isGreaterThanOrEqualTo(2);
     }
   }
 
@@ -135,23 +140,29 @@ class CompiledStepTest {
     }
   }
 
+  /**
+   * Twice: the first call runs with libtorch's optimiser on, later ones without
+   * (CompiledStep.call).
+   */
   private static void assertSamePrelude(Anira model, int[][] batch) {
     try (NoGrad noGrad = NoGrad.enter();
         NDManager scope = model.newScope()) {
       RecurrenceState.Admitted blocks = RecurrenceState.prelude(model, scope, batch, true);
-      RecurrenceState.Admitted compiled = RecurrenceState.compiledPrelude(model, scope, batch);
-      assertThat(compiled.lengths()).containsExactly(blocks.lengths());
-      List<NDArray> a = blocks.state().tensors();
-      List<NDArray> b = compiled.state().tensors();
-      assertThat(b).hasSameSizeAs(a);
-      for (int i = 0; i < a.size(); i++) {
-        assertThat(b.get(i).getDataType()).isEqualTo(a.get(i).getDataType());
-        assertThat(b.get(i).getShape()).isEqualTo(a.get(i).getShape());
-        assertThat(b.get(i).toByteArray())
-            .as("tensor %d", i)
-            .containsExactly(a.get(i).toByteArray());
+      for (int call = 1; call <= 2; call++) {
+        RecurrenceState.Admitted compiled = RecurrenceState.compiledPrelude(model, scope, batch);
+        assertThat(compiled.lengths()).containsExactly(blocks.lengths());
+        List<NDArray> a = blocks.state().tensors();
+        List<NDArray> b = compiled.state().tensors();
+        assertThat(b).hasSameSizeAs(a);
+        for (int i = 0; i < a.size(); i++) {
+          assertThat(b.get(i).getDataType()).isEqualTo(a.get(i).getDataType());
+          assertThat(b.get(i).getShape()).isEqualTo(a.get(i).getShape());
+          assertThat(b.get(i).toByteArray())
+              .as("call %d, tensor %d", call, i)
+              .containsExactly(a.get(i).toByteArray());
+        }
+        assertThat(compiled.record()).usingRecursiveComparison().isEqualTo(blocks.record());
       }
-      assertThat(compiled.record()).usingRecursiveComparison().isEqualTo(blocks.record());
     }
   }
 
