@@ -51,6 +51,29 @@ class DevicesTest {
     }
   }
 
+  @Test
+  void theMklCpuDispatchLibraryIsFoundAmongTheMappedLibraries() {
+    String torch =
+        "7f1a2d000000-7f1a2e000000 r-xp 00000000 fe:01 91 /opt/djl/pytorch/2.7.1/libtorch_cpu.so";
+    String shim =
+        "7f1a2c000000-7f1a2c001000 r-xp 00000000 fe:01 92"
+            + " /home/u/anira/deploy/mkl-cpu-dispatch/target/libmkl_cpu_dispatch.so";
+
+    assertThat(Devices.mklCpuDispatch(Stream.of(torch, shim))).isTrue();
+    assertThat(Devices.mklCpuDispatch(Stream.of(torch))).isFalse();
+  }
+
+  /**
+   * Run twice: by the default execution, and with the library preloaded where a C compiler is
+   * installed (model-service pom, profile mkl-cpu-dispatch).
+   */
+  @Test
+  void thisJvmReportsTheMklCpuDispatchLibraryExactlyWhenItIsPreloaded() {
+    String preload = System.getenv().getOrDefault("LD_PRELOAD", "");
+
+    assertThat(Devices.mklCpuDispatch()).isEqualTo(preload.contains("libmkl_cpu_dispatch.so"));
+  }
+
   /** Prints what {@link Devices#allocator()} finds in its own process. */
   static final class PrintAllocator {
     public static void main(String[] args) {

@@ -123,6 +123,7 @@ public final class ServiceBenchCommand implements Callable<Integer> {
     KafkaThroughput.Result kafka =
         KafkaThroughput.measure(quick ? 400 : 2000, quick ? 2 : 3, seed, err);
     out.put("allocator", Devices.allocator());
+    out.put("mklCpuDispatch", Devices.mklCpuDispatch());
     out.put("kafkaInstances", kafka.instances());
     out.put("inProcessInstancesPerSec", kafka.inProcessPerSec());
     out.put("instancesPerSec", kafka.instancesPerSec());
