@@ -12,7 +12,8 @@ here=$(dirname "$0")
 java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
 # The allocator the JVM preloads (deploy/runtime.env), which the image must carry.
 preload=$(sed -n 's/^LD_PRELOAD=//p' "$here/../runtime.env")
-inputs=$(cat "$here/runtime.sh" "$here/log4j2.xml" "$here/../runtime.env" "$java_home/release" | sha256sum | cut -d' ' -f1)
+inputs=$(cat "$here/runtime.sh" "$here/log4j2.xml" "$here/../runtime.env" "$here/../mkl-cpu-dispatch/mkl_cpu_dispatch.c" \
+  "$java_home/release" | sha256sum | cut -d' ' -f1)
 if [[ "$(cat "$out/.inputs" 2>/dev/null)" == "$inputs" ]]; then
   exit 0
 fi
@@ -48,6 +49,11 @@ for lib in $libs $extra $preload /lib64/ld-linux-x86-64.so.2; do
   mkdir -p "$out$(dirname "$lib")"
   cp -L "$lib" "$out$lib"
 done
+
+# MKL's kernels by the CPU's instruction sets on AMD hosts, as ./anira gives them there
+# (deploy/mkl-cpu-dispatch/mkl_cpu_dispatch.c); on Intel's the answer is MKL's own. The root pom's
+# Jib <environment> preloads it.
+"$here/../mkl-cpu-dispatch/build.sh" "$out/usr/lib/anira" >/dev/null
 
 cat > "$out/etc/passwd" <<'PASSWD'
 root:x:0:0:root:/root:/sbin/nologin

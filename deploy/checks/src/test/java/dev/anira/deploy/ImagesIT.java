@@ -39,8 +39,21 @@ class ImagesIT {
     assertThat(entrypoint).contains(mainClass);
     List<String> env = new ArrayList<>();
     config.get("Env").forEach(e -> env.add(e.asText()));
-    // The service JVMs get what ./anira gives them (deploy/runtime.env: the allocator settings).
-    assertThat(env).containsAll(runtimeEnvironment());
+    // The service JVMs get what ./anira gives them (deploy/runtime.env: the allocator settings),
+    // and preload deploy/mkl-cpu-dispatch before the allocator, as ./anira does on AMD CPUs.
+    List<String> runtime = runtimeEnvironment();
+    assertThat(env)
+        .containsAll(runtime.stream().filter(line -> !line.startsWith("LD_PRELOAD=")).toList());
+    String allocator =
+        runtime.stream().filter(line -> line.startsWith("LD_PRELOAD=")).findFirst().orElseThrow();
+    String preload =
+        allocator.replace("LD_PRELOAD=", "LD_PRELOAD=/usr/lib/anira/libmkl_cpu_dispatch.so ");
+    assertThat(env).contains(preload);
+    // Each library it preloads is in the image.
+    List<String> preloaded = List.of(preload.substring("LD_PRELOAD=".length()).split(" "));
+    for (String library : preloaded) {
+      assertThat(image.root().resolve(library.substring(1))).isRegularFile();
+    }
 
     List<String> command = new ArrayList<>();
     boolean root = new UnixSystem().getUid() == 0;
@@ -59,11 +72,15 @@ class ImagesIT {
     command.add(image.root().toString());
     command.addAll(entrypoint);
     command.add("--help");
-    assertThat(Deploy.run(command.toArray(String[]::new)))
-        .contains("Usage: ")
-        .doesNotContain("Exception")
-        // ld.so's warning when the image lacks the allocator deploy/runtime.env preloads.
-        .doesNotContain("cannot be preloaded");
+    String output = Deploy.run(command.toArray(String[]::new));
+    assertThat(output).contains("Usage: ").doesNotContain("Exception");
+    // ld.so's warning when a preloaded library or one it needs is missing from the image. The
+    // host's chroot starts with the same LD_PRELOAD, so only the host's own libraries can be told.
+    for (String library : preloaded) {
+      if (Files.exists(Path.of(library))) {
+        assertThat(output).doesNotContain("'" + library + "' from LD_PRELOAD cannot be preloaded");
+      }
+    }
   }
 
   @Test
