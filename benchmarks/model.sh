@@ -12,4 +12,4 @@ cp="model-service/target/test-classes:model-service/target/classes:$(cat model-s
 source deploy/runtime-env.sh
 pattern=${1:-'ModelBenchmark|TrainStepBenchmark'}
 [[ $# -gt 0 ]] && shift
-exec java -Dai.djl.offline=true -cp "$cp" org.openjdk.jmh.Main "$pattern" -f 1 -wi 2 -w 2s -i 3 -r 3s -t 1 "$@"
+exec java -Dai.djl.offline=true -cp "$cp" org.openjdk.jmh.Main "$pattern" -f 1 -wi 3 -w 3s -i 3 -r 3s -t 1 "$@"

@@ -26,13 +26,13 @@ openblas_kernels() {
   OPENBLAS_VERBOSE=2 "$PY" -c 'import torch; torch.ones(2, 2) @ torch.ones(2, 2)' 2>&1 |
     sed -n 's/^Core: //p'
 }
-flags=$(grep -m1 '^flags' /proc/cpuinfo)
+flags=$(grep -m1 '^flags' /proc/cpuinfo || true)
 avx512=false
 if [[ " $flags " == *" avx512f "* && " $flags " == *" avx512bw "* && " $flags " == *" avx512vl "* ]]; then
   avx512=true
 fi
 if [[ -n "${OPENBLAS_CORETYPE:-}" ]]; then
-  if $avx512 && ! [[ "$OPENBLAS_CORETYPE" =~ ^(SkylakeX|Cooperlake|SapphireRapids)$ ]]; then
+  if $avx512 && ! [[ "${OPENBLAS_CORETYPE,,}" =~ ^(skylakex|cooperlake|sapphirerapids)$ ]]; then
     echo "peer-pytorch: OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE (set by the caller) gives the peer no" \
       "AVX-512 kernels on this AVX-512 CPU; unset it for a well-set-up peer" >&2
   fi

@@ -13,6 +13,7 @@ java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")
 # The allocator the JVM preloads (deploy/runtime.env), which the image must carry.
 preload=$(sed -n 's/^LD_PRELOAD=//p' "$here/../runtime.env")
 inputs=$(cat "$here/runtime.sh" "$here/log4j2.xml" "$here/../runtime.env" "$here/../mkl-cpu-dispatch/mkl_cpu_dispatch.c" \
+  "$here/../mkl-cpu-dispatch/build.sh" \
   "$java_home/release" | sha256sum | cut -d' ' -f1)
 if [[ "$(cat "$out/.inputs" 2>/dev/null)" == "$inputs" ]]; then
   exit 0
@@ -52,7 +53,7 @@ done
 
 # MKL's kernels by the CPU's instruction sets on AMD hosts, as ./anira gives them there
 # (deploy/mkl-cpu-dispatch/mkl_cpu_dispatch.c); on Intel's the answer is MKL's own. The root pom's
-# Jib <environment> preloads it.
+# Jib <environment> preloads it from /usr/lib/anira (ImagesIT checks).
 "$here/../mkl-cpu-dispatch/build.sh" "$out/usr/lib/anira" >/dev/null
 
 cat > "$out/etc/passwd" <<'PASSWD'

@@ -13,7 +13,8 @@
  * libtorch calls the function through its PLT, so a preloaded definition takes its place. MKL
  * then reads the CPU's feature flags (CPUID) as it does on Intel's, so a CPU without AVX-512 gets
  * the AVX2 kernels. Results keep their accuracy but not their last bits: another kernel sums in
- * another order. Within one process every product goes through the same kernels, so the step and
- * the whole-sequence pass still agree bit for bit (the model-service tests run once with it).
+ * another order. MKL may pick its code by shape, so that the step and the whole-sequence pass still
+ * agree bit for bit is a measured fact, not a given: model-service's tests run a second time with
+ * this library preloaded (on an Intel CPU that run only repeats the first).
  */
 int mkl_serv_intel_cpu_true(void) { return 1; }

@@ -99,9 +99,10 @@ public final class Devices {
 
   /**
    * Whether deploy/mkl-cpu-dispatch's library is loaded (deploy/runtime-env.sh preloads it on AMD
-   * CPUs): libtorch's MKL then runs the kernels of the CPU's instruction sets, not its generic
-   * ones; about 2x faster matrix products on Zen 4/5 (model-service README). False where {@code
-   * /proc/self/maps} cannot be read. Benchmarks record it beside their figures.
+   * CPUs, the service images on every host): libtorch's MKL then runs the kernels of the CPU's
+   * instruction sets, not its generic ones; about 2x faster matrix products on the Zen 5 measured
+   * (model-service README). It says the library is loaded, not which kernels MKL chose. False where
+   * {@code /proc/self/maps} cannot be read. Benchmarks record it beside their figures.
    */
   public static boolean mklCpuDispatch() {
     return fromMaps(Devices::mklCpuDispatch, false);

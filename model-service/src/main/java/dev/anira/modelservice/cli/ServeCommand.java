@@ -193,11 +193,11 @@ public final class ServeCommand implements Callable<Integer> {
                 + "/metrics";
       }
       err.printf(
-          "serving %d model(s) on %s (malloc: %s, MKL CPU dispatch: %s) from %s: %s; metrics %s%n",
+          "serving %d model(s) on %s (malloc: %s, mkl-cpu-dispatch: %s) from %s: %s; metrics %s%n",
           registry.all().size(),
           Devices.describe(chosen),
           Devices.allocator(),
-          Devices.mklCpuDispatch() ? "by instruction set" : "MKL's own",
+          Devices.mklCpuDispatch() ? "preloaded" : "not preloaded",
           config.bootstrap(),
           registry.all().stream().map(ServedModel::modelId).toList(),
           endpoint);
