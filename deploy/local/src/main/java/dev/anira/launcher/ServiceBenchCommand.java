@@ -120,11 +120,12 @@ public final class ServiceBenchCommand implements Callable<Integer> {
     }
     err.printf("through Kafka (in-process broker, bundled checkpoints) ...%n");
     err.flush();
-    KafkaThroughput.Result kafka =
-        KafkaThroughput.measure(quick ? 400 : 2000, quick ? 2 : 3, seed, err);
+    KafkaThroughput.Result kafka = KafkaThroughput.measure(quick ? 400 : 2000, 5, seed, err);
     out.put("allocator", Devices.allocator());
     out.put("mklCpuDispatch", Devices.mklCpuDispatch());
     out.put("kafkaInstances", kafka.instances());
+    out.put("kafkaRounds", kafka.rounds());
+    out.put("kafkaWarmUpRounds", KafkaThroughput.WARM_UP_ROUNDS);
     out.put("inProcessInstancesPerSec", kafka.inProcessPerSec());
     out.put("instancesPerSec", kafka.instancesPerSec());
     out.put("kafkaVsInProcess", kafka.instancesPerSec() / kafka.inProcessPerSec());
