@@ -54,24 +54,26 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * load sees. A latency is from publishing an instance to reading one of its results (one per model
  * of its task); the percentiles are over results.
  *
- * <p>Both paths are measured warm, as a service that has run for a while is: {@link
- * #WARM_UP_ROUNDS} untimed rounds of each come first. Cold, the path through Kafka ran at 220
- * instances/s in its first 400-instance burst and climbed to about 1,000/s only after some 15
- * bursts, while the JIT compiled the broker's, the clients' and Avro's code on the same two cores
- * the model steps on (C2 took a fifth of the CPU in the early bursts); the in-process path, which
- * runs only the batchers' code, climbed from 310 to about 1,300/s in the same rounds. With two
- * timed rounds and no warm-up, {@code kafkaVsInProcess} read 0.48-0.69 where the warm rounds read
- * 0.76 (median of 30 pairs, issue 19).
+ * <p>Both paths are measured after a warm-up, as a service that has run for a while is: {@link
+ * #WARM_UP_ROUNDS} untimed rounds of {@link #WARM_UP_INSTANCES} instances each way come first, then
+ * {@link #ROUNDS} timed ones. Cold, the path through Kafka ran at 220 instances/s in its first
+ * 400-instance burst and climbed to about 1,000/s only after some 15 bursts, while the JIT compiled
+ * Kafka's broker and client code on the same two cores the model steps on; the in-process path,
+ * which runs only the batchers' code, climbed from 310 to about 1,300/s in the same rounds. The JIT
+ * never quite finishes here (each round starts a new service, producer and consumer: C2 still took
+ * 17-23% of the CPU 40-50 s in), but the rates level off. Timing the first two rounds, the quick
+ * run's {@code kafkaVsInProcess} read 0.48-0.69 in six runs, where rounds 15-45 of a 45-round run
+ * read a median of 0.76 (issue 19).
  *
- * <p>The steady load is measured once it is steady: the paced run starts with {@link #WARM_UP} at
- * the same rate, whose latencies are reported apart. Its first seconds are not: the JIT compiles
- * the code paths a light load takes (the bursts took others) on the same two cores, and in a first
- * 2.4 s paced run the compiler threads used 0.7 of a core (issue 19).
+ * <p>The steady load is measured once it is steady: the paced run starts with {@link
+ * #PACED_WARM_UP} at the same rate, whose latencies are reported apart. Its first seconds are not:
+ * the JIT compiles the code paths a light load takes (the bursts took others) on the same two
+ * cores, and in a first 2.4 s paced run the compiler threads used 0.7 of a core (issue 19).
  */
 final class KafkaThroughput {
 
   /**
-   * @param instances per run
+   * @param instances per timed run (warm-up runs have {@link #WARM_UP_INSTANCES})
    * @param rounds timed rounds, each in process then through Kafka
    * @param inProcessPerSec median instances/s in process
    * @param instancesPerSec median instances/s through Kafka, a burst of {@code instances}
@@ -99,11 +101,14 @@ final class KafkaThroughput {
   /** Untimed rounds (in process, then through Kafka) before the timed ones. */
   static final int WARM_UP_ROUNDS = 15;
 
-  /** Instances per warm-up round. */
-  private static final int WARM_UP_INSTANCES = 400;
+  /** Instances per warm-up round, whatever the timed rounds' size. */
+  static final int WARM_UP_INSTANCES = 400;
 
-  /** How long the paced run runs before its latencies count. */
-  static final Duration WARM_UP = Duration.ofSeconds(5);
+  /** Timed rounds, each in process then through Kafka; the figures are their medians. */
+  static final int ROUNDS = 5;
+
+  /** How long the paced run runs at its rate before its latencies count. */
+  static final Duration PACED_WARM_UP = Duration.ofSeconds(5);
 
   /** One run through Kafka; {@code warmUpP99Ms} is NaN without a warm-up. */
   private record Run(
@@ -115,7 +120,13 @@ final class KafkaThroughput {
 
   private KafkaThroughput() {}
 
-  static Result measure(int count, int rounds, long seed, PrintWriter err) throws Exception {
+  /**
+   * @param count instances per timed round
+   * @param seed instance seed
+   * @param err where progress goes
+   * @throws IllegalStateException if a run's results are not all read within 10 minutes
+   */
+  static Result measure(int count, long seed, PrintWriter err) throws Exception {
     try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.ephemeral());
         ModelRegistry registry =
             ModelRegistry.load(
@@ -146,8 +157,8 @@ final class KafkaThroughput {
       }
       List<Double> inProcess = new ArrayList<>();
       List<Run> burst = new ArrayList<>();
-      for (int round = 1; round <= rounds; round++) {
-        err.printf("  round %d of %d: in process, then through Kafka ...%n", round, rounds);
+      for (int round = 1; round <= ROUNDS; round++) {
+        err.printf("  round %d of %d: in process, then through Kafka ...%n", round, ROUNDS);
         err.flush();
         inProcess.add(inProcess(registry, instances(registry, count, seed, "inproc-" + round)));
         burst.add(
@@ -164,16 +175,16 @@ final class KafkaThroughput {
       double half = median.instancesPerSec() / 2;
       err.printf(
           "  through Kafka at half that rate (%.0f instances/s), after %d s at that rate ...%n",
-          half, WARM_UP.toSeconds());
+          half, PACED_WARM_UP.toSeconds());
       err.flush();
       List<ProblemInstance> warmUp =
-          instances(registry, (int) (half * WARM_UP.toSeconds()), seed + 1, "warm-up");
+          instances(registry, (int) (half * PACED_WARM_UP.toSeconds()), seed + 1, "warm-up");
       Run paced =
           throughKafka(
               kafka, registry, metrics, warmUp, instances(registry, count, seed, "paced"), half);
       return new Result(
           count,
-          rounds,
+          ROUNDS,
           ServiceBenchCommand.median(inProcess),
           median.instancesPerSec(),
           median.tokenStepsPerSec(),

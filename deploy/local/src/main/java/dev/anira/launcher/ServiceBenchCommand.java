@@ -120,12 +120,13 @@ public final class ServiceBenchCommand implements Callable<Integer> {
     }
     err.printf("through Kafka (in-process broker, bundled checkpoints) ...%n");
     err.flush();
-    KafkaThroughput.Result kafka = KafkaThroughput.measure(quick ? 400 : 2000, 5, seed, err);
+    KafkaThroughput.Result kafka = KafkaThroughput.measure(quick ? 400 : 2000, seed, err);
     out.put("allocator", Devices.allocator());
     out.put("mklCpuDispatch", Devices.mklCpuDispatch());
     out.put("kafkaInstances", kafka.instances());
     out.put("kafkaRounds", kafka.rounds());
     out.put("kafkaWarmUpRounds", KafkaThroughput.WARM_UP_ROUNDS);
+    out.put("kafkaWarmUpInstances", KafkaThroughput.WARM_UP_INSTANCES);
     out.put("inProcessInstancesPerSec", kafka.inProcessPerSec());
     out.put("instancesPerSec", kafka.instancesPerSec());
     out.put("kafkaVsInProcess", kafka.instancesPerSec() / kafka.inProcessPerSec());
@@ -135,7 +136,7 @@ public final class ServiceBenchCommand implements Callable<Integer> {
     out.put("halfRateInstancesPerSec", kafka.halfRate());
     out.put("p50LatencyMsAtHalfRate", kafka.p50MsAtHalfRate());
     out.put("p99LatencyMsAtHalfRate", kafka.p99MsAtHalfRate());
-    out.put("halfRateWarmUpSeconds", KafkaThroughput.WARM_UP.toSeconds());
+    out.put("halfRateWarmUpSeconds", KafkaThroughput.PACED_WARM_UP.toSeconds());
     out.put("p99LatencyMsDuringWarmUp", kafka.p99MsDuringWarmUp());
     PrintWriter stdout = spec.commandLine().getOut();
     if (json) {
@@ -167,7 +168,7 @@ public final class ServiceBenchCommand implements Callable<Integer> {
           kafka.p50MsAtHalfRate(),
           kafka.p99MsAtHalfRate(),
           kafka.p99MsDuringWarmUp(),
-          KafkaThroughput.WARM_UP.toSeconds());
+          KafkaThroughput.PACED_WARM_UP.toSeconds());
     }
     stdout.flush();
     return 0;
