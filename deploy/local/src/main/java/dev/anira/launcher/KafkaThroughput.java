@@ -50,7 +50,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * checkpoints and the same instance mix (every task, default sizes): in process (the service's
  * batchers taking the service's turns, no Kafka) and through Kafka (an in-process broker, the
  * service with its defaults, exactly once, results read with {@code read_committed}), alternating
- * for {@code rounds} rounds; then through Kafka at half the burst rate, for the latency a steady
+ * for {@link #ROUNDS} rounds; then through Kafka at half the burst rate, for the latency a steady
  * load sees. A latency is from publishing an instance to reading one of its results (one per model
  * of its task); the percentiles are over results.
  *
