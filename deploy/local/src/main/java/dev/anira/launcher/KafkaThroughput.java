@@ -146,29 +146,16 @@ final class KafkaThroughput {
           WARM_UP_ROUNDS, WARM_UP_INSTANCES);
       err.flush();
       for (int round = 1; round <= WARM_UP_ROUNDS; round++) {
-        inProcess(registry, instances(registry, WARM_UP_INSTANCES, seed, "warm-inproc-" + round));
-        throughKafka(
-            kafka,
-            registry,
-            metrics,
-            List.of(),
-            instances(registry, WARM_UP_INSTANCES, seed, "warm-kafka-" + round),
-            0);
+        round(kafka, registry, metrics, WARM_UP_INSTANCES, seed, "warm-" + round);
       }
       List<Double> inProcess = new ArrayList<>();
       List<Run> burst = new ArrayList<>();
       for (int round = 1; round <= ROUNDS; round++) {
         err.printf("  round %d of %d: in process, then through Kafka ...%n", round, ROUNDS);
         err.flush();
-        inProcess.add(inProcess(registry, instances(registry, count, seed, "inproc-" + round)));
-        burst.add(
-            throughKafka(
-                kafka,
-                registry,
-                metrics,
-                List.of(),
-                instances(registry, count, seed, "kafka-" + round),
-                0));
+        Round timed = round(kafka, registry, metrics, count, seed, String.valueOf(round));
+        inProcess.add(timed.inProcessPerSec());
+        burst.add(timed.throughKafka());
       }
       burst.sort(java.util.Comparator.comparingDouble(Run::instancesPerSec));
       Run median = burst.get(burst.size() / 2);
@@ -195,6 +182,33 @@ final class KafkaThroughput {
           paced.p99Ms(),
           paced.warmUpP99Ms());
     }
+  }
+
+  /** One round: instances/s in process, then a burst through Kafka. */
+  private record Round(double inProcessPerSec, Run throughKafka) {}
+
+  /**
+   * Runs {@code count} instances in process, then as many (other ids, same content) through Kafka;
+   * {@code name} makes the round's instance ids unique.
+   */
+  private static Round round(
+      EmbeddedKafkaBroker kafka,
+      ModelRegistry registry,
+      ServiceMetrics metrics,
+      int count,
+      long seed,
+      String name)
+      throws Exception {
+    double inProcess = inProcess(registry, instances(registry, count, seed, "inproc-" + name));
+    Run burst =
+        throughKafka(
+            kafka,
+            registry,
+            metrics,
+            List.of(),
+            instances(registry, count, seed, "kafka-" + name),
+            0);
+    return new Round(inProcess, burst);
   }
 
   /** The same seed gives the same instances; {@code producerId} makes their ids unique. */
